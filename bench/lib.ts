@@ -1,0 +1,92 @@
+/**
+ * Shared helpers of the benchmark suites: run cases side by side with benchmark.js and print
+ * a table of medians and ratios.
+ */
+import Benchmark from "benchmark";
+
+/** One case: a name and a synchronous function timed by benchmark.js. */
+export interface Case {
+  name: string;
+  fn: () => void;
+}
+
+/** One row of a printed table. */
+export interface Row {
+  name: string;
+  medianMs: number;
+  rme: number;
+  samples: number;
+}
+
+/**
+ * Runs `cases` one after another in the same process (benchmark.js, median of its samples)
+ * and prints them with the ratio of each median to the first case's (`baseline`).
+ *
+ * @param title - the table's heading
+ * @param options.maxTime - seconds benchmark.js spends per case (default 1)
+ */
+export function compare(title: string, cases: Case[], options: { maxTime?: number; minSamples?: number } = {}): Row[] {
+  const rows: Row[] = [];
+  for (const c of cases) {
+    const b = new Benchmark(c.name, c.fn, {
+      maxTime: options.maxTime ?? 1,
+      minSamples: options.minSamples ?? 5,
+    });
+    b.run({ async: false });
+    if (b.error) throw b.error;
+    rows.push({ name: c.name, medianMs: median(b.stats.sample) * 1e3, rme: b.stats.rme, samples: b.stats.sample.length });
+  }
+  printTable(title, rows);
+  return rows;
+}
+
+/** Times `fn` `runs` times (after `warmup` untimed runs) and returns the median in ms. */
+export function timeMedian(fn: () => void, runs = 5, warmup = 1): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = process.hrtime.bigint();
+    fn();
+    t.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  return median(t);
+}
+
+/** Async variant of `timeMedian`. */
+export async function timeMedianAsync(fn: () => Promise<void>, runs = 5, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = process.hrtime.bigint();
+    await fn();
+    t.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  return median(t);
+}
+
+/** The median of a list of numbers. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Prints rows as a Markdown table with each median's ratio to the first row's. */
+export function printTable(title: string, rows: readonly Row[]): void {
+  const base = rows[0]?.medianMs ?? 1;
+  console.log(`\n### ${title}\n`);
+  console.log("| case | median (ms) | ±rme % | samples | time / first |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${fmt(r.medianMs)} | ${r.rme.toFixed(1)} | ${r.samples} | ${(r.medianMs / base).toFixed(2)} |`);
+  }
+}
+
+/** A number with about four significant digits. */
+export function fmt(x: number): string {
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1000) return x.toFixed(0);
+  if (a >= 1) return x.toPrecision(4);
+  return x.toPrecision(3);
+}

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench [-- NAME…]`: runs every `bench/*.bench.ts` suite (or those whose file name
+ * contains one of the NAMEs) in turn; each prints its own tables.
+ */
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .sort();
+if (files.length === 0) {
+  console.error(`bench: no suite matches ${filters.join(", ") || "bench/*.bench.ts"}`);
+  process.exit(2);
+}
+console.log(`krylov-ts benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+for (const f of files) {
+  console.log(`\n## ${f}`);
+  const mod = (await import(pathToFileURL(join(here, f)).href)) as { default: () => Promise<void> | void };
+  await mod.default();
+}

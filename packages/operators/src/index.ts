@@ -1,0 +1,14 @@
+/**
+ * @krylov-ts/operators — the `LinearOperator` contract, vectors, composition and concrete
+ * operators.
+ *
+ * @packageDocumentation
+ */
+export type { Vec, VecLike } from "./vec.js";
+export { vec, asVec, len, isContiguous, isNdArray, checkLength, checkVec, dot, axpy, scal, copy, fill, nrm2 } from "./vec.js";
+export { Random, rng } from "./random.js";
+export type { LinearOperator, ApplyFunction, OperatorOptions } from "./operator.js";
+export { BaseOperator, operator, shapeText, checkOperator, checkSquare, checkShape } from "./operator.js";
+export { DenseOperator, dense, type DenseOptions } from "./dense.js";
+export { DiagonalOperator, diagonal, IdentityOperator, identity, ZeroOperator, zero } from "./diagonal.js";
+export { toDense } from "./to-dense.js";
