@@ -1,0 +1,52 @@
+/**
+ * The statistics every method of this package returns, and the option checks they share.
+ *
+ * @module
+ */
+
+/**
+ * Why a method stopped:
+ * - `converged`: the stopping rule held;
+ * - `maxIterations`: the iteration budget ran out first;
+ * - `breakdown`: the process could not continue (a zero or non-finite coefficient);
+ * - `negativeCurvature`: a direction with pᵀAp ≤ 0 was met (CG on an indefinite operator);
+ * - `boundary`: the trust-region radius was reached (Steihaug CG);
+ * - `stopped`: the callback asked to stop, or the `AbortSignal` fired.
+ */
+export type Status = "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped";
+
+/** What every method reports beside its result. */
+export interface Stats {
+  /** Iterations (Krylov steps) taken. */
+  iterations: number;
+  /** Applications of the operator (A·x products). */
+  matvecs: number;
+  /** True when `status` is `'converged'` (or, for CG, a trust-region or curvature exit that solved its subproblem). */
+  converged: boolean;
+  /** Why the method stopped. */
+  status: Status;
+  /** The final residual norm the stopping rule was tested on (method-specific; see each method). */
+  residualNorm: number;
+  /** Per-iteration residual norms, when `history: true` was asked. */
+  residualHistory?: number[];
+  /** Wall time in milliseconds. */
+  timeMs: number;
+  /** Human-readable detail (what broke down, the curvature met, …). */
+  message?: string;
+}
+
+/** Throws unless `value` is a finite number ≥ `min` (or > `min` when `strict`). */
+export function checkNumber(fn: string, name: string, value: unknown, min = 0, strict = false): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || (strict ? value <= min : value < min)) {
+    throw new RangeError(`${fn}: ${name} must be a finite number ${strict ? ">" : "≥"} ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is an integer ≥ `min`. */
+export function checkInteger(fn: string, name: string, value: unknown, min = 0): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`${fn}: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
+  }
+  return value;
+}
