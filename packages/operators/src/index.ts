@@ -12,3 +12,5 @@ export { BaseOperator, operator, shapeText, checkOperator, checkSquare, checkSha
 export { DenseOperator, dense, type DenseOptions } from "./dense.js";
 export { DiagonalOperator, diagonal, IdentityOperator, identity, ZeroOperator, zero } from "./diagonal.js";
 export { toDense } from "./to-dense.js";
+export { CsrOperator, csr, type CsrOptions } from "./csr.js";
+export { readMatrixMarket, parseMatrixMarket, type MatrixMarket, type MatrixMarketInfo } from "./matrix-market.js";
