@@ -1,0 +1,71 @@
+import { makeNode, registerOp, broadcastShapes, type Shape, type Tensor } from "../graph.js";
+import { binaryLayout, broadcastStrides, stridedOffsets } from "./strided.js";
+import { toTensor, sumTo, type TensorLike } from "./util.js";
+import { add } from "./add.js";
+
+/**
+ * Elementwise a · b with NumPy broadcasting.
+ *
+ * VJP: (sumTo(g·b, a), sumTo(g·a, b)); JVP: ȧ·b + a·ḃ.
+ */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return makeNode("mul", [toTensor("mul", "a", a), toTensor("mul", "b", b)]);
+}
+
+registerOp({
+  name: "mul",
+  shape: (s) => broadcastShapes("mul", s[0] as Shape, s[1] as Shape),
+  kernel: mulKernel,
+  vjp: (node, g) => {
+    const [a, b] = node.inputs as [Tensor, Tensor];
+    return [sumTo(mul(g, b), a.shape), sumTo(mul(g, a), b.shape)];
+  },
+  jvp: (node, [ta, tb]) => {
+    const [a, b] = node.inputs as [Tensor, Tensor];
+    const pa = ta ? mul(ta, b) : null;
+    const pb = tb ? mul(a, tb) : null;
+    return pa && pb ? add(pa, pb) : (pa ?? pb);
+  },
+});
+
+/** The mul kernel: inline loops for equal shapes, a scalar operand and a trailing (bias) operand. */
+function mulKernel(inputs: readonly Float64Array[], inShapes: readonly Shape[], out: Float64Array, outShape: Shape): void {
+  const a = inputs[0] as Float64Array;
+  const b = inputs[1] as Float64Array;
+  const n = out.length;
+  switch (binaryLayout(inShapes[0] as Shape, inShapes[1] as Shape, outShape)) {
+    case "same":
+      for (let i = 0; i < n; i++) out[i] = (a[i] as number) * (b[i] as number);
+      return;
+    case "aScalar": {
+      const x = a[0] as number;
+      for (let i = 0; i < n; i++) out[i] = x * (b[i] as number);
+      return;
+    }
+    case "bScalar": {
+      const y = b[0] as number;
+      for (let i = 0; i < n; i++) out[i] = (a[i] as number) * y;
+      return;
+    }
+    case "bTrailing": {
+      const m = b.length;
+      for (let r = 0; r < n; r += m) {
+        for (let j = 0; j < m; j++) out[r + j] = (a[r + j] as number) * (b[j] as number);
+      }
+      return;
+    }
+    case "aTrailing": {
+      const m = a.length;
+      for (let r = 0; r < n; r += m) {
+        for (let j = 0; j < m; j++) out[r + j] = (a[j] as number) * (b[r + j] as number);
+      }
+      return;
+    }
+    case "general": {
+      const oa = stridedOffsets(outShape, broadcastStrides(inShapes[0] as Shape, outShape, 0), 0);
+      const ob = stridedOffsets(outShape, broadcastStrides(inShapes[1] as Shape, outShape, 1), 1);
+      for (let i = 0; i < n; i++) out[i] = (a[oa[i] as number] as number) * (b[ob[i] as number] as number);
+      return;
+    }
+  }
+}
