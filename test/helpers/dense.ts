@@ -201,3 +201,98 @@ export function matvec(a: Float64Array, rows: number, cols: number, x: ArrayLike
   }
   return y;
 }
+
+/**
+ * Eigenvalues (ascending) of a symmetric matrix, for matrices too large for the Jacobi
+ * reference (n in the hundreds): Householder reduction to tridiagonal form, then the implicit
+ * QL method with Wilkinson shifts (Golub & Van Loan §8.3; EISPACK tred1/tql1). O(n³) once.
+ */
+export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  const A = Float64Array.from(a);
+  const v = new Float64Array(n);
+  const p = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    // Householder vector v (unit, zero above k+1) with (I − 2vvᵀ)A[k+1:, k] = αe₁.
+    let xx = 0;
+    for (let i = k + 1; i < n; i++) xx += (A[i * n + k] as number) ** 2;
+    const x0 = A[(k + 1) * n + k] as number;
+    const alpha = -(x0 >= 0 ? 1 : -1) * Math.sqrt(xx);
+    if (xx === 0 || alpha === x0) continue;
+    let vv = 0;
+    for (let i = k + 1; i < n; i++) {
+      v[i] = (A[i * n + k] as number) - (i === k + 1 ? alpha : 0);
+      vv += (v[i] as number) ** 2;
+    }
+    const vn = Math.sqrt(vv);
+    for (let i = k + 1; i < n; i++) v[i] = (v[i] as number) / vn;
+    // p = A v, then w = p − (vᵀp)v and A ← A − 2vwᵀ − 2wvᵀ on the trailing block.
+    let vp = 0;
+    for (let i = k; i < n; i++) {
+      let s = 0;
+      for (let j = k + 1; j < n; j++) s += (A[i * n + j] as number) * (v[j] as number);
+      p[i] = s;
+      if (i > k) vp += (v[i] as number) * s;
+    }
+    for (let i = k + 1; i < n; i++) p[i] = (p[i] as number) - vp * (v[i] as number);
+    for (let i = k + 1; i < n; i++) {
+      const vi = v[i] as number;
+      const pi = p[i] as number;
+      for (let j = k + 1; j < n; j++) A[i * n + j] = (A[i * n + j] as number) - 2 * (vi * (p[j] as number) + pi * (v[j] as number));
+    }
+    A[(k + 1) * n + k] = alpha;
+    A[k * n + k + 1] = alpha;
+    for (let i = k + 2; i < n; i++) {
+      A[i * n + k] = 0;
+      A[k * n + i] = 0;
+    }
+  }
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    d[i] = A[i * n + i] as number;
+    if (i + 1 < n) e[i] = A[(i + 1) * n + i] as number;
+  }
+  // Implicit QL with Wilkinson shifts on (d, e), e[i] coupling i and i+1.
+  for (let l = 0; l < n; l++) {
+    for (let iter = 0; ; iter++) {
+      let m = l;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(d[m] as number) + Math.abs(d[m + 1] as number);
+        if (Math.abs(e[m] as number) <= Number.EPSILON * dd) break;
+      }
+      if (m === l) break;
+      if (iter === 100) throw new Error("symmetricEigenvalues: QL did not converge");
+      let g = ((d[l + 1] as number) - (d[l] as number)) / (2 * (e[l] as number));
+      let r = Math.hypot(g, 1);
+      g = (d[m] as number) - (d[l] as number) + (e[l] as number) / (g + (g >= 0 ? r : -r));
+      let s = 1;
+      let c = 1;
+      let shift = 0;
+      let deflated = false;
+      for (let i = m - 1; i >= l; i--) {
+        const f = s * (e[i] as number);
+        const b = c * (e[i] as number);
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          d[i + 1] = (d[i + 1] as number) - shift;
+          e[m] = 0;
+          deflated = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = (d[i + 1] as number) - shift;
+        r = ((d[i] as number) - g) * s + 2 * c * b;
+        shift = s * r;
+        d[i + 1] = g + shift;
+        g = c * r - b;
+      }
+      if (deflated) continue;
+      d[l] = (d[l] as number) - shift;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+  return d.sort();
+}
