@@ -14,3 +14,14 @@ export { DiagonalOperator, diagonal, IdentityOperator, identity, ZeroOperator, z
 export { toDense } from "./to-dense.js";
 export { CsrOperator, csr, type CsrOptions } from "./csr.js";
 export { readMatrixMarket, parseMatrixMarket, type MatrixMarket, type MatrixMarketInfo } from "./matrix-market.js";
+export { TransposeOperator, transpose } from "./transpose.js";
+export { SumOperator, add, subtract } from "./sum.js";
+export { ScaledOperator, scaled } from "./scaled.js";
+export { ProductOperator, compose } from "./compose.js";
+export { ShiftOperator, shift } from "./shift.js";
+export { PowerOperator, power } from "./power.js";
+export { BlockDiagonalOperator, blockDiagonal } from "./block-diagonal.js";
+export { RestrictOperator, restrict } from "./restrict.js";
+export { ProjectorOperator, projector, type ProjectorOptions } from "./projector.js";
+export { CountedOperator, counted } from "./counted.js";
+export { checkSymmetric, type CheckSymmetricOptions, type CheckSymmetricResult } from "./check-symmetric.js";
