@@ -10,7 +10,8 @@
  * 3. algebraic simplification: `x·0 → 0`, `x·1 → x`, `x + 0 → x`, `x − 0 → x`, `0 − x → −x`,
  *    `0 / x → 0`, `x / 1 → x`, `−(−x) → x`, `matmul`/`dot` with a zero operand → 0,
  *    transpose of a transpose → one transpose (or `x`), reshape of a reshape → one reshape,
- *    reshape/broadcast to the same shape → `x`. Broadcasting is respected: `x·1 → x` only when
+ *    reshape/broadcast to the same shape → `x`, a 2-D transpose feeding `matmul` → the
+ *    matmul's `transposeA`/`transposeB` flag. Broadcasting is respected: `x·1 → x` only when
  *    `x` already has the result's shape, otherwise `broadcastTo(x, shape)`; a zero result is a
  *    zero constant of the result's shape. (As in every such compiler, `x·0 → 0` assumes x is
  *    finite: a NaN or ∞ in x does not propagate.)
@@ -237,8 +238,21 @@ class Builder {
         if (b.one) return rule("divOne", this.fit(a, shape));
         return undefined;
       case "matmul":
+        if (a.zero || b.zero) return rule("matmulZero", this.zeros(shape));
+        // matmul(transpose(a), b) → matmul(a, b, transposeA flipped): no transpose is materialized
+        if (isMatrixTranspose(a) || isMatrixTranspose(b)) {
+          const ta = isMatrixTranspose(a);
+          const tb = isMatrixTranspose(b);
+          this.fired("matmulTranspose");
+          return this.node("matmul", [ta ? (a.inputs[0] as IRNode) : a, tb ? (b.inputs[0] as IRNode) : b], {
+            ...attrs,
+            transposeA: (attrs.transposeA === true) !== ta,
+            transposeB: (attrs.transposeB === true) !== tb,
+          });
+        }
+        return undefined;
       case "dot":
-        if (a.zero || b.zero) return rule(`${op}Zero`, this.zeros(shape));
+        if (a.zero || b.zero) return rule("dotZero", this.zeros(shape));
         return undefined;
       case "transpose": {
         const perm = permOf(attrs, a.shape.length);
@@ -271,6 +285,13 @@ function permOf(attrs: Attrs, rank: number): number[] {
   const p = attrs.perm;
   if (Array.isArray(p)) return [...(p as readonly number[])];
   return Array.from({ length: rank }, (_, i) => rank - 1 - i);
+}
+
+/** A 2-D transpose node (perm [1, 0]). */
+function isMatrixTranspose(n: IRNode): boolean {
+  if (n.op !== "transpose" || n.shape.length !== 2) return false;
+  const p = permOf(n.attrs, 2);
+  return p[0] === 1 && p[1] === 0;
 }
 
 function isIdentity(perm: readonly number[]): boolean {
