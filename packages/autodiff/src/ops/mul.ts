@@ -28,7 +28,9 @@ registerOp({
   },
 });
 
-/** The mul kernel: inline loops for equal shapes, a scalar operand and a trailing (bias) operand. */
+/**
+ * The mul kernel: inline loops for equal shapes, a scalar operand, a trailing (bias `[B, H] + [H]`)
+ * operand and a leading (`[B, C] · [B, 1]`) operand; a strided walk otherwise. */
 function mulKernel(inputs: readonly Float64Array[], inShapes: readonly Shape[], out: Float64Array, outShape: Shape): void {
   const a = inputs[0] as Float64Array;
   const b = inputs[1] as Float64Array;
@@ -58,6 +60,22 @@ function mulKernel(inputs: readonly Float64Array[], inShapes: readonly Shape[], 
       const m = a.length;
       for (let r = 0; r < n; r += m) {
         for (let j = 0; j < m; j++) out[r + j] = (a[j] as number) * (b[r + j] as number);
+      }
+      return;
+    }
+    case "bLeading": {
+      const rep = n / b.length;
+      for (let r = 0, i = 0; r < b.length; r++) {
+        const y = b[r] as number;
+        for (let j = 0; j < rep; j++, i++) out[i] = (a[i] as number) * y;
+      }
+      return;
+    }
+    case "aLeading": {
+      const rep = n / a.length;
+      for (let r = 0, i = 0; r < a.length; r++) {
+        const x = a[r] as number;
+        for (let j = 0; j < rep; j++, i++) out[i] = x * (b[i] as number);
       }
       return;
     }

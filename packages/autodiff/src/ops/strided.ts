@@ -103,11 +103,12 @@ export function stridedOffsets(shape: Shape, strides: ArrayLike<number>, slot: n
 }
 
 /** How a binary elementwise kernel can read its two operands. */
-export type BinaryLayout = "same" | "aScalar" | "bScalar" | "bTrailing" | "aTrailing" | "general";
+export type BinaryLayout = "same" | "aScalar" | "bScalar" | "bTrailing" | "aTrailing" | "bLeading" | "aLeading" | "general";
 
 /**
  * Classifies a broadcast: both operands the size of the output ("same"), one a single element,
- * one equal to the trailing axes of the output (a bias `[B, H] + [H]`, read at `i mod size`), or
+ * one equal to the trailing axes of the output (a bias `[B, H] + [H]`, read at `i mod size`),
+ * one equal to the leading axes followed by 1s (`[B, C] · [B, 1]`, read at `⌊i / (n/size)⌋`), or
  * anything else (a strided walk).
  */
 export function binaryLayout(aShape: Shape, bShape: Shape, outShape: Shape): BinaryLayout {
@@ -119,6 +120,8 @@ export function binaryLayout(aShape: Shape, bShape: Shape, outShape: Shape): Bin
   if (nb === 1) return "bScalar";
   if (na === no && isTrailing(bShape, outShape)) return "bTrailing";
   if (nb === no && isTrailing(aShape, outShape)) return "aTrailing";
+  if (na === no && isLeading(bShape, outShape)) return "bLeading";
+  if (nb === no && isLeading(aShape, outShape)) return "aLeading";
   return "general";
 }
 
@@ -130,6 +133,16 @@ function isTrailing(shape: Shape, outShape: Shape): boolean {
   for (let i = 0; i < k; i++) {
     if (shape[start + i] !== outShape[outShape.length - k + i]) return false;
   }
+  return true;
+}
+
+/** True when `shape`, right-aligned to `outShape`, agrees with it up to some axis and is 1 after. */
+function isLeading(shape: Shape, outShape: Shape): boolean {
+  const lead = outShape.length - shape.length;
+  let k = shape.length;
+  while (k > 0 && shape[k - 1] === 1) k--;
+  for (let i = 0; i < k; i++) if (shape[i] !== outShape[lead + i]) return false;
+  for (let i = 0; i < lead; i++) if (outShape[i] !== 1) return false;
   return true;
 }
 
@@ -171,6 +184,16 @@ export function binaryMap(
     case "aTrailing": {
       const m = a.length;
       for (let i = 0; i < n; i++) out[i] = f(a[i % m] as number, b[i] as number);
+      return;
+    }
+    case "bLeading": {
+      const rep = n / b.length;
+      for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[Math.floor(i / rep)] as number);
+      return;
+    }
+    case "aLeading": {
+      const rep = n / a.length;
+      for (let i = 0; i < n; i++) out[i] = f(a[Math.floor(i / rep)] as number, b[i] as number);
       return;
     }
     case "general":
