@@ -1,0 +1,47 @@
+import test from "ava";
+import { iris, parseCsv, spirals } from "../../packages/cli/src/data.js";
+
+function columnStats(X: Float64Array, m: number, d: number, j: number): { mean: number; std: number } {
+  let mean = 0;
+  for (let i = 0; i < m; i++) mean += X[i * d + j] as number;
+  mean /= m;
+  let v = 0;
+  for (let i = 0; i < m; i++) v += ((X[i * d + j] as number) - mean) ** 2;
+  return { mean, std: Math.sqrt(v / m) };
+}
+
+test("iris holds 150 standardized samples of 4 features in 3 one-hot classes of 50", (t) => {
+  const d = iris();
+  t.deepEqual([d.samples, d.features, d.outputs], [150, 4, 3]);
+  for (let j = 0; j < 4; j++) {
+    const s = columnStats(d.X, 150, 4, j);
+    t.true(Math.abs(s.mean) < 1e-12 && Math.abs(s.std - 1) < 1e-12);
+  }
+  for (let c = 0; c < 3; c++) {
+    let count = 0;
+    for (let i = 0; i < 150; i++) count += d.Y[i * 3 + c] as number;
+    t.is(count, 50);
+  }
+});
+
+test("spirals are the same for the same seed and differ for another", (t) => {
+  t.deepEqual(spirals(60, 3, 1).X, spirals(60, 3, 1).X);
+  t.notDeepEqual(spirals(60, 3, 1).X, spirals(60, 3, 2).X);
+  t.is(spirals(60, 3, 1).outputs, 3);
+});
+
+test("a CSV label column of strings makes a one-hot classification problem", (t) => {
+  const d = parseCsv("x,kind,y\n1,a,2\n2,b,4\n3,a,7\n", "f.csv", "kind");
+  t.is(d.task, "classification");
+  t.deepEqual(d.classes, ["a", "b"]);
+  t.deepEqual(Array.from(d.Y), [1, 0, 0, 1, 1, 0]);
+  t.deepEqual(d.featureNames, ["x", "y"]);
+});
+
+test("a CSV label column of numbers makes a standardized regression target", (t) => {
+  const d = parseCsv("x,price\n1,10\n2,20\n3,30\n", "f.csv", "price");
+  t.is(d.task, "regression");
+  t.is(d.outputs, 1);
+  const s = columnStats(d.Y, 3, 1, 0);
+  t.true(Math.abs(s.mean) < 1e-12 && Math.abs(s.std - 1) < 1e-12);
+});
