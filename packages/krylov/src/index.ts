@@ -5,3 +5,7 @@
  */
 export type { Status, Stats } from "./stats.js";
 export { tridiagonalEigen, type TridiagonalEigenOptions, type TridiagonalEigenResult } from "./tridiagonal.js";
+export { cg, type CgOptions, type CgResult, type CgIteration, type CgEstimates } from "./cg.js";
+export { minres, type MinresOptions, type MinresResult, type MinresIteration } from "./minres.js";
+export { powerIteration, type PowerOptions, type PowerResult, type PowerIteration } from "./power.js";
+export { hutchinson, type HutchinsonOptions, type HutchinsonResult } from "./hutchinson.js";
