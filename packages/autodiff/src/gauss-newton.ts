@@ -43,7 +43,7 @@ export class GaussNewtonOperator extends BaseOperator {
     if (!(z instanceof Tensor)) throw new TypeError("gaussNewtonOperator: model must return a Tensor");
     // H_L is the loss's Hessian at z with z held constant (no curvature of the model).
     const zc = stopGradient(z);
-    const L = traceScalar("gaussNewtonOperator", (t) => loss(t), zc);
+    const L = traceScalar("gaussNewtonOperator", loss, zc, "loss");
     const gz = grad(L, [zc])[0] as Tensor;
     const u = jvp([z], [x], [stopGradient(v)])[0] as Tensor; // u = J v
     const w = jvp([gz], [zc], [u])[0] as Tensor; // w = H_L u

@@ -47,11 +47,11 @@ export function resolveMode(fn: string, options: HvpOptions | undefined): HvpMod
 }
 
 /** Calls `f(x)` and checks that it returns a scalar tensor; returns it with shape []. */
-export function traceScalar(fn: string, f: ScalarFunction, x: Tensor): Tensor {
-  if (typeof f !== "function") throw new TypeError(`${fn}: f must be a function from a Tensor to a scalar Tensor`);
+export function traceScalar(fn: string, f: ScalarFunction, x: Tensor, arg = "f"): Tensor {
+  if (typeof f !== "function") throw new TypeError(`${fn}: ${arg} must be a function from a Tensor to a scalar Tensor`);
   const y = f(x);
-  if (!(y instanceof Tensor)) throw new TypeError(`${fn}: f must return a Tensor`);
-  if (y.size !== 1) throw new RangeError(`${fn}: f must return a scalar but returned shape ${shapeStr(y.shape)}`);
+  if (!(y instanceof Tensor)) throw new TypeError(`${fn}: ${arg} must return a Tensor`);
+  if (y.size !== 1) throw new RangeError(`${fn}: ${arg} must return a scalar but returned shape ${shapeStr(y.shape)}`);
   return y.rank === 0 ? y : reshape(y, []);
 }
 

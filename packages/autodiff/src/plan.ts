@@ -231,8 +231,13 @@ export class Plan {
     for (let k = 0; k < info.length; k++) {
       const e = info[k] as OutputEntry;
       const target = result[k] as Float64Array;
-      if (outs !== undefined && e.direct) store[e.slot] = e.buffer;
-      else if (store[e.slot] !== target) target.set(store[e.slot] as Float64Array);
+      if (store[e.slot] !== target) target.set(store[e.slot] as Float64Array);
+    }
+    if (outs !== undefined) {
+      for (let k = 0; k < info.length; k++) {
+        const e = info[k] as OutputEntry;
+        if (e.direct) store[e.slot] = e.buffer;
+      }
     }
     return result;
   }
