@@ -66,9 +66,12 @@ export interface PowerResult {
  * The k eigenpairs of largest |λ| of a symmetric operator by power iteration with deflation
  * (von Mises 1929; Golub & Van Loan §8.2.1; PyHessian, Yao et al. 2020, Algorithm 1).
  *
- * Each iteration: w = Av, λ = vᵀw, stop when ‖w − λv‖₂ ≤ tol·|λ|; otherwise
- * w ← (I − UUᵀ)w (twice) against the unit vectors U already found, and v ← w/‖w‖. One product
- * per iteration; convergence is linear in |λⱼ₊₁/λⱼ| and slow for close eigenvalues.
+ * Each iteration: w = Av, λ = vᵀw, w ← (I − UUᵀ)w (twice) against the unit vectors U already
+ * found, stop when ‖w − λv‖₂ ≤ tol·|λ|, otherwise v ← w/‖w‖. For the first pair this is the
+ * eigen-residual ‖Av − λv‖ itself; for the deflated pairs it is the residual within the
+ * deflated space, because the true one cannot fall below the error left in the pairs found
+ * before (about their own residuals). `residualNorms` always reports the true ‖Avᵢ − λᵢvᵢ‖₂.
+ * One product per iteration; convergence is linear in |λⱼ₊₁/λⱼ| and slow for close eigenvalues.
  *
  * A pair that misses the tolerance within `maxIterations` ends the run (status
  * `'maxIterations'`), and the pairs found so far, that one included, are returned. A
@@ -135,7 +138,14 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
       let rr = 0;
       for (let i = 0; i < n; i++) rr += ((w[i] as number) - lambda * (v[i] as number)) ** 2;
       res = Math.sqrt(rr); // ‖Av − λv‖
-      done = res <= tol * Math.abs(lambda);
+      let tested = res;
+      if (j > 0) {
+        deflate(w, found, n); // w ← (I − UUᵀ)Av, and the rule on ‖(I − UUᵀ)Av − λv‖
+        rr = 0;
+        for (let i = 0; i < n; i++) rr += ((w[i] as number) - lambda * (v[i] as number)) ** 2;
+        tested = Math.sqrt(rr);
+      }
+      done = tested <= tol * Math.abs(lambda);
       if (callback !== undefined) {
         info.pair = j;
         info.iteration = it + 1;
@@ -149,11 +159,10 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
         }
       }
       if (done || it === maxIterations - 1) break; // keep v the vector λ and the residual belong to
-      deflate(w, found, n); // w ← (I − UUᵀ)w
       const wNorm = normN(w, n);
       if (!(wNorm > 0) || !Number.isFinite(wNorm)) {
         // A vanishes on the deflated space (or overflowed): nothing more to find.
-        done = wNorm === 0 && res <= tol * Math.abs(lambda);
+        done = wNorm === 0 && tested <= tol * Math.abs(lambda);
         if (!done) {
           status = "breakdown";
           message = `‖(I − UUᵀ)Av‖ = ${wNorm} for pair ${j}`;
