@@ -123,6 +123,11 @@ export function dot(x: Vec, y: Vec): number {
   let yo = y.offset;
   let s = 0;
   if (isContiguous(x) && isContiguous(y)) {
+    if (xo === 0 && yo === 0) {
+      // Fast path of whole buffers: the loop V8 compiles best (no offset arithmetic).
+      for (let i = 0; i < n; i++) s += (xd[i] as number) * (yd[i] as number);
+      return s;
+    }
     const d = yo - xo;
     const end = xo + n;
     for (let i = xo; i < end; i++) s += (xd[i] as number) * (yd[i + d] as number);
@@ -149,10 +154,14 @@ export function axpy(alpha: number, x: Vec, y: Vec, out: Vec = y): Vec {
     const xo = x.offset;
     const yo = y.offset;
     const oo = out.offset;
-    if (yd === od && yo === oo) {
+    if (yd === od && yo === oo && xo === 0 && yo === 0) {
+      for (let i = 0; i < n; i++) yd[i] = (yd[i] as number) + alpha * (xd[i] as number);
+    } else if (yd === od && yo === oo) {
       const d = xo - yo;
       const end = yo + n;
       for (let i = yo; i < end; i++) yd[i] = (yd[i] as number) + alpha * (xd[i + d] as number);
+    } else if (xo === 0 && yo === 0 && oo === 0) {
+      for (let i = 0; i < n; i++) od[i] = alpha * (xd[i] as number) + (yd[i] as number);
     } else {
       for (let i = 0; i < n; i++) od[oo + i] = alpha * (xd[xo + i] as number) + (yd[yo + i] as number);
     }
@@ -179,6 +188,10 @@ export function scal(alpha: number, x: Vec, out: Vec = x): Vec {
     const od = out.data;
     const xo = x.offset;
     const oo = out.offset;
+    if (xo === 0 && oo === 0) {
+      for (let i = 0; i < n; i++) od[i] = alpha * (xd[i] as number);
+      return out;
+    }
     for (let i = 0; i < n; i++) od[oo + i] = alpha * (xd[xo + i] as number);
     return out;
   }
