@@ -1,0 +1,119 @@
+/**
+ * CSR matrix-vector products: krylov-ts `csr(...).apply` against the same row loop written
+ * plainly over the same arrays, on gr_30_30 and 494_bus (SuiteSparse, from ../shared) and on
+ * the 2-D Poisson 5-point matrix of 512² unknowns. The transpose view (scatter) is shown
+ * beside, and SciPy's `A @ x` as an outside reference when python3 with scipy is available.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { csr, readMatrixMarket, rng, transpose, vec, type CsrOperator } from "@krylov-ts/operators";
+import { fmt, type Case, type Row } from "./lib.js";
+import { interleaved } from "./vectors.bench.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const matrices = path.resolve(here, "..", "..", "shared", "data", "matrices");
+
+/** y = A x for CSR arrays, the textbook loop (Saad 2003, §3.4). */
+function csrLoop(rp: Int32Array, ci: Int32Array, v: Float64Array, x: Float64Array, y: Float64Array, m: number): void {
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let k = rp[i] as number; k < (rp[i + 1] as number); k++) s += (v[k] as number) * (x[ci[k] as number] as number);
+    y[i] = s;
+  }
+}
+
+/** The 5-point Laplacian on an N×N grid (Dirichlet), n = N² unknowns. */
+function poisson5(N: number): CsrOperator {
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const values: number[] = [];
+  const put = (i: number, j: number, v: number): void => {
+    rows.push(i);
+    cols.push(j);
+    values.push(v);
+  };
+  for (let a = 0; a < N; a++) {
+    for (let b = 0; b < N; b++) {
+      const i = a * N + b;
+      put(i, i, 4);
+      if (a > 0) put(i, i - N, -1);
+      if (a < N - 1) put(i, i + N, -1);
+      if (b > 0) put(i, i - 1, -1);
+      if (b < N - 1) put(i, i + 1, -1);
+    }
+  }
+  return csr(rows, cols, values, [N * N, N * N]);
+}
+
+const SCIPY = `
+import json, sys, time
+import numpy as np, scipy.io, scipy.sparse as sp
+def poisson(N):
+    T = sp.diags([-1, 2, -1], [-1, 0, 1], shape=(N, N))
+    return (sp.kron(sp.identity(N), T) + sp.kron(T, sp.identity(N))).tocsr()
+out = {}
+for name, arg in json.loads(sys.argv[1]).items():
+    A = poisson(arg) if isinstance(arg, int) else sp.csr_matrix(scipy.io.mmread(arg))
+    x = np.random.default_rng(1).standard_normal(A.shape[1])
+    reps = max(1, int(2e6 // max(A.nnz, 1)))
+    ts = []
+    for _ in range(40):
+        t = time.perf_counter()
+        for _ in range(reps): A @ x
+        ts.append((time.perf_counter() - t) / reps * 1e3)
+    out[name] = float(np.median(ts))
+print(json.dumps(out))
+`;
+
+function scipyTimes(problems: Record<string, string | number>): Record<string, number> | undefined {
+  const r = spawnSync("python3", ["-c", SCIPY, JSON.stringify(problems)], { encoding: "utf8" });
+  if (r.status !== 0) {
+    console.log(`\n(SciPy reference skipped: ${r.error?.message ?? r.stderr.trim().split("\n").pop() ?? "python3 failed"})`);
+    return undefined;
+  }
+  return JSON.parse(r.stdout) as Record<string, number>;
+}
+
+export default async function (): Promise<void> {
+  const problems: Array<{ name: string; A: CsrOperator; scipyArg: string | number }> = [];
+  for (const name of ["gr_30_30", "494_bus"]) {
+    const file = path.join(matrices, `${name}.mtx`);
+    problems.push({ name, A: readMatrixMarket(readFileSync(file, "utf8")), scipyArg: file });
+  }
+  problems.push({ name: "Poisson 5-point, 512²", A: poisson5(512), scipyArg: 512 });
+  const scipy = scipyTimes(Object.fromEntries(problems.map((p) => [p.name, p.scipyArg])));
+
+  const summary: Array<{ name: string; n: number; nnz: number; rows: Row[] }> = [];
+  for (const { name, A } of problems) {
+    const [m, n] = A.shape;
+    const x = rng(3).normalVec(n);
+    const y = vec(m);
+    const yT = vec(n);
+    const xT = rng(4).normalVec(m);
+    const At = transpose(A);
+    const { rowPointers: rp, colIndices: ci, values: v } = A;
+    // Small matrices: several products per timed sample, so the clock's resolution does not matter.
+    const reps = Math.max(1, Math.floor(2e5 / A.nnz));
+    const cases: Case[] = [
+      { name: "plain CSR loop", fn: () => { for (let r = 0; r < reps; r++) csrLoop(rp, ci, v, x.data, y.data, m); } },
+      { name: "krylov-ts csr apply", fn: () => { for (let r = 0; r < reps; r++) A.apply(x, y); } },
+      { name: "krylov-ts transpose(csr) apply (scatter)", fn: () => { for (let r = 0; r < reps; r++) At.apply(xT, yT); } },
+    ];
+    const rows = interleaved(`CSR matvec, ${name} (n = ${n}, nnz = ${A.nnz}), ${reps} product(s) per sample`, cases, 60, 10);
+    summary.push({ name, n, nnz: A.nnz, rows: rows.map((r) => ({ ...r, medianMs: r.medianMs / reps })) });
+  }
+
+  console.log("\n### CSR matvec: time per product (ms) and krylov-ts throughput relative to the plain loop\n");
+  console.log("| matrix | n | nnz | plain loop | krylov-ts apply | ratio | transpose (scatter) | SciPy A @ x |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const s of summary) {
+    const [plain, ours, scatter] = s.rows as [Row, Row, Row];
+    const sp = scipy?.[s.name];
+    console.log(
+      `| ${s.name} | ${s.n} | ${s.nnz} | ${fmt(plain.medianMs)} | ${fmt(ours.medianMs)} | ` +
+        `${(plain.medianMs / ours.medianMs).toFixed(2)}× | ${fmt(scatter.medianMs)} | ${sp === undefined ? "—" : fmt(sp)} |`,
+    );
+  }
+}
