@@ -9,3 +9,11 @@ export { cg, type CgOptions, type CgResult, type CgIteration, type CgEstimates }
 export { minres, type MinresOptions, type MinresResult, type MinresIteration } from "./minres.js";
 export { powerIteration, type PowerOptions, type PowerResult, type PowerIteration } from "./power.js";
 export { hutchinson, type HutchinsonOptions, type HutchinsonResult } from "./hutchinson.js";
+export {
+  lanczosProcess,
+  type LanczosProcessOptions,
+  type LanczosProcessResult,
+  type LanczosStepInfo,
+  type Reorthogonalization,
+} from "./lanczos-process.js";
+export { lanczos, type LanczosOptions, type LanczosResult, type LanczosRestartInfo, type Which } from "./lanczos.js";

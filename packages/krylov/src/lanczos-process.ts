@@ -1,0 +1,284 @@
+/**
+ * The plain Lanczos process: an orthonormal Krylov basis and the tridiagonal T = VᵀAV.
+ *
+ * @module
+ */
+import { checkInteger, type Stats } from "./stats.js";
+import {
+  columnView,
+  eigenOperator,
+  functionOf,
+  gramSchmidtPass,
+  norm,
+  oneOf,
+  optionsOf,
+  orthogonalize,
+  signalOf,
+  startVector,
+  type Reorthogonalization,
+} from "./lanczos-common.js";
+import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
+
+export type { Reorthogonalization } from "./lanczos-common.js";
+
+/** What the callback of `lanczosProcess` sees after each step. */
+export interface LanczosStepInfo {
+  /** Steps done (1-based). */
+  iteration: number;
+  /** α_j of the step. */
+  alpha: number;
+  /** β_j of the step (the norm of the new residual). */
+  beta: number;
+}
+
+/** Options of `lanczosProcess`. */
+export interface LanczosProcessOptions {
+  /** Number of Lanczos steps m (matrix–vector products). Default min(n, 30). */
+  steps?: number;
+  /** Start vector (normalized internally, never modified). Default: seeded standard normal. */
+  v0?: VecLike;
+  /** Seed of the random start vector. Default 0. */
+  seed?: number;
+  /**
+   * - `'full'` (default): every new vector is orthogonalized against all previous ones by
+   *   classical Gram–Schmidt, repeated once when it lost more than half its norm ("twice is
+   *   enough", Kahan–Parlett; Daniel, Gragg, Kaufman & Stewart 1976);
+   * - `'partial'`: Simon's (1984) partial reorthogonalization: the loss of orthogonality
+   *   ω_{j+1,k} ≈ v_{j+1}ᵀv_k is estimated by its recurrence, and only when max |ω| > √ε are
+   *   the next two vectors orthogonalized against the basis (semi-orthogonality, enough for
+   *   T to be exact to working precision);
+   * - `'none'`: the bare three-term recurrence (ghost copies of converged eigenvalues appear).
+   */
+  reorthogonalization?: Reorthogonalization;
+  /** Return the basis V (m + 1 vectors). Default false; with `'none'` the process then needs only O(n) memory. */
+  basis?: boolean;
+  /**
+   * Relative breakdown threshold: the process stops with status `'breakdown'` when
+   * β_j ≤ breakdownTolerance·‖T‖est (an invariant subspace was found). Default 1e-12.
+   */
+  breakdownTolerance?: number;
+  /** Called after each step; returning `true` stops the process (status `'stopped'`). */
+  callback?: (info: LanczosStepInfo) => boolean | void;
+  /** Cancels the process (status `'stopped'`). */
+  signal?: AbortSignal;
+  /** Refuse a non-symmetric A (two extra products on random probes). Default false. */
+  checkSymmetric?: boolean;
+}
+
+/** Result of `lanczosProcess`. */
+export interface LanczosProcessResult {
+  /** α₁…α_j: the diagonal of T_j (j = steps done). */
+  alpha: Float64Array;
+  /** β₁…β_j: the off-diagonal of T_j, and last β_j = ‖r_j‖, the coupling to v_{j+1}. */
+  beta: Float64Array;
+  /**
+   * With `basis: true`: v₁…v_{j+1} (j + 1 vectors; j on breakdown), so that
+   * A·V_j = V_j·T_j + β_j·v_{j+1}·e_jᵀ.
+   */
+  basis?: Vec[];
+  /**
+   * `status`: `'converged'` when all the steps ran, `'breakdown'` when an invariant subspace
+   * was found (then T's eigenvalues are eigenvalues of A, and `converged` is true),
+   * `'stopped'` by the callback or the signal. `residualNorm` is the last β.
+   */
+  stats: Stats;
+}
+
+/**
+ * Runs m steps of the symmetric Lanczos process from v₁ = v0/‖v0‖:
+ *
+ *     w ← A v_j − α_j v_j − β_{j−1} v_{j−1},   α_j = v_jᵀ A v_j,   β_j = ‖w‖,   v_{j+1} = w / β_j
+ *
+ * so that A·V_m = V_m·T_m + β_m·v_{m+1}·e_mᵀ with T_m = tridiag(β, α, β) (Lanczos 1950; Paige
+ * 1972 for the rounding behaviour). It stops early on breakdown, β_j ≤ tol·‖T‖est with
+ * ‖T‖est = max_i (|β_{i−1}| + |α_i| + |β_i|). Each step costs one product with A plus the
+ * reorthogonalization chosen.
+ *
+ * @param A - a symmetric n×n operator
+ * @returns the coefficients α, β, optionally the basis, and stats
+ * @example
+ * const { alpha, beta } = lanczosProcess(A, { steps: 40, seed: 1 });
+ * tridiagonalEigen(alpha, beta.subarray(0, alpha.length - 1)).values // Ritz values
+ */
+export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOptions): LanczosProcessResult {
+  const fn = "lanczosProcess";
+  const o = optionsOf(fn, options);
+  const n = eigenOperator(fn, A, o.checkSymmetric ?? false);
+  const steps = checkInteger(fn, "options.steps", o.steps ?? Math.min(n, 30), 1);
+  if (n === 0) throw new RangeError(`${fn}: A is 0×0`);
+  const reorth = oneOf<Reorthogonalization>(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "partial", "none"], "full");
+  const keepBasis = o.basis ?? false;
+  const tolB = o.breakdownTolerance ?? 1e-12;
+  if (!(typeof tolB === "number" && tolB >= 0 && Number.isFinite(tolB))) {
+    throw new RangeError(`${fn}: options.breakdownTolerance must be a finite number ≥ 0, got ${String(tolB)}`);
+  }
+  const seed = o.seed ?? 0;
+  if (!Number.isFinite(seed)) throw new RangeError(`${fn}: options.seed must be a finite number, got ${String(seed)}`);
+  const callback = functionOf(fn, "options.callback", o.callback);
+  const signal = signalOf(fn, o.signal);
+  const start = performance.now();
+
+  // Storage: all m + 1 vectors when they are needed (reorthogonalization or basis), else 3.
+  const store = keepBasis || reorth !== "none";
+  const cols = store ? steps + 1 : 3;
+  const V = new Float64Array(cols * n);
+  startVector(fn, o.v0, seed, n, V);
+  const w = new Float64Array(n);
+  const wVec = columnView(w, 0, n);
+  const alpha = new Float64Array(steps);
+  const beta = new Float64Array(steps);
+  // Simon's ω estimates: rows j−1, j, j+1 of the orthogonality matrix.
+  const partial = reorth === "partial";
+  let omegaPrev = new Float64Array(partial ? steps + 2 : 0);
+  let omegaCur = new Float64Array(partial ? steps + 2 : 0);
+  let omegaNext = new Float64Array(partial ? steps + 2 : 0);
+  const eps = Number.EPSILON;
+  const psi = eps * Math.sqrt(n);
+  if (partial) omegaCur[0] = 1;
+  let forceNext = false;
+
+  let status: Stats["status"] = "converged";
+  let message: string | undefined;
+  let tNorm = 0;
+  let j = 0;
+  const col = (c: number): number => (store ? c : c % 3) * n;
+  for (; j < steps; j++) {
+    if (signal?.aborted) {
+      status = "stopped";
+      message = "aborted by the signal";
+      break;
+    }
+    const vj = col(j);
+    // w ← A v_j
+    A.apply(columnView(V, vj, n), wVec);
+    const betaPrev = j > 0 ? (beta[j - 1] as number) : 0;
+    // α_j = v_jᵀ w;  w ← w − α_j v_j − β_{j−1} v_{j−1}
+    let a = 0;
+    for (let i = 0; i < n; i++) a += (V[vj + i] as number) * (w[i] as number);
+    if (j > 0) {
+      const vp = col(j - 1);
+      for (let i = 0; i < n; i++) w[i] = (w[i] as number) - a * (V[vj + i] as number) - betaPrev * (V[vp + i] as number);
+    } else {
+      for (let i = 0; i < n; i++) w[i] = (w[i] as number) - a * (V[vj + i] as number);
+    }
+    let b: number;
+    if (reorth === "full") {
+      // w ⟂ v_1…v_j (the correction to α_j is folded in by the first pass).
+      const before = norm(w, n);
+      const corr = gramSchmidtPass1(V, j, n, w);
+      a += corr;
+      b = norm(w, n);
+      if (b < before * Math.SQRT1_2) {
+        a += gramSchmidtPass1(V, j, n, w);
+        b = norm(w, n);
+      }
+    } else {
+      b = norm(w, n);
+      if (partial) {
+        b = partialStep(j, a, b, alpha, beta, omegaPrev, omegaCur, omegaNext, psi, eps, forceNext, V, n, w);
+        forceNext = b < 0;
+        b = Math.abs(b);
+        const t = omegaPrev;
+        omegaPrev = omegaCur;
+        omegaCur = omegaNext;
+        omegaNext = t;
+      }
+    }
+    alpha[j] = a;
+    beta[j] = b;
+    tNorm = Math.max(tNorm, betaPrev + Math.abs(a) + b);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) {
+      status = "breakdown";
+      message = `non-finite coefficient at step ${j + 1} (α = ${a}, β = ${b})`;
+      j++;
+      break;
+    }
+    if (b <= tolB * tNorm) {
+      status = "breakdown";
+      message = `invariant subspace of dimension ${j + 1} found (β = ${b.toExponential(2)})`;
+      beta[j] = 0;
+      j++;
+      break;
+    }
+    // v_{j+1} ← w / β_j
+    const vn = col(j + 1);
+    for (let i = 0; i < n; i++) V[vn + i] = (w[i] as number) / b;
+    if (callback?.({ iteration: j + 1, alpha: a, beta: b }) === true) {
+      status = "stopped";
+      message = "stopped by the callback";
+      j++;
+      break;
+    }
+  }
+  const result: LanczosProcessResult = {
+    alpha: alpha.slice(0, j),
+    beta: beta.slice(0, j),
+    stats: {
+      iterations: j,
+      matvecs: j,
+      converged: status !== "stopped",
+      status,
+      residualNorm: j > 0 ? (beta[j - 1] as number) : 0,
+      timeMs: performance.now() - start,
+      ...(message !== undefined ? { message } : {}),
+    },
+  };
+  if (keepBasis) {
+    const count = status === "breakdown" ? j : j + 1;
+    const basis: Vec[] = [];
+    for (let c = 0; c < count; c++) {
+      const copyC = V.slice(c * n, (c + 1) * n);
+      basis.push(columnView(copyC, 0, n));
+    }
+    result.basis = basis;
+  }
+  return result;
+}
+
+/** One Gram–Schmidt pass of w against v_0…v_j; returns the coefficient on v_j (the α correction). */
+function gramSchmidtPass1(V: Float64Array, j: number, n: number, w: Float64Array): number {
+  const o = j * n;
+  let h = 0;
+  for (let i = 0; i < n; i++) h += (V[o + i] as number) * (w[i] as number);
+  for (let i = 0; i < n; i++) w[i] = (w[i] as number) - h * (V[o + i] as number);
+  gramSchmidtPass(V, 0, j, n, w);
+  return h;
+}
+
+/**
+ * Simon's ω recurrence for step j (0-based) of partial reorthogonalization:
+ *
+ *     β_j ω_{j+1,k} = β_k ω_{j,k+1} + (α_k − α_j) ω_{j,k} + β_{k−1} ω_{j,k−1} − β_{j−1} ω_{j−1,k} ± ϑ
+ *
+ * with ω_{j+1,j+1} = 1, ω_{j+1,j} = ψ = ε√n. When max_k |ω_{j+1,k}| > √ε (or the previous step
+ * asked for it), w is orthogonalized against v_0…v_j and the estimates are reset to ψ.
+ *
+ * @returns the new β_j, negated when the next step must reorthogonalize too
+ */
+function partialStep(
+  j: number, a: number, b: number, alpha: Float64Array, beta: Float64Array,
+  omegaPrev: Float64Array, omegaCur: Float64Array, omegaNext: Float64Array,
+  psi: number, eps: number, force: boolean, V: Float64Array, n: number, w: Float64Array,
+): number {
+  let worst = 0;
+  const betaPrev = j > 0 ? (beta[j - 1] as number) : 0;
+  for (let k = 0; k < j; k++) {
+    const bk = beta[k] as number;
+    const bkm = k > 0 ? (beta[k - 1] as number) : 0;
+    let t = bk * (omegaCur[k + 1] as number) + ((alpha[k] as number) - a) * (omegaCur[k] as number);
+    if (k > 0) t += bkm * (omegaCur[k - 1] as number);
+    t -= betaPrev * (omegaPrev[k] as number);
+    t += (t >= 0 ? 1 : -1) * eps * (bk + b) * 0.3;
+    const om = b > 0 ? t / b : Infinity;
+    omegaNext[k] = om;
+    worst = Math.max(worst, Math.abs(om));
+  }
+  omegaNext[j] = psi;
+  omegaNext[j + 1] = 1;
+  if (force || worst > Math.sqrt(eps)) {
+    const nb = orthogonalize(V, 0, j + 1, n, w);
+    for (let k = 0; k <= j; k++) omegaNext[k] = psi;
+    return force ? nb : -nb;
+  }
+  return b;
+}

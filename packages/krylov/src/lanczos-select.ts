@@ -1,0 +1,133 @@
+/**
+ * Private to `lanczos`: which Ritz pairs are wanted, which to lock, which to keep at a thick
+ * restart.
+ *
+ * @module
+ */
+
+/** Which end of the spectrum `lanczos` looks for. */
+export type Which = "largest" | "smallest" | "both" | "magnitude";
+
+/** One end of the spectrum: a score (higher is more wanted) and how many pairs it wants. */
+export interface End {
+  score: (lambda: number) => number;
+  count: number;
+}
+
+/** A locked (deflated) pair: its value, the end it was locked for and whether it met the tolerance. */
+export interface Locked {
+  value: number;
+  end: number;
+  converged: boolean;
+}
+
+/** The decisions of one restart cycle. */
+export interface RitzChoice {
+  /** Ritz indices to lock now: wanted and converged. */
+  lock: number[];
+  /** Ritz indices that are wanted but not converged yet. */
+  pendingWanted: number[];
+  /** Ritz indices to keep in the restarted basis, best first (none of `lock`). */
+  keep: number[];
+  /** The end each Ritz index belongs to. */
+  endOf: Int32Array;
+  /** After `lock`, every end has its wanted pairs all locked. */
+  allLocked: boolean;
+  /**
+   * Every end's best unlocked Ritz pair is resolved: converged, or with a residual below a tenth
+   * of its distance to the end's wanted set (or the end has none left).
+   */
+  frontierConverged: boolean;
+}
+
+/** The ends of `which` with k pairs: `'both'` is ⌈k/2⌉ largest and ⌊k/2⌋ smallest. */
+export function endsOf(which: Which, k: number): End[] {
+  switch (which) {
+    case "largest":
+      return [{ score: (x) => x, count: k }];
+    case "smallest":
+      return [{ score: (x) => -x, count: k }];
+    case "magnitude":
+      return [{ score: (x) => Math.abs(x), count: k }];
+    case "both":
+      return k === 1
+        ? [{ score: (x) => x, count: 1 }]
+        : [{ score: (x) => x, count: Math.ceil(k / 2) }, { score: (x) => -x, count: Math.floor(k / 2) }];
+  }
+}
+
+/**
+ * Decides one cycle. A Ritz value θ of end e is wanted when fewer than `count` values of that
+ * end score higher among its locked values and its other Ritz values; a wanted pair is locked
+ * when its residual estimate is ≤ `tolAbs`. The restart keeps max(pending + 1, ⌊used/2⌋) (at
+ * most `maxKeep`) of the best unlocked Ritz pairs, split between the ends in proportion to
+ * their counts.
+ *
+ * @param theta - Ritz values, ascending
+ * @param res - their residual estimates
+ */
+export function chooseRitz(
+  ends: readonly End[], locked: readonly Locked[], theta: Float64Array, res: Float64Array, tolAbs: number, maxKeep: number,
+): RitzChoice {
+  const used = theta.length;
+  const endOf = new Int32Array(used);
+  const half = Math.floor(used / 2);
+  for (let i = 0; i < used; i++) endOf[i] = ends.length === 2 && i < half ? 1 : 0;
+  const lock: number[] = [];
+  const pendingWanted: number[] = [];
+  const unlockedByEnd: number[][] = [];
+  let allLocked = true;
+  let frontierConverged = true;
+  let total = 0;
+  for (let e = 0; e < ends.length; e++) {
+    const end = ends[e] as End;
+    const cands: number[] = [];
+    for (let i = 0; i < used; i++) if (endOf[i] === e) cands.push(i);
+    cands.sort((x, y) => end.score(theta[y] as number) - end.score(theta[x] as number));
+    const lockedScores = locked.filter((l) => l.end === e).map((l) => end.score(l.value));
+    let lockedNow = 0;
+    let pendingNow = 0;
+    const unlocked: number[] = [];
+    cands.forEach((i, idx) => {
+      const s = end.score(theta[i] as number);
+      let better = idx;
+      for (const ls of lockedScores) if (ls > s) better++;
+      const wanted = better < end.count;
+      if (wanted && (res[i] as number) <= tolAbs) {
+        lock.push(i);
+        lockedNow++;
+      } else {
+        if (wanted) {
+          pendingWanted.push(i);
+          pendingNow++;
+        }
+        unlocked.push(i);
+      }
+    });
+    if (pendingNow > 0 || lockedScores.length + lockedNow < end.count) allLocked = false;
+    // The frontier (best unlocked pair) is resolved when converged, or when its residual is under a
+    // tenth of its distance to the wanted set's boundary (the count-th best locked value).
+    const frontier = unlocked[0];
+    if (frontier !== undefined && (res[frontier] as number) > tolAbs) {
+      const scores = [...lockedScores, ...lock.filter((i) => endOf[i] === e).map((i) => end.score(theta[i] as number))];
+      scores.sort((x, y) => y - x);
+      const boundary = scores[end.count - 1];
+      const gap = boundary === undefined ? 0 : boundary - end.score(theta[frontier] as number);
+      if (!((res[frontier] as number) <= 0.1 * gap)) frontierConverged = false;
+    }
+    unlockedByEnd.push(unlocked);
+    total += end.count;
+  }
+  const target = Math.min(maxKeep, Math.max(pendingWanted.length + 1, half));
+  const keep: number[] = [];
+  for (let e = 0; e < ends.length; e++) {
+    const unlocked = unlockedByEnd[e] as number[];
+    const share = e === 0 ? Math.ceil((target * (ends[0] as End).count) / total) : target - keep.length;
+    keep.push(...unlocked.slice(0, Math.max(0, Math.min(share, target - keep.length))));
+  }
+  if (keep.length < target) {
+    // One end ran short: fill from the other.
+    for (const unlocked of unlockedByEnd) for (const i of unlocked) if (keep.length < target && !keep.includes(i)) keep.push(i);
+  }
+  return { lock, pendingWanted, keep, endOf, allLocked, frontierConverged };
+}
