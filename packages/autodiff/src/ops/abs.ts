@@ -13,7 +13,7 @@ export function abs(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dabs/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(x: Tensor, _y: Tensor): Tensor {
   return sign(x);
 }
 

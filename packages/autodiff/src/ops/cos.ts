@@ -14,7 +14,7 @@ export function cos(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dcos/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(x: Tensor, _y: Tensor): Tensor {
   return neg(sin(x));
 }
 

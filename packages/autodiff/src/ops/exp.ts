@@ -12,7 +12,7 @@ export function exp(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dexp/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(_x: Tensor, y: Tensor): Tensor {
   return y;
 }
 

@@ -1,6 +1,5 @@
 import { makeNode, registerOp, type Shape, type Tensor } from "../graph.js";
 import { toTensor, type TensorLike } from "./util.js";
-import { mul } from "./mul.js";
 import { div } from "./div.js";
 import { add } from "./add.js";
 
@@ -13,11 +12,6 @@ export function log1p(x: TensorLike): Tensor {
   return makeNode("log1p", [toTensor("log1p", "x", x)]);
 }
 
-/** The derivative factor dlog1p/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
-  return div(1, add(x, 1));
-}
-
 registerOp({
   name: "log1p",
   shape: (s) => s[0] as Shape,
@@ -25,6 +19,6 @@ registerOp({
     const x = inputs[0] as Float64Array;
     for (let i = 0; i < out.length; i++) out[i] = Math.log1p(x[i] as number);
   },
-  vjp: (node, g) => [mul(g, derivative(node.inputs[0] as Tensor, node))],
-  jvp: (node, [t]) => (t ? mul(t, derivative(node.inputs[0] as Tensor, node)) : null),
+  vjp: (node, g) => [div(g, add(node.inputs[0] as Tensor, 1))],
+  jvp: (node, [t]) => (t ? div(t, add(node.inputs[0] as Tensor, 1)) : null),
 });

@@ -14,7 +14,7 @@ export function relu(x: TensorLike): Tensor {
 }
 
 /** The derivative factor drelu/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(x: Tensor, _y: Tensor): Tensor {
   return greater(x, 0);
 }
 

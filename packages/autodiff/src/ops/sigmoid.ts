@@ -13,7 +13,7 @@ export function sigmoid(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dsigmoid/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(_x: Tensor, y: Tensor): Tensor {
   return mul(y, sub(1, y));
 }
 

@@ -13,7 +13,7 @@ export function sin(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dsin/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(x: Tensor, _y: Tensor): Tensor {
   return cos(x);
 }
 

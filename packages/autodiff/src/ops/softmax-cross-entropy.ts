@@ -4,7 +4,6 @@ import { logSoftmax } from "./log-softmax.js";
 import { exp } from "./exp.js";
 import { sub } from "./sub.js";
 import { mul } from "./mul.js";
-import { neg } from "./neg.js";
 import { sum } from "./sum.js";
 import { add } from "./add.js";
 
@@ -77,8 +76,7 @@ registerOp({
   jvp: (node, [tz, ty]) => {
     const [z, y] = node.inputs as [Tensor, Tensor];
     const pz = tz ? sum(mul(logitsGradient(z, y), tz)) : null;
-    const py = ty ? sum(mul(neg(logSoftmax(z, -1)), ty), undefined) : null;
-    const py2 = py ? mul(py, 1 / rows(z.shape)) : null;
-    return pz && py2 ? add(pz, py2) : (pz ?? py2);
+    const py = ty ? sum(mul(logSoftmax(z, -1), mul(ty, -1 / rows(z.shape)))) : null;
+    return pz && py ? add(pz, py) : (pz ?? py);
   },
 });

@@ -3,11 +3,6 @@ import { toTensor, type TensorLike } from "./util.js";
 import { mul } from "./mul.js";
 import { sigmoid } from "./sigmoid.js";
 
-/** log(1 + eˣ) without overflow: max(x, 0) + log1p(e^−|x|). */
-function softplusValue(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-
 /**
  * Elementwise softplus log(1 + eˣ), computed without overflow.
  *
@@ -18,7 +13,7 @@ export function softplus(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dsoftplus/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(x: Tensor, _y: Tensor): Tensor {
   return sigmoid(x);
 }
 
@@ -32,3 +27,8 @@ registerOp({
   vjp: (node, g) => [mul(g, derivative(node.inputs[0] as Tensor, node))],
   jvp: (node, [t]) => (t ? mul(t, derivative(node.inputs[0] as Tensor, node)) : null),
 });
+
+/** log(1 + eˣ) without overflow: max(x, 0) + log1p(e^−|x|). */
+function softplusValue(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}

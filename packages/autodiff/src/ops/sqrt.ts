@@ -13,7 +13,7 @@ export function sqrt(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dsqrt/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(_x: Tensor, y: Tensor): Tensor {
   return div(0.5, y);
 }
 

@@ -12,7 +12,7 @@ export function square(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dsquare/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(x: Tensor, _y: Tensor): Tensor {
   return mul(x, 2);
 }
 

@@ -14,7 +14,7 @@ export function tanh(x: TensorLike): Tensor {
 }
 
 /** The derivative factor dtanh/dx as a graph, from the input x and the output y. */
-function derivative(x: Tensor, y: Tensor): Tensor {
+function derivative(_x: Tensor, y: Tensor): Tensor {
   return sub(1, square(y));
 }
 
