@@ -1,0 +1,239 @@
+/**
+ * Autodiff: gradient and H·v of a tanh MLP with softmax cross-entropy (784 → 256 → 10, batch
+ * 256, n = 203,530, float64), side by side with TensorFlow.js (tf.grad of tf.grad, float32)
+ * on its wasm and cpu backends; then `hessian(f, x0)` of the MLP 100 → 64 → 10, batch 512
+ * (n = 7,114), and PyTorch's figures when python3 has torch (bench/autodiff_torch.py).
+ *
+ * `npm run bench -- autodiff` (set AUTODIFF_BENCH_HESSIAN=0 to skip the full Hessian).
+ */
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { rng, vec, type Vec } from "@krylov-ts/operators";
+import {
+  add,
+  compile,
+  constant,
+  gradientFunction,
+  hessian,
+  hessianOperator,
+  hvp,
+  input,
+  matmul,
+  params,
+  softmaxCrossEntropy,
+  tanh,
+  type HvpMode,
+  type Tensor,
+} from "@krylov-ts/autodiff";
+import { fmt, median, timeMedianAsync } from "./lib.js";
+
+interface MlpData {
+  d: number;
+  h: number;
+  c: number;
+  B: number;
+  X: Float64Array;
+  Y: Float64Array;
+  x0: Float64Array;
+  v: Float64Array;
+  n: number;
+}
+
+/** Seeded data: X ~ N(0, 1), one-hot labels, Glorot-scaled weights, zero biases, v ~ N(0, 1). */
+function mlpData(d: number, h: number, c: number, B: number, seed: number): MlpData {
+  const r = rng(seed);
+  const X = Float64Array.from({ length: B * d }, () => r.normal());
+  const Y = new Float64Array(B * c);
+  for (let i = 0; i < B; i++) Y[i * c + r.integer(c)] = 1;
+  const n = d * h + h + h * c + c;
+  const x0 = new Float64Array(n);
+  for (let i = 0; i < d * h; i++) x0[i] = r.normal() / Math.sqrt(d);
+  for (let i = 0; i < h * c; i++) x0[d * h + h + i] = r.normal() / Math.sqrt(h);
+  const v = Float64Array.from({ length: n }, () => r.normal());
+  return { d, h, c, B, X, Y, x0, v, n };
+}
+
+/** The loss f(θ) of the MLP with our ops. */
+function mlpLoss(m: MlpData): (x: Tensor) => Tensor {
+  const P = params({ W1: [m.d, m.h], b1: [m.h], W2: [m.h, m.c], b2: [m.c] });
+  const X = constant(m.X, [m.B, m.d]);
+  const Y = constant(m.Y, [m.B, m.c]);
+  return (x) => {
+    const p = P.views(x) as Record<"W1" | "b1" | "W2" | "b2", Tensor>;
+    return softmaxCrossEntropy(add(matmul(tanh(add(matmul(X, p.W1), p.b1)), p.W2), p.b2), Y);
+  };
+}
+
+type Tf = typeof import("@tensorflow/tfjs");
+
+/** H·v by tf.grad of tf.grad on one backend; returns the median ms and the result (float32). */
+async function tfjsHvp(tf: Tf, backend: string, m: MlpData, runs: number): Promise<{ ms: number; hv: Float32Array; g: Float32Array } | string> {
+  try {
+    if (!(await tf.setBackend(backend))) return `backend ${backend} unavailable`;
+    await tf.ready();
+  } catch (e) {
+    return `backend ${backend} failed: ${(e as Error).message}`;
+  }
+  const X = tf.tensor2d(Float32Array.from(m.X), [m.B, m.d]);
+  const Y = tf.tensor2d(Float32Array.from(m.Y), [m.B, m.c]);
+  const x0 = tf.tensor1d(Float32Array.from(m.x0));
+  const v = tf.tensor1d(Float32Array.from(m.v));
+  const { d, h, c } = m;
+  type T = import("@tensorflow/tfjs").Tensor;
+  const f = (x: T): T => {
+    const W1 = tf.reshape(tf.slice(x, [0], [d * h]), [d, h]);
+    const b1 = tf.slice(x, [d * h], [h]);
+    const W2 = tf.reshape(tf.slice(x, [d * h + h], [h * c]), [h, c]);
+    const b2 = tf.slice(x, [d * h + h + h * c], [c]);
+    const z = tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(X, W1), b1)), W2), b2);
+    return tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(z)), 1)));
+  };
+  const g = tf.grad(f);
+  const hvFn = tf.grad((x: T): T => tf.sum(tf.mul(g(x), v)));
+  const once = async (): Promise<Float32Array> => {
+    // tf.grad of tf.grad: the H·v the issue asks to compare with
+    const out = tf.tidy(() => hvFn(x0));
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    return data;
+  };
+  const gT = tf.tidy(() => g(x0));
+  const gData = (await gT.data()) as Float32Array;
+  gT.dispose();
+  let hv: Float32Array = new Float32Array(0);
+  const ms = await timeMedianAsync(async () => {
+    hv = await once();
+  }, runs, 1);
+  tf.dispose([X, Y, x0, v]);
+  return { ms, hv, g: gData };
+}
+
+/** Runs the cases in `rounds` alternating rounds (one warm-up) and returns each case's median ms. */
+function interleaved(cases: readonly (() => void)[], rounds: number): number[] {
+  for (const c of cases) c();
+  const t: number[][] = cases.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    cases.forEach((c, k) => {
+      const s = performance.now();
+      c();
+      (t[k] as number[]).push(performance.now() - s);
+    });
+  }
+  return t.map((xs) => median(xs));
+}
+
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += ((a[i] as number) - (b[i] as number)) ** 2;
+    den += (b[i] as number) ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+export default async function (): Promise<void> {
+  const m = mlpData(784, 256, 10, 256, 42);
+  const f = mlpLoss(m);
+  console.log(`\nMLP ${m.d} → ${m.h} → ${m.c}, tanh, softmax cross-entropy, batch ${m.B}, n = ${m.n.toLocaleString("en")} (float64)\n`);
+  const fg = gradientFunction(f, m.n);
+  const gOut = vec(m.n);
+  const x0 = vec(m.x0);
+  const v = vec(m.v);
+  const modes = ["forward-over-reverse", "reverse-over-reverse"] as const;
+  const ops = modes.map((mode) => hessianOperator(f, x0, { mode }));
+  const outs = modes.map(() => vec(m.n));
+  const xi = input([m.n], "x");
+  const vi = input([m.n], "v");
+  const whole = modes.map((mode) => compile([xi, vi], [hvp(f, xi, vi, { mode })]));
+  const wholeOut = [new Float64Array(m.n)];
+  // Rounds alternate the cases so that the machine's noise hits them alike; medians over rounds.
+  const cases: (() => void)[] = [
+    () => fg(x0, gOut),
+    ...ops.map((H, k) => () => H.apply(v, outs[k])),
+    ...whole.map((fn) => () => fn.run([m.x0, m.v], wholeOut)),
+  ];
+  const samples = interleaved(cases, 9);
+  const gradMs = samples[0] as number;
+
+  const rows: [string, number, string][] = [["gradient (value and ∇f, compiled)", gradMs, ""]];
+  const results = new Map<HvpMode, Vec>();
+  modes.forEach((mode, k) => {
+    results.set(mode, outs[k] as Vec);
+    const d = (ops[k] as ReturnType<typeof hessianOperator>).describe();
+    rows.push([`H·v ${mode} (hessianOperator.apply)`, samples[1 + k] as number, `${d.steps} kernels/apply, ${(d.flops / 1e6).toFixed(0)} MFLOP/apply; ${d.before.nodes} → ${d.after.nodes} nodes`]);
+  });
+  modes.forEach((mode, k) => {
+    const d = (whole[k] as ReturnType<typeof compile>).describe();
+    rows.push([`H·v ${mode}, whole graph per call (no cache)`, samples[3 + k] as number, `${d.steps} kernels/call, ${(d.flops / 1e6).toFixed(0)} MFLOP/call`]);
+  });
+  const fwd = results.get("forward-over-reverse") as Vec;
+  const rev = results.get("reverse-over-reverse") as Vec;
+  const modeErr = relErr(fwd.data, rev.data);
+
+  const tf = (await import("@tensorflow/tfjs")) as Tf;
+  await import("@tensorflow/tfjs-backend-wasm");
+  for (const backend of ["wasm", "cpu"]) {
+    const r = await tfjsHvp(tf, backend, m, backend === "cpu" ? 3 : 5);
+    if (typeof r === "string") {
+      rows.push([`tfjs-${backend} H·v (tf.grad of tf.grad, float32)`, Number.NaN, r]);
+    } else {
+      rows.push([
+        `tfjs-${backend} H·v (tf.grad of tf.grad, float32)`,
+        r.ms,
+        `rel. diff. to ours: gradient ${relErr(r.g, gOut.data).toExponential(1)}, H·v ${relErr(r.hv, fwd.data).toExponential(1)}`,
+      ]);
+    }
+  }
+
+  console.log("| case | median (ms) | / gradient | notes |");
+  console.log("|---|---:|---:|---|");
+  for (const [name, ms, note] of rows) console.log(`| ${name} | ${Number.isNaN(ms) ? "—" : fmt(ms)} | ${Number.isNaN(ms) ? "—" : (ms / gradMs).toFixed(2)} | ${note} |`);
+  console.log(`\nboth modes agree: relative difference ${modeErr.toExponential(2)}`);
+
+  if (process.env.AUTODIFF_BENCH_HESSIAN !== "0") {
+    const s = mlpData(100, 64, 10, 512, 7);
+    const fs = mlpLoss(s);
+    console.log(`\nhessian(f, x0): MLP ${s.d} → ${s.h} → ${s.c}, batch ${s.B}, n = ${s.n.toLocaleString("en")}`);
+    const small = (["forward-over-reverse", "reverse-over-reverse"] as const).map((mode) => hessianOperator(fs, s.x0, { mode }));
+    const e = vec(s.n);
+    const so = vec(s.n);
+    const per = interleaved(
+      small.map((H) => () => {
+        for (let i = 0; i < 50; i++) {
+          e.data.fill(0);
+          e.data[(i * 131) % s.n] = 1;
+          H.apply(e, so);
+        }
+      }),
+      5,
+    ).map((ms) => ms / 50);
+    console.log(`H·e⁽ⁱ⁾ per column: forward-over-reverse ${fmt(per[0] as number)} ms, reverse-over-reverse ${fmt(per[1] as number)} ms`);
+    const t0 = performance.now();
+    const Hm = hessian(fs, s.x0);
+    const secs = (performance.now() - t0) / 1000;
+    let asym = 0;
+    for (let i = 0; i < s.n; i += 97) for (let j = 0; j < s.n; j += 89) asym = Math.max(asym, Math.abs(Hm.get(i, j) - Hm.get(j, i)));
+    console.log(`| case | wall time (s) |\n|---|---:|\n| krylov-ts hessian(f, x0) | ${secs.toFixed(1)} |`);
+    console.log(`(sampled max |H − Hᵀ| = ${asym.toExponential(1)})`);
+  }
+  torchFigures();
+}
+
+/** PyTorch's H·v and hessian on the same problems, when python3 has torch. */
+function torchFigures(): void {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "autodiff_torch.py");
+  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
+  if (probe.status !== 0) {
+    console.log("\nPyTorch: skipped (python3 has no torch; `apt-get install -y python3-torch` to compare)");
+    return;
+  }
+  const args = process.env.AUTODIFF_BENCH_HESSIAN === "0" ? ["--no-hessian"] : [];
+  const r = spawnSync("python3", [script, ...args], { encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0) {
+    console.log(`\nPyTorch: failed (${r.stderr.trim().split("\n").pop() ?? "no message"})`);
+    return;
+  }
+  console.log(`\nPyTorch (CPU, float64, same shapes, its own random data):\n${r.stdout.trim()}`);
+}
