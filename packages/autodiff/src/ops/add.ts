@@ -31,7 +31,8 @@ registerOp({
 
 /**
  * The add kernel: inline loops for equal shapes, a scalar operand, a trailing (bias `[B, H] + [H]`)
- * operand and a leading (`[B, C] · [B, 1]`) operand; a strided walk otherwise. */
+ * operand and a leading (`[B, C] · [B, 1]`) operand; a strided walk otherwise.
+ */
 function addKernel(inputs: readonly Float64Array[], inShapes: readonly Shape[], out: Float64Array, outShape: Shape): void {
   const a = inputs[0] as Float64Array;
   const b = inputs[1] as Float64Array;
