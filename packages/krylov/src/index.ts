@@ -17,3 +17,4 @@ export {
   type Reorthogonalization,
 } from "./lanczos-process.js";
 export { lanczos, type LanczosOptions, type LanczosResult, type LanczosRestartInfo, type Which } from "./lanczos.js";
+export { slq, type SlqOptions, type SlqResult } from "./slq.js";
