@@ -169,6 +169,9 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         }
         beta = Math.sqrt(b1);
         if (M !== undefined) scale = rNorm / beta;
+        const y0 = yM === undefined ? r1V.data : yM.data;
+        const s0 = 1 / beta;
+        for (let i = 0; i < n; i++) v[i] = s0 * (y0[i] as number); // v ← y / β
         oldBeta = 0; dbar = 0; epsln = 0; cs = -1; sn = 0; phibar = beta; step = 0;
         w1.fill(0);
         w2.fill(0);
@@ -182,9 +185,6 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       }
       let r1 = r1V.data;
       let r2 = r2V.data;
-      const y = yM === undefined ? r2 : yM.data;
-      const s = 1 / beta;
-      for (let i = 0; i < n; i++) v[i] = s * (y[i] as number); // v ← y / β
       A.apply(vV, AvV); // Av (the only product of the step)
       matvecs++;
       const c1 = step > 0 ? beta / oldBeta : 0;
@@ -196,7 +196,12 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       }
       const c2 = alpha / beta;
       // y ← y − (α/β)r₂; then r₁ ← r₂, r₂ ← y (by reference).
-      for (let i = 0; i < n; i++) r1[i] = (Av[i] as number) - c2 * (r2[i] as number);
+      let yy = 0;
+      for (let i = 0; i < n; i++) {
+        const yi = (Av[i] as number) - c2 * (r2[i] as number);
+        r1[i] = yi;
+        yy += yi * yi;
+      }
       const tmp = r1V;
       r1V = r2V;
       r2V = tmp;
@@ -204,7 +209,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       r2 = r2V.data;
       if (M !== undefined && yM !== undefined) M.apply(r2V, yM); // y ← M r₂
       oldBeta = beta;
-      const bb2 = yM === undefined ? dotN(r2, r2, n) : dotN(r2, yM.data, n);
+      const bb2 = yM === undefined ? yy : dotN(r2, yM.data, n);
       if (!(bb2 >= 0) || !Number.isFinite(bb2)) {
         status = "breakdown";
         message = `r₂ᵀMr₂ = ${bb2}: the preconditioner is not positive definite or a value overflowed`;
@@ -223,12 +228,16 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       sn = beta / gamma;
       const phi = cs * phibar;
       phibar = sn * phibar;
-      // w ← (v − ε₋₁w₁ − δw₂)/γ written over w₁; x ← x + φw; then w₁ ← w₂, w₂ ← w.
+      // w ← (v − ε₋₁w₁ − δw₂)/γ written over w₁; x ← x + φw; then w₁ ← w₂, w₂ ← w;
+      // and the next Lanczos vector v ← y/β in the same pass.
       const ig = 1 / gamma;
+      const yNext = yM === undefined ? r2 : yM.data;
+      const sNext = beta > 0 ? 1 / beta : 0;
       for (let i = 0; i < n; i++) {
         const wi = ((v[i] as number) - oldEps * (w1[i] as number) - delta * (w2[i] as number)) * ig;
         w1[i] = wi;
         x[i] = (x[i] as number) + phi * wi;
+        v[i] = sNext * (yNext[i] as number);
       }
       const wt = w1;
       w1 = w2;
