@@ -34,7 +34,7 @@ export interface RitzChoice {
   /** After `lock`, every end has its wanted pairs all locked. */
   allLocked: boolean;
   /**
-   * Every end's best unlocked Ritz pair is resolved: converged, or with a residual below a tenth
+   * Every end's best unlocked Ritz pair is resolved: converged, or with a residual below a thousandth
    * of its distance to the end's wanted set (or the end has none left).
    */
   frontierConverged: boolean;
@@ -106,14 +106,14 @@ export function chooseRitz(
     });
     if (pendingNow > 0 || lockedScores.length + lockedNow < end.count) allLocked = false;
     // The frontier (best unlocked pair) is resolved when converged, or when its residual is under a
-    // tenth of its distance to the wanted set's boundary (the count-th best locked value).
+    // thousandth of its distance to the wanted set's boundary (the count-th best locked value).
     const frontier = unlocked[0];
     if (frontier !== undefined && (res[frontier] as number) > tolAbs) {
       const scores = [...lockedScores, ...lock.filter((i) => endOf[i] === e).map((i) => end.score(theta[i] as number))];
       scores.sort((x, y) => y - x);
       const boundary = scores[end.count - 1];
       const gap = boundary === undefined ? 0 : boundary - end.score(theta[frontier] as number);
-      if (!((res[frontier] as number) <= 0.1 * gap)) frontierConverged = false;
+      if (!((res[frontier] as number) <= 1e-3 * gap)) frontierConverged = false;
     }
     unlockedByEnd.push(unlocked);
     total += end.count;

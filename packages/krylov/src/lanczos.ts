@@ -122,6 +122,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const start = performance.now();
   const ends = endsOf(which, k);
   const random = rng(seed + 1);
+  const checkEvery = Math.max(1, Math.ceil(m / 10));
 
   const V = new Float64Array((m + 1) * n); // basis v_0…v_m, column c at c·n
   const T = new Float64Array(m * m); // projected matrix VᵀAV
@@ -182,6 +183,19 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     return randomColumn(0, 0);
   }
 
+  // Ritz pairs of the leading `used` columns: T = S Θ Sᵀ; residual estimate of pair i: |β·s_{used,i}|.
+  function rayleighRitz(used: number, beta: number): { theta: Float64Array; S: Float64Array; res: Float64Array } {
+    const Tu = new Float64Array(used * used);
+    for (let i = 0; i < used; i++) for (let j = 0; j < used; j++) Tu[i * used + j] = T[i * m + j] as number;
+    const { values: theta, vectors: S } = smallSymmetricEigen(Tu, used);
+    const res = new Float64Array(used);
+    for (let i = 0; i < used; i++) {
+      res[i] = Math.abs(beta * (S[(used - 1) * used + i] as number));
+      normEst = Math.max(normEst, Math.abs(theta[i] as number));
+    }
+    return { theta, S, res };
+  }
+
   while (status === undefined) {
     // Extend the basis from column p to mCycle columns (v_{mCycle} is the residual direction).
     const mCycle = Math.min(m, n - locked.length, p + (maxMatvecs - matvecs));
@@ -218,21 +232,23 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
         T[(j + 1) * m + j] = b;
       }
       betaLast = b;
+      // Between restarts, end the cycle as soon as the wanted set would be complete (every wanted
+      // pair converged, to be locked now or confirmed by a fresh start); tested every ⌈m/10⌉ steps.
+      if (j + 1 < mCycle && j + 1 > p && (j + 1 - p) % checkEvery === 0) {
+        const q = rayleighRitz(j + 1, b);
+        const c = chooseRitz(ends, locked, q.theta, q.res, tol * normEst, 0);
+        if (c.allLocked && (c.lock.length > 0 || lockedSinceFresh || c.frontierConverged)) {
+          used = j + 1;
+          break;
+        }
+      }
     }
     if (used === 0) {
       status = "converged";
       break;
     }
     restarts++;
-    // Rayleigh–Ritz on the `used` columns: T = S Θ Sᵀ; residual estimate of pair i: |β·s_{used,i}|.
-    const Tu = new Float64Array(used * used);
-    for (let i = 0; i < used; i++) for (let j = 0; j < used; j++) Tu[i * used + j] = T[i * m + j] as number;
-    const { values: theta, vectors: S } = smallSymmetricEigen(Tu, used);
-    const res = new Float64Array(used);
-    for (let i = 0; i < used; i++) {
-      res[i] = Math.abs(betaLast * (S[(used - 1) * used + i] as number));
-      normEst = Math.max(normEst, Math.abs(theta[i] as number));
-    }
+    const { theta, S, res } = rayleighRitz(used, betaLast);
     const choice = chooseRitz(ends, locked, theta, res, tol * normEst, Math.max(used - 2, 0));
     if (choice.lock.length > 0) lockedSinceFresh = true;
     // All wanted pairs locked: confirm with a fresh start unless this space was already fresh.
