@@ -13,8 +13,8 @@ export interface CommandResult {
   readonly report: Readonly<Record<string, unknown>>;
   /** The human-readable tables for stdout. */
   readonly text: string;
-  /** SVG files by name (`spectrum.svg`, `convergence.svg`), written with `--out`. */
-  readonly plots: ReadonlyMap<string, string>;
+  /** Draws the SVG files by name (`spectrum.svg`, `convergence.svg`); called only for `--out`. */
+  readonly plots: () => Promise<ReadonlyMap<string, string>>;
 }
 
 /** A subcommand. */

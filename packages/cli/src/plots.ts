@@ -4,8 +4,6 @@
  *
  * @module
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
 
 /** A marked eigenvalue on the spectrum plot. */
@@ -114,8 +112,12 @@ export function convergenceSpec(title: string, series: readonly ConvergenceSerie
   };
 }
 
-/** Compiles a vega-lite specification and renders it to an SVG document, headless. */
+/**
+ * Compiles a vega-lite specification and renders it to an SVG document, headless. vega and
+ * vega-lite are loaded on first use, so runs that draw nothing do not pay for them.
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {

@@ -9,7 +9,7 @@ export function fmt(x: number, digits = 6): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
   const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-4) return x.toExponential(digits - 1);
+  if (a >= 1e6 || a < 1e-4) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
   return Number(x.toPrecision(digits)).toString();
 }
 

@@ -1,0 +1,292 @@
+/**
+ * `krylov hessian`: trains an MLP on a data set with Adam, then analyses the loss Hessian H at
+ * the trained point θ* without ever forming it — every method below sees only H·v products
+ * (autodiff's `hessianOperator`):
+ *
+ * - the top-k and bottom-k eigenvalues by thick-restart Lanczos;
+ * - tr(H) by Hutchinson's estimator, with its standard error;
+ * - the spectral density by stochastic Lanczos quadrature;
+ * - a damped Newton step (H + λI)d = −g by CG or MINRES, reporting negative curvature.
+ *
+ * @module
+ */
+import { gradientFunction, hessianOperator } from "@krylov-ts/autodiff";
+import { cg, hutchinson, lanczos, minres, slq } from "@krylov-ts/krylov";
+import { axpy, dot, nrm2, operator, vec, type Vec } from "@krylov-ts/operators";
+import { UsageError, list, num, optStr, str, type CommandSpec, type Parsed } from "../args.js";
+import type { Command, CommandResult } from "../command.js";
+import { loadDataset } from "../data.js";
+import { accuracy, initialParams, layout, lossFunction, predict, type Activation, type Loss, type MlpSpec } from "../model.js";
+import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
+import type { Progress } from "../progress.js";
+import { densityGrid, sortedPairs } from "../spectrum.js";
+import { fmt, keyValues, table } from "../table.js";
+import { train } from "../train.js";
+
+const spec: CommandSpec = {
+  name: "hessian",
+  usage: "krylov hessian [options]",
+  summary: "Train an MLP, then analyse its loss Hessian matrix-free: extreme eigenvalues, trace, density, Newton step.",
+  options: [
+    { name: "data", kind: "string", default: "iris", meta: "iris|spirals|FILE.csv", help: "the data set: Iris, seeded spirals, or a CSV file with a header row" },
+    { name: "label", kind: "string", meta: "COLUMN", help: "the target column of a CSV file (strings: classes; numbers: regression)" },
+    { name: "classes", kind: "integer", default: "3", min: 2, help: "spirals: number of arms (classes)" },
+    { name: "samples", kind: "integer", default: "300", min: 4, help: "spirals: number of points" },
+    { name: "hidden", kind: "list", default: "16,16", meta: "N,N,…", help: "hidden layer widths" },
+    { name: "activation", kind: "choice", choices: ["tanh", "relu", "sigmoid", "softplus"], default: "tanh", help: "hidden activation" },
+    { name: "loss", kind: "choice", choices: ["auto", "cross-entropy", "mse"], default: "auto", help: "auto: cross-entropy for class labels, mse for numeric ones" },
+    { name: "seed", kind: "integer", default: "0", help: "seed of the initial weights, the spirals and every random probe" },
+    { name: "steps", kind: "integer", default: "500", min: 0, help: "Adam steps (full batch)" },
+    { name: "lr", kind: "number", default: "0.01", min: 0, exclusiveMin: true, help: "Adam learning rate" },
+    { name: "top", kind: "integer", default: "5", min: 0, help: "how many largest eigenvalues (Lanczos)" },
+    { name: "bottom", kind: "integer", default: "3", min: 0, help: "how many smallest eigenvalues (Lanczos)" },
+    { name: "tol", kind: "number", default: "1e-10", min: 0, exclusiveMin: true, help: "Lanczos tolerance on ‖Hv − λv‖ relative to ‖H‖" },
+    { name: "probes", kind: "integer", default: "100", min: 2, help: "Hutchinson probes for tr(H)" },
+    { name: "slq-probes", kind: "integer", default: "10", min: 1, help: "probes of the spectral density (SLQ)" },
+    { name: "slq-steps", kind: "integer", default: "40", min: 2, help: "Lanczos steps per SLQ probe" },
+    { name: "damping", kind: "number", default: "0.01", min: 0, help: "λ of the damped Newton step (H + λI)d = −g" },
+    { name: "solver", kind: "choice", choices: ["cg", "minres"], default: "cg", help: "Krylov solver of the Newton step" },
+    { name: "rtol", kind: "number", default: "1e-8", min: 0, exclusiveMin: true, help: "Newton solve: stop when ‖(H + λI)d + g‖ ≤ rtol·‖g‖" },
+    { name: "max-iterations", kind: "integer", default: "1000", min: 1, help: "Newton solve: iteration budget" },
+  ],
+  epilog: [
+    "Examples:",
+    "  krylov hessian --out krylov-report",
+    "  krylov hessian --data spirals --classes 2 --hidden 32 --activation relu --steps 2000",
+    "  krylov hessian --data houses.csv --label price --solver minres --damping 0",
+  ],
+};
+
+async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
+  const v = args.values;
+  const seed = num(v, "seed");
+  const data = loadDataset(str(v, "data"), {
+    label: optStr(v, "label"),
+    seed,
+    classes: num(v, "classes"),
+    samples: num(v, "samples"),
+  });
+  const lossName = str(v, "loss");
+  if (lossName === "cross-entropy" && data.task === "regression") {
+    throw new UsageError(`krylov hessian: --loss cross-entropy needs class labels, but column '${data.label}' of ${data.name} is numeric (use --loss mse)`);
+  }
+  const model: MlpSpec = {
+    inputs: data.features,
+    hidden: list(v, "hidden"),
+    outputs: data.outputs,
+    activation: str(v, "activation") as Activation,
+    loss: (lossName === "auto" ? (data.task === "classification" ? "cross-entropy" : "mse") : lossName) as Loss,
+  };
+  const n = layout(model).size;
+  const top = num(v, "top");
+  const bottom = num(v, "bottom");
+  if (top + bottom > n) throw new UsageError(`krylov hessian: --top ${top} plus --bottom ${bottom} is larger than n = ${n} parameters`);
+  const tol = num(v, "tol");
+
+  // 1. Training.
+  const f = lossFunction(model, data);
+  const trained = train(f, initialParams(model, seed), { steps: num(v, "steps"), lr: num(v, "lr") }, bar);
+  const theta = trained.theta;
+  const outputs = predict(model, theta, data);
+  const acc = data.task === "classification" ? accuracy(outputs, data) : undefined;
+
+  // 2. The Hessian at θ*, as an operator, and the gradient there.
+  const H = hessianOperator(f, theta);
+  const fg = gradientFunction(f, n);
+  const at = fg(vec(theta));
+  const loss = at.value;
+  const g = vec(at.gradient.data.slice(at.gradient.offset, at.gradient.offset + n));
+
+  // 3. Extreme eigenvalues.
+  const t0 = performance.now();
+  bar.start("eigenvalues", top + bottom);
+  const progressFrom = (done: number, k: number) => (info: { locked: number; matvecs: number }): void => {
+    bar.update(done + Math.min(info.locked, k), `${info.matvecs} H·v`);
+  };
+  const largest = top > 0 ? lanczos(H, { k: top, which: "largest", tol, seed, callback: progressFrom(0, top) }) : undefined;
+  const smallest =
+    bottom > 0 ? lanczos(H, { k: bottom, which: "smallest", tol, seed: seed + 1, callback: progressFrom(top, bottom) }) : undefined;
+  bar.stop();
+  const topPairs = largest === undefined ? [] : sortedPairs(largest.values, largest.residualNorms).reverse();
+  const bottomPairs = smallest === undefined ? [] : sortedPairs(smallest.values, smallest.residualNorms);
+  const eigSeconds = (performance.now() - t0) / 1000;
+
+  // 4. Trace.
+  const probes = num(v, "probes");
+  bar.start("trace (Hutchinson)", probes);
+  const trace = hutchinson(H, { probes, seed });
+  bar.stop();
+
+  // 5. Spectral density.
+  const slqProbes = num(v, "slq-probes");
+  const slqSteps = Math.min(num(v, "slq-steps"), n);
+  bar.start("density (SLQ)", slqProbes);
+  const density = slq(H, { probes: slqProbes, steps: slqSteps, seed });
+  bar.stop();
+  const marks = [...topPairs, ...bottomPairs].map((p) => p.value);
+  const { grid, sigma } = densityGrid(density.nodes, marks);
+  const curve = density.density(grid, sigma);
+
+  // 6. Damped Newton step (H + λI)d = −g.
+  const damping = num(v, "damping");
+  const solver = str(v, "solver");
+  const A = operator(
+    [n, n],
+    (x: Vec, out: Vec) => {
+      H.apply(x, out);
+      axpy(damping, x, out); // out ← Hx + λx
+    },
+    { symmetric: true, name: "H + λI" },
+  );
+  const minusG = vec(n);
+  axpy(-1, g, minusG);
+  const maxIterations = num(v, "max-iterations");
+  bar.start(`Newton step (${solver})`, maxIterations);
+  const callback = (info: { iteration: number; residualNorm: number }): void => {
+    bar.update(info.iteration, `‖r‖ ${fmt(info.residualNorm, 3)}`);
+  };
+  const options = { rtol: num(v, "rtol"), maxIterations, history: true, callback };
+  const step = solver === "cg" ? cg(A, minusG, options) : minres(A, minusG, options);
+  bar.stop();
+  const d = step.x;
+  const Hd = H.apply(d);
+  const predicted = dot(g, d) + 0.5 * dot(d, Hd); // m(d) − f = gᵀd + ½dᵀHd
+  const thetaNew = vec(theta);
+  axpy(1, d, thetaNew);
+  const lossAfter = fg(thetaNew).value;
+  const lambdaMin = bottomPairs[0]?.value;
+  const cgCurvature = "curvature" in step ? step.curvature : undefined;
+  const negativeCurvature = {
+    met: step.stats.status === "negativeCurvature" || (lambdaMin !== undefined && lambdaMin + damping < 0),
+    solverStatus: step.stats.status,
+    ...(cgCurvature === undefined ? {} : { curvature: cgCurvature }),
+    ...(lambdaMin === undefined ? {} : { lambdaMinPlusDamping: lambdaMin + damping }),
+  };
+
+  const report = {
+    command: "hessian",
+    data: {
+      name: data.name,
+      task: data.task,
+      samples: data.samples,
+      features: data.features,
+      outputs: data.outputs,
+      label: data.label,
+      ...(data.classes === undefined ? {} : { classes: data.classes }),
+    },
+    model: { ...model, parameters: n },
+    options: {
+      data: str(v, "data"),
+      label: optStr(v, "label") ?? null,
+      classes: num(v, "classes"),
+      samples: num(v, "samples"),
+      seed,
+      steps: num(v, "steps"),
+      lr: num(v, "lr"),
+      top,
+      bottom,
+      tol,
+      probes,
+      slqProbes,
+      slqSteps,
+      damping,
+      solver,
+      rtol: num(v, "rtol"),
+      maxIterations,
+    },
+    training: {
+      optimizer: "adam",
+      initialLoss: trained.losses[0],
+      finalLoss: loss,
+      gradientNorm: nrm2(g),
+      ...(acc === undefined ? {} : { accuracy: acc }),
+      seconds: trained.seconds,
+      losses: trained.losses,
+    },
+    /** θ*, the trained parameters at which H is analysed (layout: W₁, b₁, W₂, b₂, …). */
+    params: Array.from(theta),
+    eigenvalues: {
+      largest: topPairs.map((p) => p.value),
+      largestResiduals: topPairs.map((p) => p.residual),
+      smallest: bottomPairs.map((p) => p.value),
+      smallestResiduals: bottomPairs.map((p) => p.residual),
+      matvecs: (largest?.stats.matvecs ?? 0) + (smallest?.stats.matvecs ?? 0),
+      status: [largest?.stats.status, smallest?.stats.status].filter((s) => s !== undefined),
+      seconds: eigSeconds,
+    },
+    trace: { estimate: trace.trace, standardError: trace.standardError, probes, matvecs: trace.stats.matvecs },
+    density: {
+      nodes: Array.from(density.nodes),
+      weights: Array.from(density.weights),
+      grid: Array.from(grid),
+      values: Array.from(curve),
+      sigma,
+      probes: slqProbes,
+      steps: slqSteps,
+    },
+    newton: {
+      solver,
+      damping,
+      status: step.stats.status,
+      converged: step.stats.converged,
+      iterations: step.stats.iterations,
+      matvecs: step.stats.matvecs,
+      residualNorm: step.stats.residualNorm,
+      relativeResidual: step.stats.residualNorm / nrm2(g),
+      stepNorm: nrm2(d),
+      directionalDerivative: dot(g, d),
+      predictedChange: predicted,
+      lossAfter,
+      negativeCurvature,
+      residualHistory: step.stats.residualHistory ?? [],
+    },
+  };
+
+  const text = [
+    `krylov hessian — ${data.name} (${data.samples}×${data.features}, ${data.task}), MLP ${[model.inputs, ...model.hidden, model.outputs].join("→")} ${model.activation}, ${model.loss}, n = ${n} parameters`,
+    "",
+    keyValues([
+      ["training", `${trained.gradients - 1} Adam steps, loss ${fmt(trained.losses[0] ?? NaN)} → ${fmt(loss)}, ‖g‖ ${fmt(nrm2(g))}${acc === undefined ? "" : `, accuracy ${(100 * acc).toFixed(1)} %`}`],
+      ["trace (Hutchinson)", `${fmt(trace.trace)} ± ${fmt(trace.standardError)} (${probes} probes)`],
+    ]),
+    "",
+    table(
+      ["", "eigenvalue", "‖Hv − λv‖"],
+      [
+        ...topPairs.map((p, i) => [`λ${i + 1} (largest)`, fmt(p.value, 12), fmt(p.residual, 3)]),
+        ...bottomPairs.map((p, i) => [`λ${i === 0 ? "min" : `min+${i}`}`, fmt(p.value, 12), fmt(p.residual, 3)]),
+      ],
+    ),
+    `(${report.eigenvalues.matvecs} H·v products, ${eigSeconds.toFixed(2)} s)`,
+    "",
+    `Newton step (H + ${fmt(damping)}·I) d = −g by ${solver}: ${step.stats.status} after ${step.stats.iterations} iterations, ‖r‖/‖g‖ ${fmt(step.stats.residualNorm / nrm2(g), 3)}`,
+    `  ‖d‖ ${fmt(nrm2(d))}, gᵀd ${fmt(dot(g, d))}, predicted change ${fmt(predicted)}, loss after the step ${fmt(lossAfter)}`,
+    negativeCurvature.met
+      ? `  negative curvature: ${cgCurvature !== undefined ? `CG met pᵀ(H + λI)p/pᵀp = ${fmt(cgCurvature)}` : ""}${cgCurvature !== undefined && lambdaMin !== undefined ? "; " : ""}${lambdaMin !== undefined && lambdaMin + damping < 0 ? `λmin + λ = ${fmt(lambdaMin + damping)} < 0, H + λI is indefinite` : ""}`
+      : "  no negative curvature met",
+  ].join("\n");
+
+  const plots = async (): Promise<Map<string, string>> => new Map<string, string>([
+    [
+      "spectrum.svg",
+      await renderSvg(
+        spectrumSpec(
+          `Loss Hessian spectrum (n = ${n}) at the trained point`,
+          grid,
+          curve,
+          [...topPairs.map((p) => ({ value: p.value, kind: "largest" })), ...bottomPairs.map((p) => ({ value: p.value, kind: "smallest" }))],
+        ),
+      ),
+    ],
+    [
+      "convergence.svg",
+      await renderSvg(
+        convergenceSpec(`Damped Newton step (H + ${fmt(damping)}·I)d = −g`, [{ name: solver, residuals: step.stats.residualHistory ?? [] }]),
+      ),
+    ],
+  ]);
+  return { report, text, plots };
+}
+
+/** The `hessian` subcommand. */
+export const hessian: Command = { spec, run };
