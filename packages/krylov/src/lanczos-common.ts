@@ -113,6 +113,37 @@ export function orthogonalize(V: Float64Array, from: number, to: number, n: numb
   return after;
 }
 
+/**
+ * The thick-restart transformation, in blocks of rows: V[:, c] ← V·S[:, keep_c] for the kept pairs (c < p),
+ * V[:, p] ← v_used (the residual direction), and the locked pairs' Ritz vectors V·S[:, lock_c]
+ * appended to L from slot `lockedCount`.
+ */
+export function restartBasis(
+  V: Float64Array, n: number, used: number, S: Float64Array,
+  keep: readonly number[], lock: readonly number[], L: Float64Array, lockedCount: number,
+): void {
+  const p = keep.length;
+  const cols = [...keep, ...lock];
+  const B = 256; // rows per block: the block of every column stays in cache
+  const tmp = new Float64Array(cols.length * B);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const nb = Math.min(B, n - r0);
+    tmp.fill(0);
+    for (let c = 0; c < cols.length; c++) {
+      const sc = cols[c] as number;
+      const t = c * B;
+      for (let i = 0; i < used; i++) {
+        const sic = S[i * used + sc] as number;
+        const o = i * n + r0;
+        for (let r = 0; r < nb; r++) tmp[t + r] = (tmp[t + r] as number) + sic * (V[o + r] as number);
+      }
+    }
+    for (let c = 0; c < p; c++) V.set(tmp.subarray(c * B, c * B + nb), c * n + r0);
+    for (let c = 0; c < lock.length; c++) L.set(tmp.subarray((p + c) * B, (p + c) * B + nb), (lockedCount + c) * n + r0);
+    V.copyWithin(p * n + r0, used * n + r0, used * n + r0 + nb);
+  }
+}
+
 /** A contiguous `Vec` view of `length` entries of `data` from `offset` (no copy). */
 export function columnView(data: Float64Array, offset: number, length: number): Vec {
   return asVec(data.subarray(offset, offset + length));
