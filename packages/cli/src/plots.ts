@@ -63,6 +63,7 @@ export function spectrumSpec(
             field: "density",
             type: "quantitative",
             scale: { type: "log" },
+            axis: { format: ".0e" },
             stack: null,
             title: "spectral density (SLQ)",
           },
@@ -106,7 +107,13 @@ export function convergenceSpec(title: string, series: readonly ConvergenceSerie
     mark: { type: "line", point: true },
     encoding: {
       x: { field: "iteration", type: "quantitative", title: "iteration" },
-      y: { field: "residual", type: "quantitative", scale: { type: "log" }, title: "residual norm ‖r‖" },
+      y: {
+        field: "residual",
+        type: "quantitative",
+        scale: { type: "log" },
+        axis: { format: ".0e" },
+        title: "residual norm ‖r‖",
+      },
       color: { field: "method", type: "nominal", title: "method" },
     },
   };
