@@ -1,5 +1,5 @@
 import test from "ava";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hessian } from "@krylov-ts/autodiff";
 import { iris } from "../../packages/cli/src/data.js";
@@ -125,4 +125,26 @@ test("hessian runs on spirals with relu and mse and reports negative curvature t
   t.is(rep.model.loss, "mse");
   t.is(rep.model.parameters, 2 * 8 + 8 + 8 * 2 + 2);
   t.is(rep.newton.negativeCurvature.met, (rep.eigenvalues.smallest[0] as number) < 0);
+});
+
+test("hessian on a CSV file with a numeric label fits a regression by mse", async (t) => {
+  const dir = tempDir();
+  const csv = join(dir, "houses.csv");
+  const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 13) % 11},${2 * (i % 7) - ((i * 13) % 11) + 0.1 * Math.sin(i)}`);
+  writeFileSync(csv, ["rooms,age,price", ...rows].join("\n"));
+  const r = await krylov(["hessian", "--data", csv, "--label", "price", "--hidden", "4", "--steps", "200", "--top", "1", "--bottom", "1", "--probes", "10", "--json"]);
+  t.is(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout) as HessianReport;
+  t.is(rep.model.loss, "mse");
+  t.is(rep.model.outputs, 1);
+  t.true(rep.training.finalLoss < rep.training.initialLoss);
+});
+
+test("hessian refuses cross-entropy on a numeric label with exit code 2", async (t) => {
+  const dir = tempDir();
+  const csv = join(dir, "numeric.csv");
+  writeFileSync(csv, "a,y\n1,2\n2,3\n");
+  const r = await krylov(["hessian", "--data", csv, "--label", "y", "--loss", "cross-entropy"]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /--loss cross-entropy needs class labels, but column 'y' of .*numeric\.csv is numeric/);
 });

@@ -60,7 +60,7 @@ export interface Parsed {
 
 /** The options every subcommand shares (output and progress). */
 export const commonOptions: readonly OptionSpec[] = [
-  { name: "out", kind: "string", meta: "DIR", help: "write report.json and the SVG plots into DIR (created; replaced atomically)" },
+  { name: "out", kind: "string", meta: "DIR", help: "write report.json and the SVG plots into DIR (created if needed; files are written under temporary names, then renamed)" },
   { name: "json", kind: "boolean", help: "print the report as JSON on stdout instead of tables" },
   { name: "quiet", short: "q", kind: "boolean", help: "no progress bars (they are drawn on stderr only when it is a terminal)" },
   { name: "help", short: "h", kind: "boolean", help: "show this help" },
@@ -154,7 +154,8 @@ function checkMin(where: string, o: OptionSpec, v: number): void {
 export function helpText(spec: CommandSpec): string {
   const rows = [...spec.options, ...commonOptions].map((o) => {
     const flag = `${o.short === undefined ? "    " : `-${o.short}, `}--${o.name}`;
-    const value = o.kind === "boolean" ? "" : ` ${o.meta ?? (o.kind === "choice" ? (o.choices ?? []).join("|") : "VALUE")}`;
+    const placeholder = o.kind === "choice" ? (o.choices ?? []).join("|") : o.kind === "integer" ? "N" : o.kind === "number" ? "X" : "VALUE";
+    const value = o.kind === "boolean" ? "" : ` ${o.meta ?? placeholder}`;
     const dflt = o.kind === "boolean" ? "" : o.default === undefined ? " (default: none)" : ` (default: ${o.default})`;
     return { left: `  ${flag}${value}`, right: `${o.help}${dflt}` };
   });

@@ -60,6 +60,9 @@ const spec: CommandSpec = {
 async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const v = args.values;
   const seed = num(v, "seed");
+  if (optStr(v, "label") !== undefined && (str(v, "data") === "iris" || str(v, "data") === "spirals")) {
+    throw new UsageError(`krylov hessian: --label applies to a CSV file, not to --data ${str(v, "data")}`);
+  }
   const data = loadDataset(str(v, "data"), {
     label: optStr(v, "label"),
     seed,
