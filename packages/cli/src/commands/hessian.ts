@@ -11,11 +11,12 @@
  * @module
  */
 import { gradientFunction, hessianOperator } from "@krylov-ts/autodiff";
-import { cg, hutchinson, lanczos, minres, slq } from "@krylov-ts/krylov";
-import { axpy, dot, nrm2, operator, vec, type Vec } from "@krylov-ts/operators";
+import { hutchinson, lanczos, slq } from "@krylov-ts/krylov";
+import { axpy, nrm2, vec } from "@krylov-ts/operators";
 import { UsageError, list, num, optStr, str, type CommandSpec, type Parsed } from "../args.js";
 import type { Command, CommandResult } from "../command.js";
 import { loadDataset } from "../data.js";
+import { dampedNewtonStep } from "../newton.js";
 import { accuracy, initialParams, layout, lossFunction, predict, type Activation, type Loss, type MlpSpec } from "../model.js";
 import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
 import type { Progress } from "../progress.js";
@@ -132,39 +133,25 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
 
   // 6. Damped Newton step (H + λI)d = −g.
   const damping = num(v, "damping");
-  const solver = str(v, "solver");
-  const A = operator(
-    [n, n],
-    (x: Vec, out: Vec) => {
-      H.apply(x, out);
-      axpy(damping, x, out); // out ← Hx + λx
-    },
-    { symmetric: true, name: "H + λI" },
-  );
-  const minusG = vec(n);
-  axpy(-1, g, minusG);
+  const solver = str(v, "solver") as "cg" | "minres";
   const maxIterations = num(v, "max-iterations");
+  const lambdaMin = bottomPairs[0]?.value;
   bar.start(`Newton step (${solver})`, maxIterations);
-  const callback = (info: { iteration: number; residualNorm: number }): void => {
-    bar.update(info.iteration, `‖r‖ ${fmt(info.residualNorm, 3)}`);
-  };
-  const options = { rtol: num(v, "rtol"), maxIterations, history: true, callback };
-  const step = solver === "cg" ? cg(A, minusG, options) : minres(A, minusG, options);
+  const step = dampedNewtonStep(H, g, {
+    damping,
+    solver,
+    rtol: num(v, "rtol"),
+    maxIterations,
+    lambdaMin,
+    callback: (info) => bar.update(info.iteration, `‖r‖ ${fmt(info.residualNorm, 3)}`),
+  });
   bar.stop();
-  const d = step.x;
-  const Hd = H.apply(d);
-  const predicted = dot(g, d) + 0.5 * dot(d, Hd); // m(d) − f = gᵀd + ½dᵀHd
+  const d = step.d;
   const thetaNew = vec(theta);
   axpy(1, d, thetaNew);
   const lossAfter = fg(thetaNew).value;
-  const lambdaMin = bottomPairs[0]?.value;
-  const cgCurvature = "curvature" in step ? step.curvature : undefined;
-  const negativeCurvature = {
-    met: step.stats.status === "negativeCurvature" || (lambdaMin !== undefined && lambdaMin + damping < 0),
-    solverStatus: step.stats.status,
-    ...(cgCurvature === undefined ? {} : { curvature: cgCurvature }),
-    ...(lambdaMin === undefined ? {} : { lambdaMinPlusDamping: lambdaMin + damping }),
-  };
+  const cgCurvature = step.negativeCurvature.curvature;
+  const negativeCurvature = { ...step.negativeCurvature, solverStatus: step.stats.status };
 
   const report = {
     command: "hessian",
@@ -237,8 +224,8 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       residualNorm: step.stats.residualNorm,
       relativeResidual: step.stats.residualNorm / nrm2(g),
       stepNorm: nrm2(d),
-      directionalDerivative: dot(g, d),
-      predictedChange: predicted,
+      directionalDerivative: step.directionalDerivative,
+      predictedChange: step.predictedChange,
       lossAfter,
       negativeCurvature,
       residualHistory: step.stats.residualHistory ?? [],
@@ -263,7 +250,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     `(${report.eigenvalues.matvecs} H·v products, ${eigSeconds.toFixed(2)} s)`,
     "",
     `Newton step (H + ${fmt(damping)}·I) d = −g by ${solver}: ${step.stats.status} after ${step.stats.iterations} iterations, ‖r‖/‖g‖ ${fmt(step.stats.residualNorm / nrm2(g), 3)}`,
-    `  ‖d‖ ${fmt(nrm2(d))}, gᵀd ${fmt(dot(g, d))}, predicted change ${fmt(predicted)}, loss after the step ${fmt(lossAfter)}`,
+    `  ‖d‖ ${fmt(nrm2(d))}, gᵀd ${fmt(step.directionalDerivative)}, predicted change ${fmt(step.predictedChange)}, loss after the step ${fmt(lossAfter)}`,
     negativeCurvature.met
       ? `  negative curvature: ${cgCurvature !== undefined ? `CG met pᵀ(H + λI)p/pᵀp = ${fmt(cgCurvature)}` : ""}${cgCurvature !== undefined && lambdaMin !== undefined ? "; " : ""}${lambdaMin !== undefined && lambdaMin + damping < 0 ? `λmin + λ = ${fmt(lambdaMin + damping)} < 0, H + λI is indefinite` : ""}`
       : "  no negative curvature met",
