@@ -224,13 +224,14 @@ export default async function (): Promise<void> {
 /** PyTorch's H·v and hessian on the same problems, when python3 has torch. */
 function torchFigures(): void {
   const script = join(dirname(fileURLToPath(import.meta.url)), "autodiff_torch.py");
-  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) {
-    console.log("\nPyTorch: skipped (python3 has no torch; `apt-get install -y python3-torch` to compare)");
+  // Debian's python3-torch installs for /usr/bin/python3, which may not be the python3 on PATH.
+  const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
+  if (python === undefined) {
+    console.log("\nPyTorch: skipped (no python3 with torch; `apt-get install -y python3-torch` to compare)");
     return;
   }
   const args = process.env.AUTODIFF_BENCH_HESSIAN === "0" ? ["--no-hessian"] : [];
-  const r = spawnSync("python3", [script, ...args], { encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync(python, [script, ...args], { encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) {
     console.log(`\nPyTorch: failed (${r.stderr.trim().split("\n").pop() ?? "no message"})`);
     return;

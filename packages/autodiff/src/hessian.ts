@@ -21,7 +21,7 @@ import { resolveMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
  * @param f - from the flat parameter Tensor [n] to a scalar Tensor
  * @param x0 - the point, length n
  * @param options.mode - the H·v mode (default forward-over-reverse)
- * @example hessian((x) => mul(x.get(0)…), [1, 2]).get(0, 1)
+ * @example hessian((x) => sum(pow(x, 4)), [1, 2]).get(1, 1) // 12·2² = 48
  */
 export function hessian(f: ScalarFunction, x0: VecLike, options?: HvpOptions): NdArray<Float64Array> {
   const mode = resolveMode("hessian", options);

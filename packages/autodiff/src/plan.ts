@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { getOp, shapeStr, type Attrs, type OpDef, type Shape } from "./graph.js";
+import { getOp, type Attrs, type OpDef, type Shape } from "./graph.js";
 import type { IRNode } from "./simplify.js";
 
 /** One kernel call. */
@@ -270,6 +270,3 @@ function flopsOf(n: IRNode): number {
   for (const u of n.inputs) inSize = Math.max(inSize, u.size);
   return Math.max(n.size, inSize);
 }
-
-/** `[2, 3]` — re-exported for error messages of the compiler. */
-export { shapeStr };
