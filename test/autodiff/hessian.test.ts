@@ -14,6 +14,7 @@ import {
   sum,
   add,
   slice,
+  params,
   type Tensor,
 } from "@krylov-ts/autodiff";
 import { relErr } from "../helpers/dense.js";
@@ -154,4 +155,10 @@ test("hvp refuses a v whose length differs from x's", (t) => {
 test("gradientFunction refuses an x of the wrong length", (t) => {
   const fg = gradientFunction(quartic, 3);
   t.throws(() => fg([1, 2]), { instanceOf: RangeError, message: "gradientFunction: x has length 2 but the function was compiled for 3" });
+});
+
+test("an x0 whose length does not fit the model's parameters is refused by the parameter views", (t) => {
+  const P = params({ W: [2, 2] });
+  const f = (x: Tensor): Tensor => sum(pow((P.views(x) as Record<"W", Tensor>).W, 2));
+  t.throws(() => hessianOperator(f, [1, 2, 3, 4, 5]), { instanceOf: RangeError, message: "params.views: x has shape [5] but the parameters need [4]" });
 });
