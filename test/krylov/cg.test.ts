@@ -202,6 +202,9 @@ test("Jacobi-preconditioned cg converges in fewer iterations on 494_bus", (t) =>
   t.is(plain.stats.status, "converged");
   t.is(jacobi.stats.status, "converged");
   t.true(jacobi.stats.iterations < plain.stats.iterations);
+  // The Ritz estimate of cond(A) from the unpreconditioned run: ≈ 2.4e6 (the matrices' README).
+  const condition = plain.estimates?.condition ?? 0;
+  t.true(condition > 2.2e6 && condition < 2.6e6, `condition estimate ${condition}`);
   const r = A.apply(jacobi.x);
   let num = 0, den = 0;
   for (let i = 0; i < n; i++) {
