@@ -97,6 +97,13 @@ test("cg with a zero right-hand side returns zero without iterating", (t) => {
   t.is(stats.status, "converged");
 });
 
+test("cg with a zero right-hand side returns zero even from a warm start", (t) => {
+  const { x, stats } = cg(randomSPD(8), new Float64Array(8), { x0: rng(31).normalVec(8) });
+  t.deepEqual(Array.from(x.data), new Array(8).fill(0));
+  t.is(stats.status, "converged");
+  t.is(stats.matvecs, 0);
+});
+
 test("cg solves a singular consistent positive semidefinite system", (t) => {
   const n = 12;
   const ev = Array.from({ length: n }, (_, i) => (i < 3 ? 0 : i));

@@ -70,6 +70,13 @@ test("minres with a zero right-hand side returns zero without a product", (t) =>
   t.is(stats.status, "converged");
 });
 
+test("minres with a zero right-hand side returns zero even from a warm start", (t) => {
+  const { x, stats } = minres(randomIndefinite(6), new Float64Array(6), { x0: rng(57).normalVec(6) });
+  t.deepEqual(Array.from(x.data), [0, 0, 0, 0, 0, 0]);
+  t.is(stats.status, "converged");
+  t.is(stats.matvecs, 0);
+});
+
 test("minres reaches a true relative residual of 1e-10 on a shifted 2-D Poisson operator", (t) => {
   const N = 32;
   const A = poisson2d(N);

@@ -107,6 +107,8 @@ const SQRT_EPS = Math.sqrt(Number.EPSILON);
  * T₁₁ = 1/α₀, Tⱼⱼ = 1/αⱼ + βⱼ₋₁/αⱼ₋₁, Tⱼ,ⱼ₊₁ = √βⱼ/αⱼ, whose extreme eigenvalues
  * (by Sturm bisection) are reported in `estimates`.
  *
+ * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
+ *
  * Nothing is allocated inside the loop (the coefficient log grows by doubling, `history`
  * pushes to an array); `b` and `x0` are never modified.
  *
@@ -155,7 +157,11 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   let bNorm = 0;
   for (let i = 0; i < n; i++) bNorm += (bb[i] as number) ** 2;
   bNorm = Math.sqrt(bNorm);
-  if (o.x0 !== undefined && xx > 0) {
+  if (bNorm === 0) {
+    x.fill(0); // b = 0: x = 0 solves it exactly (SciPy's convention), whatever x₀ was
+    xx = 0;
+  }
+  if (xx > 0) {
     A.apply(xv, qv); // r ← b − A x₀
     matvecs++;
     for (let i = 0; i < n; i++) r[i] = (bb[i] as number) - (q[i] as number);

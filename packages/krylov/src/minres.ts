@@ -81,6 +81,8 @@ const SQRT_EPS = Math.sqrt(Number.EPSILON);
  * This departs from Paige & Saunders, whose test is on φ̄ₖ / (‖A‖‖x‖ + ‖b‖) — the reason
  * SciPy's result can miss the requested relative residual by orders of magnitude.
  *
+ * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
+ *
  * Per step: one product with A (and one with M); nothing is allocated in the loop.
  * Singular inconsistent systems do not converge (status `'maxIterations'`).
  *
@@ -133,7 +135,8 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   };
 
   let rNorm = bNorm; // the true residual norm last computed
-  if (o.x0 === undefined) r1V.data.set(bb);
+  if (bNorm === 0) x.fill(0); // b = 0: x = 0 solves it exactly (SciPy's convention), whatever x₀ was
+  if (o.x0 === undefined || bNorm === 0) r1V.data.set(bb);
   else rNorm = trueResidual(r1V.data);
 
   let status: Status = "maxIterations";
