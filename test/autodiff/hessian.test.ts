@@ -1,5 +1,5 @@
 import test from "ava";
-import { rng, vec } from "@krylov-ts/operators";
+import { rng, toDense, vec } from "@krylov-ts/operators";
 import {
   defaultHvpMode,
   evaluate,
@@ -15,6 +15,17 @@ import {
   add,
   slice,
   params,
+  broadcastTo,
+  constant,
+  exp,
+  greater,
+  matmul,
+  reshape,
+  sin,
+  tanh,
+  transpose,
+  where,
+  square,
   type Tensor,
 } from "@krylov-ts/autodiff";
 import { relErr } from "../helpers/dense.js";
@@ -161,4 +172,39 @@ test("an x0 whose length does not fit the model's parameters is refused by the p
   const P = params({ W: [2, 2] });
   const f = (x: Tensor): Tensor => sum(pow((P.views(x) as Record<"W", Tensor>).W, 2));
   t.throws(() => hessianOperator(f, [1, 2, 3, 4, 5]), { instanceOf: RangeError, message: "params.views: x has shape [5] but the parameters need [4]" });
+});
+
+/** A function of a 3×4 matrix exercising every batched rule: products with the batched matrix on either side and transposed, broadcasts, sums, transposes, elementwise ops. */
+function manyOps(x: Tensor): Tensor {
+  const r = rng(40);
+  const c = (shape: number[]): Tensor => constant(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()), shape);
+  const W = reshape(x, [3, 4]);
+  const terms = [
+    sum(square(tanh(matmul(c([5, 3]), W)))),
+    sum(exp(mul(matmul(W, c([4, 2])), 0.3))),
+    sum(sin(matmul(transpose(W), c([3, 2])))),
+    sum(square(matmul(c([2, 4]), W, { transposeB: true }))),
+    sum(mul(tanh(transpose(W)), c([3]))),
+    sum(mul(W, broadcastTo(sum(W, 1, true), [3, 4]))),
+    sum(where(greater(W, 0), pow(W, 3), mul(W, 2))),
+  ];
+  return terms.reduce((a, b) => add(a, b));
+}
+
+test("hessian gives the same matrix for every block size, equal to the operator's columns", (t) => {
+  const x0 = randomData(12, 41);
+  const reference = toDense(hessianOperator(manyOps, x0)).data;
+  for (const blockSize of [1, 5, 12, 32]) {
+    t.true(relErr(hessian(manyOps, x0, { blockSize }).data, reference) < 1e-13, `blockSize ${blockSize}`);
+  }
+  t.true(relErr(hessian(manyOps, x0, { mode: "reverse-over-reverse", blockSize: 5 }).data, reference) < 1e-13);
+});
+
+test("hessian of a function linear in x is the zero matrix", (t) => {
+  const H = hessian((x) => sum(mul(x, 3)), [1, 2, 3]);
+  t.deepEqual([...H.data], new Array(9).fill(0));
+});
+
+test("a block size that is not a positive integer is refused", (t) => {
+  t.throws(() => hessian(quartic, [1, 2], { blockSize: 0 }), { instanceOf: RangeError, message: "hessian: options.blockSize must be a positive integer, got 0" });
 });

@@ -1,39 +1,65 @@
 /**
- * `hessian(f, x0)`: the full n×n Hessian, materialized from H·e⁽ⁱ⁾.
+ * `hessian(f, x0)`: the full n×n Hessian, materialized from H·e⁽ⁱ⁾ in blocks of columns.
  *
  * @module
  */
 import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
 import { asVec, len, type VecLike } from "@krylov-ts/operators";
-import { HessianOperator } from "./hessian-operator.js";
-import { resolveMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
+import { input } from "./graph.js";
+import { hvpGraph, resolveMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
+import { optimize } from "./simplify.js";
+import { Plan } from "./plan.js";
+import { BatchedStage } from "./plan-batched.js";
+
+/** Options of `hessian`. */
+export interface HessianOptions extends HvpOptions {
+  /** Columns H·e⁽ⁱ⁾ computed together (default 32, at most n). */
+  blockSize?: number;
+}
 
 /**
  * The Hessian ∇²f(x0) as an n×n row-major `ndarray`.
  *
- * The H·v graph is compiled once with x as a fixed input, so the forward pass and the
- * gradient run once; then each column H·e⁽ⁱ⁾ is one run of the v-dependent part of the plan,
- * whose work is matrix products when f is built from them (an MLP's H·v is four to six
- * matmuls of the layer sizes). Since H is symmetric, H·e⁽ⁱ⁾ is written straight into row i
- * (no transposition, no allocation per column). Cost: n H·v products.
+ * The H·v graph is optimized once and its v-independent part (forward pass, gradient) runs
+ * once. Then blocks of k unit vectors [e⁽ⁱ⁾ … e⁽ⁱ⁺ᵏ⁻¹⁾] go through the v-dependent part
+ * together (`BatchedStage`): every product of a matrix with a v-dependent vector or matrix
+ * becomes one product with k times as many columns, so that for an f built on matrix-vector
+ * products (½xᵀAx, least squares) matrix products do the work. Since H is symmetric, the
+ * block's results are rows i … i+k−1. Cost: n H·v products' flops, n/k runs.
  *
  * @param f - from the flat parameter Tensor [n] to a scalar Tensor
  * @param x0 - the point, length n
  * @param options.mode - the H·v mode (default forward-over-reverse)
+ * @param options.blockSize - columns per block (default 32)
  * @example hessian((x) => sum(pow(x, 4)), [1, 2]).get(1, 1) // 12·2² = 48
  */
-export function hessian(f: ScalarFunction, x0: VecLike, options?: HvpOptions): NdArray<Float64Array> {
+export function hessian(f: ScalarFunction, x0: VecLike, options: HessianOptions = {}): NdArray<Float64Array> {
   const mode = resolveMode("hessian", options);
   const x = asVec(x0, "hessian", "x0");
   const n = len(x);
-  const H = new HessianOperator(f, x, mode);
+  const blockSize = options.blockSize ?? 32;
+  if (!Number.isInteger(blockSize) || blockSize < 1) {
+    throw new RangeError(`hessian: options.blockSize must be a positive integer, got ${String(blockSize)}`);
+  }
+  const k = Math.max(1, Math.min(blockSize, n));
+  const xi = input([n], "x");
+  const vi = input([n], "v");
+  const { hv } = hvpGraph(f, xi, vi, mode, "hessian");
+  const opt = optimize([hv]);
+  const xN = opt.nodes.find((nd) => nd.source === xi);
+  const vN = opt.nodes.find((nd) => nd.source === vi);
+  const plan = new Plan(opt.nodes, opt.outputs, vN === undefined ? [] : [vN], xN === undefined ? [] : [xN]);
+  const point = Float64Array.from({ length: n }, (_, i) => x.get(i));
+  plan.runFixed(xN === undefined ? [] : [point]);
+  const batch = new BatchedStage(opt.nodes, opt.outputs[0] as (typeof opt.outputs)[number], vN, plan, k);
   const data = new Float64Array(n * n);
-  const e = ndarray(new Float64Array(n), [n]);
-  for (let i = 0; i < n; i++) {
-    e.data[i] = 1;
-    H.apply(e, ndarray(data, [n], [1], i * n));
-    e.data[i] = 0;
+  for (let i = 0; i < n; i += k) {
+    const cols = Math.min(k, n - i);
+    batch.input.fill(0);
+    for (let j = 0; j < cols; j++) batch.input[j * n + i + j] = 1; // column j of the block is e⁽ⁱ⁺ʲ⁾
+    batch.run();
+    data.set(batch.output.subarray(0, cols * n), i * n);
   }
   return ndarray(data, [n, n]);
 }

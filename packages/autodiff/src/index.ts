@@ -26,6 +26,6 @@ export { compile, CompiledFunction, type CompileOptions, type CompiledDescriptio
 export { hvp, defaultHvpMode, type HvpMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
 export { hessianOperator, HessianOperator } from "./hessian-operator.js";
 export { gradient, gradientFunction, type ValueAndGradient } from "./gradient.js";
-export { hessian } from "./hessian.js";
+export { hessian, type HessianOptions } from "./hessian.js";
 export { params, ParamLayout, type ParamSpec, type ParamEntry, type ParamValue } from "./params.js";
 export { gaussNewtonOperator, GaussNewtonOperator, type ModelFunction } from "./gauss-newton.js";

@@ -66,6 +66,7 @@ export class Plan {
   private readonly inputSlots: number[];
   private readonly fixedSlots: number[];
   readonly counts: PlanCounts;
+  private readonly slotOf = new Map<IRNode, number>();
 
   /**
    * @param nodes - live nodes in topological order
@@ -82,7 +83,7 @@ export class Plan {
       stage.set(n, s);
     }
     // Slots: one per storage root; a reshape shares its input's root.
-    const slotOf = new Map<IRNode, number>();
+    const slotOf = this.slotOf;
     const root = new Map<IRNode, IRNode>();
     this.store = [];
     const empty = new Float64Array(0);
@@ -240,6 +241,16 @@ export class Plan {
       }
     }
     return result;
+  }
+
+  /**
+   * The current value of a node that does not depend on the varying inputs (a constant, a
+   * fixed input, or a stage-0 node read by stage 1 or by an output), valid after `runFixed`.
+   */
+  valueOf(node: IRNode): Float64Array {
+    const slot = this.slotOf.get(node);
+    if (slot === undefined) throw new Error(`plan: node ${node.op}#${node.id} is not in the plan`);
+    return this.store[slot] as Float64Array;
   }
 
   /** The plan-owned output buffers (created once). */

@@ -1,0 +1,199 @@
+/**
+ * The varying stage of a plan run on k values of its varying input at once: `hessian` pushes k
+ * unit vectors e⁽ⁱ⁾ through the H·v graph together, so that products with a vector become
+ * products with a matrix of k columns.
+ *
+ * Every value that depends on the varying input gets a batch axis in front: shape [k, …s], the
+ * k values one after another. Each node runs by the first rule that fits:
+ *
+ * - elementwise ops (with broadcasting): one kernel call on the batched shapes, the batched
+ *   operand padded to [k, 1, …, s] so that NumPy broadcasting lines the batch axis up;
+ * - `matmul` with a batched left operand: one product [k·m, p]·op(B) (a batched Aᵀ is first
+ *   transposed block by block);
+ * - `matmul` with a batched right operand: one product op(A)·[B⁽¹⁾ … B⁽ᵏ⁾] (the blocks side by
+ *   side, for Bᵀ simply stacked), its columns scattered back to the k results;
+ * - `sum`, `transpose`, `broadcastTo`, `reshape`: the op on the batched shape, axes shifted by one;
+ * - anything else (and a product of two batched operands): the op's kernel once per value, on
+ *   views prepared when the runner is built.
+ *
+ * Buffers are planned by liveness as in `Plan`; running allocates nothing.
+ *
+ * @module
+ */
+import { getOp, type Attrs, type Shape } from "./graph.js";
+import type { Plan } from "./plan.js";
+import type { IRNode } from "./simplify.js";
+
+const elementwise = new Set([
+  "neg", "square", "sqrt", "exp", "log", "log1p", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs", "sign", "pow",
+  "add", "sub", "mul", "div", "maximum", "greater", "greaterEqual",
+]);
+
+/** One prepared computation of the batched stage. */
+type BatchStep = () => void;
+
+/** Runs the varying stage of `plan` for k values of its single varying input. */
+export class BatchedStage {
+  /** The batched input, [k, …shape of the varying input]: write the k values here before `run`. */
+  readonly input: Float64Array;
+  /** The batched output, [k, …shape of the output]: valid after `run`. */
+  readonly output: Float64Array;
+  readonly k: number;
+  private readonly steps: BatchStep[] = [];
+
+  /**
+   * @param nodes - the live nodes of the optimized graph, in topological order
+   * @param output - the output node
+   * @param varying - the varying input node (undefined when the output does not depend on it)
+   * @param plan - the plan of the same nodes, whose fixed stage has run (source of the other values)
+   * @param k - the batch size
+   */
+  constructor(nodes: readonly IRNode[], output: IRNode, varying: IRNode | undefined, plan: Plan, k: number) {
+    this.k = k;
+    const batched = new Set<IRNode>();
+    if (varying !== undefined) batched.add(varying);
+    for (const n of nodes) if (n.inputs.some((u) => batched.has(u))) batched.add(n);
+    const schedule = nodes.filter((n) => batched.has(n) && n !== varying);
+    const lastUse = new Map<IRNode, number>();
+    schedule.forEach((n, p) => n.inputs.forEach((u) => lastUse.set(u, p)));
+    const buf = new Map<IRNode, Float64Array>();
+    this.input = new Float64Array(k * (varying?.size ?? 0));
+    if (varying !== undefined) buf.set(varying, this.input);
+    const pool = new Map<number, Float64Array[]>();
+    schedule.forEach((n, p) => {
+      const free = pool.get(n.size);
+      const out = n !== output && free !== undefined && free.length > 0 ? (free.pop() as Float64Array) : new Float64Array(k * n.size);
+      buf.set(n, out);
+      this.steps.push(this.prepare(n, batched, buf, plan));
+      for (const u of new Set(n.inputs)) {
+        if (u === varying || !batched.has(u) || lastUse.get(u) !== p || u === output) continue;
+        const list = pool.get(u.size) ?? [];
+        list.push(buf.get(u) as Float64Array);
+        pool.set(u.size, list);
+      }
+    });
+    if (batched.has(output)) {
+      this.output = buf.get(output) as Float64Array;
+    } else {
+      // The output does not depend on the varying input: the same value for every column.
+      this.output = new Float64Array(k * output.size);
+      const value = plan.valueOf(output);
+      for (let j = 0; j < k; j++) this.output.set(value, j * output.size);
+    }
+  }
+
+  /** Computes the output for the k values in `input`. */
+  run(): void {
+    for (const s of this.steps) s();
+  }
+
+  /** The computation of node n on batched buffers, by the first rule that fits. */
+  private prepare(n: IRNode, batched: ReadonlySet<IRNode>, buf: ReadonlyMap<IRNode, Float64Array>, plan: Plan): BatchStep {
+    const k = this.k;
+    const def = getOp(n.op);
+    const out = buf.get(n) as Float64Array;
+    const isB = n.inputs.map((u) => batched.has(u));
+    const ins = n.inputs.map((u, j) => (isB[j] ? (buf.get(u) as Float64Array) : plan.valueOf(u)));
+    const rank = n.shape.length;
+    const bShape = (s: Shape): number[] => [k, ...new Array<number>(rank - s.length).fill(1), ...s];
+
+    if (n.op === "reshape" || n.op === "stopGradient") {
+      const x = ins[0] as Float64Array;
+      return () => out.set(x);
+    }
+    if (elementwise.has(n.op)) {
+      const shapes = n.inputs.map((u, j) => (isB[j] ? bShape(u.shape) : u.shape));
+      const outShape = [k, ...n.shape];
+      return () => def.kernel(ins, shapes, out, outShape, n.attrs);
+    }
+    if (n.op === "sum" || n.op === "transpose" || n.op === "broadcastTo") {
+      const attrs = shiftAttrs(n.op, n.attrs, k);
+      const inShape = n.op === "broadcastTo" ? bShape((n.inputs[0] as IRNode).shape) : [k, ...(n.inputs[0] as IRNode).shape];
+      const outShape = [k, ...n.shape];
+      return () => def.kernel(ins, [inShape], out, outShape, attrs);
+    }
+    if (n.op === "matmul" && isB[0] !== isB[1]) return this.matmul(n, ins, isB[0] === true, out);
+    return this.perValue(n, ins, isB, out);
+  }
+
+  /** A product with one batched operand as one product of k times the size. */
+  private matmul(n: IRNode, ins: readonly Float64Array[], leftBatched: boolean, out: Float64Array): BatchStep {
+    const k = this.k;
+    const def = getOp("matmul");
+    const [aN, bN] = n.inputs as [IRNode, IRNode];
+    const tA = n.attrs.transposeA === true;
+    const tB = n.attrs.transposeB === true;
+    const [m, q] = n.shape as [number, number];
+    const A = ins[0] as Float64Array;
+    const B = ins[1] as Float64Array;
+    if (leftBatched) {
+      // [A⁽¹⁾; …; A⁽ᵏ⁾]·op(B) = [C⁽¹⁾; …; C⁽ᵏ⁾], rows stacked as the batch layout already is.
+      const p = tA ? (aN.shape[0] as number) : (aN.shape[1] as number);
+      const attrs: Attrs = { transposeA: false, transposeB: tB };
+      const shapes: Shape[] = [[k * m, p], bN.shape];
+      if (!tA) return () => def.kernel([A, B], shapes, out, [k * m, q], attrs);
+      const At = new Float64Array(k * m * p);
+      return () => {
+        for (let j = 0; j < k; j++) transposeBlock(A, j * p * m, p, m, At, j * m * p);
+        def.kernel([At, B], shapes, out, [k * m, q], attrs);
+      };
+    }
+    // op(A)·[B⁽¹⁾ … B⁽ᵏ⁾] = [C⁽¹⁾ … C⁽ᵏ⁾]: the blocks side by side ([p, k·q]); for Bᵀ the stacked
+    // rows [k·q, p] are already that matrix transposed.
+    const p = tB ? (bN.shape[1] as number) : (bN.shape[0] as number);
+    const C = new Float64Array(m * k * q);
+    const attrs: Attrs = { transposeA: tA, transposeB: tB };
+    const scatter = (): void => {
+      for (let r = 0; r < m; r++) {
+        for (let j = 0; j < k; j++) {
+          const src = r * k * q + j * q;
+          const dst = j * m * q + r * q;
+          for (let c = 0; c < q; c++) out[dst + c] = C[src + c] as number;
+        }
+      }
+    };
+    if (tB) {
+      return () => {
+        def.kernel([A, B], [aN.shape, [k * q, p]], C, [m, k * q], attrs);
+        scatter();
+      };
+    }
+    const Bs = new Float64Array(p * k * q);
+    return () => {
+      for (let j = 0; j < k; j++) {
+        for (let r = 0; r < p; r++) {
+          const src = j * p * q + r * q;
+          const dst = r * k * q + j * q;
+          for (let c = 0; c < q; c++) Bs[dst + c] = B[src + c] as number;
+        }
+      }
+      def.kernel([A, Bs], [aN.shape, [p, k * q]], C, [m, k * q], attrs);
+      scatter();
+    };
+  }
+
+  /** The op's own kernel once per value, on views made here. */
+  private perValue(n: IRNode, ins: readonly Float64Array[], isB: readonly boolean[], out: Float64Array): BatchStep {
+    const def = getOp(n.op);
+    const shapes = n.inputs.map((u) => u.shape);
+    const calls = Array.from({ length: this.k }, (_, j) => ({
+      ins: n.inputs.map((u, i) => (isB[i] ? (ins[i] as Float64Array).subarray(j * u.size, (j + 1) * u.size) : (ins[i] as Float64Array))),
+      out: out.subarray(j * n.size, (j + 1) * n.size),
+    }));
+    return () => {
+      for (const c of calls) def.kernel(c.ins, shapes, c.out, n.shape, n.attrs);
+    };
+  }
+}
+
+/** The attributes of `sum`/`transpose`/`broadcastTo` on the batched shape (batch axis 0). */
+function shiftAttrs(op: string, attrs: Attrs, k: number): Attrs {
+  if (op === "sum") return { ...attrs, axes: (attrs.axes as readonly number[]).map((a) => a + 1) };
+  if (op === "transpose") return { ...attrs, perm: [0, ...(attrs.perm as readonly number[]).map((a) => a + 1)] };
+  return { ...attrs, shape: [k, ...(attrs.shape as readonly number[])] };
+}
+
+/** dst (cols × rows, at dOff) = the transpose of src (rows × cols, at sOff). */
+function transposeBlock(src: Float64Array, sOff: number, rows: number, cols: number, dst: Float64Array, dOff: number): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[dOff + c * rows + r] = src[sOff + r * cols + c] as number;
+}
