@@ -5,6 +5,7 @@
  * @module
  */
 import { asVec, checkOperator, checkSquare, len, rng, shapeText, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { cgsPass, combineColumns, squaredNorm } from "./lanczos-kernels.js";
 
 /** How the Lanczos vectors are kept orthogonal. */
 export type Reorthogonalization = "full" | "partial" | "none";
@@ -75,73 +76,40 @@ export function startVector(fn: string, v0: VecLike | undefined, seed: number, n
 
 /** ‖x[0…n)‖₂. */
 export function norm(x: Float64Array, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i] as number;
-    s += v * v;
-  }
-  return Math.sqrt(s);
+  return Math.sqrt(squaredNorm(x, n));
 }
 
 /**
- * One classical Gram–Schmidt pass of w against the columns c ∈ [from, to) of the basis stored
- * column after column in `V` (column c at offset c·n): h_c ← v_cᵀw, then w ← w − Σ h_c v_c.
- * When `h` is given the coefficients are added into h[c].
+ * w ⟂ columns [from, to) of V by classical Gram–Schmidt with at most one repeated pass ("twice is
+ * enough", Kahan–Parlett; the DGKS criterion: repeat when ‖w‖ drops below ‖w_before‖/√2).
+ * `g` is a workspace of length ≥ to; when `h` is given the coefficients are added into it.
+ * Returns ‖w‖.
  */
-export function gramSchmidtPass(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h?: Float64Array): void {
-  for (let c = from; c < to; c++) {
-    const o = c * n;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += (V[o + i] as number) * (w[i] as number);
-    if (h !== undefined) h[c] = (h[c] as number) + s;
-    for (let i = 0; i < n; i++) w[i] = (w[i] as number) - s * (V[o + i] as number);
-  }
-}
-
-/**
- * w ⟂ columns [from, to) of V by Gram–Schmidt with at most one repeated pass ("twice is enough",
- * Kahan–Parlett; the DGKS criterion: repeat when ‖w‖ drops below ‖w_before‖/√2). Returns ‖w‖.
- */
-export function orthogonalize(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h?: Float64Array): number {
+export function orthogonalize(
+  V: Float64Array, from: number, to: number, n: number, w: Float64Array, g: Float64Array, h?: Float64Array,
+): number {
   const before = norm(w, n);
-  gramSchmidtPass(V, from, to, n, w, h);
-  let after = norm(w, n);
-  if (after < before * Math.SQRT1_2) {
-    gramSchmidtPass(V, from, to, n, w, h);
-    after = norm(w, n);
-  }
+  let after = cgsPass(V, from, to, n, w, g, h);
+  if (after < before * Math.SQRT1_2) after = cgsPass(V, from, to, n, w, g, h);
   return after;
 }
 
 /**
- * The thick-restart transformation, in blocks of rows: V[:, c] ← V·S[:, keep_c] for the kept pairs (c < p),
+ * The thick-restart transformation: V[:, c] ← V·S[:, keep_c] for the kept pairs (c < p),
  * V[:, p] ← v_used (the residual direction), and the locked pairs' Ritz vectors V·S[:, lock_c]
- * appended to L from slot `lockedCount`.
+ * appended to L from slot `lockedCount`. `S` is row-major `used`×`used`; `scratch` has length
+ * ≥ 128·(keep + lock). One sweep over V (see `combineColumns`).
  */
 export function restartBasis(
   V: Float64Array, n: number, used: number, S: Float64Array,
-  keep: readonly number[], lock: readonly number[], L: Float64Array, lockedCount: number,
+  keep: readonly number[], lock: readonly number[], L: Float64Array, lockedCount: number, scratch: Float64Array,
 ): void {
   const p = keep.length;
-  const cols = [...keep, ...lock];
-  const B = 256; // rows per block: the block of every column stays in cache
-  const tmp = new Float64Array(cols.length * B);
-  for (let r0 = 0; r0 < n; r0 += B) {
-    const nb = Math.min(B, n - r0);
-    tmp.fill(0);
-    for (let c = 0; c < cols.length; c++) {
-      const sc = cols[c] as number;
-      const t = c * B;
-      for (let i = 0; i < used; i++) {
-        const sic = S[i * used + sc] as number;
-        const o = i * n + r0;
-        for (let r = 0; r < nb; r++) tmp[t + r] = (tmp[t + r] as number) + sic * (V[o + r] as number);
-      }
-    }
-    for (let c = 0; c < p; c++) V.set(tmp.subarray(c * B, c * B + nb), c * n + r0);
-    for (let c = 0; c < lock.length; c++) L.set(tmp.subarray((p + c) * B, (p + c) * B + nb), (lockedCount + c) * n + r0);
-    V.copyWithin(p * n + r0, used * n + r0, used * n + r0 + nb);
-  }
+  combineColumns(V, n, used, S, used, [...keep, ...lock], scratch, (c, r0, block) => {
+    if (c < p) V.set(block, c * n + r0);
+    else L.set(block, (lockedCount + c - p) * n + r0);
+  });
+  V.copyWithin(p * n, used * n, used * n + n);
 }
 
 /** A contiguous `Vec` view of `length` entries of `data` from `offset` (no copy). */

@@ -8,7 +8,6 @@ import {
   columnView,
   eigenOperator,
   functionOf,
-  gramSchmidtPass,
   norm,
   oneOf,
   optionsOf,
@@ -17,6 +16,7 @@ import {
   startVector,
   type Reorthogonalization,
 } from "./lanczos-common.js";
+import { cgsPass } from "./lanczos-kernels.js";
 import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
 
 export type { Reorthogonalization } from "./lanczos-common.js";
@@ -127,6 +127,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   const wVec = columnView(w, 0, n);
   const alpha = new Float64Array(steps);
   const beta = new Float64Array(steps);
+  const g = new Float64Array(steps + 1); // Gram–Schmidt coefficients (workspace)
   // Simon's ω estimates: rows j−1, j, j+1 of the orthogonality matrix.
   const partial = reorth === "partial";
   let omegaPrev = new Float64Array(partial ? steps + 2 : 0);
@@ -165,17 +166,17 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
     if (reorth === "full") {
       // w ⟂ v_1…v_j (the correction to α_j is folded in by the first pass).
       const before = norm(w, n);
-      const corr = gramSchmidtPass1(V, j, n, w);
+      const corr = gramSchmidtPass1(V, j, n, w, g);
       a += corr;
       b = norm(w, n);
       if (b < before * Math.SQRT1_2) {
-        a += gramSchmidtPass1(V, j, n, w);
+        a += gramSchmidtPass1(V, j, n, w, g);
         b = norm(w, n);
       }
     } else {
       b = norm(w, n);
       if (partial) {
-        b = partialStep(j, a, b, alpha, beta, omegaPrev, omegaCur, omegaNext, psi, eps, forceNext, V, n, w);
+        b = partialStep(j, a, b, alpha, beta, omegaPrev, omegaCur, omegaNext, psi, eps, forceNext, V, n, w, g);
         forceNext = b < 0;
         b = Math.abs(b);
         const t = omegaPrev;
@@ -235,14 +236,10 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   return result;
 }
 
-/** One Gram–Schmidt pass of w against v_0…v_j; returns the coefficient on v_j (the α correction). */
-function gramSchmidtPass1(V: Float64Array, j: number, n: number, w: Float64Array): number {
-  const o = j * n;
-  let h = 0;
-  for (let i = 0; i < n; i++) h += (V[o + i] as number) * (w[i] as number);
-  for (let i = 0; i < n; i++) w[i] = (w[i] as number) - h * (V[o + i] as number);
-  gramSchmidtPass(V, 0, j, n, w);
-  return h;
+/** One classical Gram–Schmidt pass of w against v_0…v_j; returns the coefficient on v_j (the α correction). */
+function gramSchmidtPass1(V: Float64Array, j: number, n: number, w: Float64Array, g: Float64Array): number {
+  cgsPass(V, 0, j + 1, n, w, g);
+  return g[j] as number;
 }
 
 /**
@@ -258,7 +255,7 @@ function gramSchmidtPass1(V: Float64Array, j: number, n: number, w: Float64Array
 function partialStep(
   j: number, a: number, b: number, alpha: Float64Array, beta: Float64Array,
   omegaPrev: Float64Array, omegaCur: Float64Array, omegaNext: Float64Array,
-  psi: number, eps: number, force: boolean, V: Float64Array, n: number, w: Float64Array,
+  psi: number, eps: number, force: boolean, V: Float64Array, n: number, w: Float64Array, g: Float64Array,
 ): number {
   let worst = 0;
   const betaPrev = j > 0 ? (beta[j - 1] as number) : 0;
@@ -276,7 +273,7 @@ function partialStep(
   omegaNext[j] = psi;
   omegaNext[j + 1] = 1;
   if (force || worst > Math.sqrt(eps)) {
-    const nb = orthogonalize(V, 0, j + 1, n, w);
+    const nb = orthogonalize(V, 0, j + 1, n, w, g);
     for (let k = 0; k <= j; k++) omegaNext[k] = psi;
     return force ? nb : -nb;
   }

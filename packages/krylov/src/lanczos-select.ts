@@ -59,15 +59,16 @@ export function endsOf(which: Which, k: number): End[] {
 /**
  * Decides one cycle. A Ritz value θ of end e is wanted when fewer than `count` values of that
  * end score higher among its locked values and its other Ritz values; a wanted pair is locked
- * when its residual estimate is ≤ `tolAbs`. The restart keeps max(pending + 1, ⌊used/2⌋) (at
+ * when it is accepted (`ok[i]` nonzero: its residual or eigenvalue-error estimate met the tolerance). The restart keeps max(pending + 1, ⌊used/2⌋) (at
  * most `maxKeep`) of the best unlocked Ritz pairs, split between the ends in proportion to
  * their counts.
  *
  * @param theta - Ritz values, ascending
  * @param res - their residual estimates
+ * @param ok - 1 where the pair is accepted
  */
 export function chooseRitz(
-  ends: readonly End[], locked: readonly Locked[], theta: Float64Array, res: Float64Array, tolAbs: number, maxKeep: number,
+  ends: readonly End[], locked: readonly Locked[], theta: Float64Array, res: Float64Array, ok: Uint8Array, maxKeep: number,
 ): RitzChoice {
   const used = theta.length;
   const endOf = new Int32Array(used);
@@ -93,7 +94,7 @@ export function chooseRitz(
       let better = idx;
       for (const ls of lockedScores) if (ls > s) better++;
       const wanted = better < end.count;
-      if (wanted && (res[i] as number) <= tolAbs) {
+      if (wanted && ok[i] === 1) {
         lock.push(i);
         lockedNow++;
       } else {
@@ -108,7 +109,7 @@ export function chooseRitz(
     // The frontier (best unlocked pair) is resolved when converged, or when its residual is under a
     // thousandth of its distance to the wanted set's boundary (the count-th best locked value).
     const frontier = unlocked[0];
-    if (frontier !== undefined && (res[frontier] as number) > tolAbs) {
+    if (frontier !== undefined && ok[frontier] !== 1) {
       const scores = [...lockedScores, ...lock.filter((i) => endOf[i] === e).map((i) => end.score(theta[i] as number))];
       scores.sort((x, y) => y - x);
       const boundary = scores[end.count - 1];

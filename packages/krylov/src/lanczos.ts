@@ -6,8 +6,9 @@
 import { rng, vec, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "./stats.js";
 import {
-  columnView, eigenOperator, functionOf, gramSchmidtPass, norm, oneOf, optionsOf, restartBasis, signalOf, startVector,
+  columnView, eigenOperator, functionOf, norm, oneOf, optionsOf, restartBasis, signalOf, startVector,
 } from "./lanczos-common.js";
+import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./lanczos-kernels.js";
 import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
 import { chooseRitz, endsOf, type End, type Locked, type Which } from "./lanczos-select.js";
 
@@ -34,8 +35,20 @@ export interface LanczosOptions {
    * (⌈k/2⌉ largest and ⌊k/2⌋ smallest) or `'magnitude'` (largest |λ|).
    */
   which?: Which;
-  /** Residual tolerance: a pair is accepted when ‖Av − λv‖ ≤ tol·‖A‖est. Default 1e-8. */
+  /**
+   * Residual tolerance: a pair is accepted when ‖Av − λv‖ ≤ tol·‖A‖est (a bound on the
+   * eigenvector's quality, and on the eigenvalue error through |λ̂ − λ| ≤ ‖r‖). Default 1e-8.
+   */
   tol?: number;
+  /**
+   * Eigenvalue tolerance (off by default): a pair is also accepted when its eigenvalue error
+   * estimate ‖r‖²/gap ≤ valueTol·|θ|, gap being the distance from θ to the nearest other Ritz
+   * value (the Kato–Temple bound with the Ritz gap standing for the true one, as in ARPACK and
+   * Parlett 1998, §11.7). Because the eigenvalue error is quadratic in ‖r‖, `valueTol: 1e-10`
+   * is met with a residual near √(1e-10·gap·|θ|), far fewer products than `tol: 1e-10` when
+   * only the eigenvalues matter. Either tolerance accepts a pair.
+   */
+  valueTol?: number;
   /** Basis size m (Lanczos vectors per cycle, besides the locked ones). Default max(2k + 1, 20), at most n. */
   maxBasis?: number;
   /** Budget of products with A. Default max(1000, 20·n). */
@@ -112,6 +125,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   if (k > n) throw new RangeError(`${fn}: options.k is ${k} but A is ${n}×${n}`);
   const which = oneOf<Which>(fn, "options.which", o.which, ["largest", "smallest", "both", "magnitude"], "largest");
   const tol = checkNumber(fn, "options.tol", o.tol ?? 1e-8, 0);
+  const valueTol = checkNumber(fn, "options.valueTol", o.valueTol ?? 0, 0);
   const m = Math.min(checkInteger(fn, "options.maxBasis", o.maxBasis ?? Math.max(2 * k + 1, 20), 2), n);
   const maxMatvecs = checkInteger(fn, "options.maxMatvecs", o.maxMatvecs ?? Math.max(1000, 20 * n), 1);
   const maxRestarts = checkInteger(fn, "options.maxRestarts", o.maxRestarts ?? 10000, 1);
@@ -126,11 +140,14 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
 
   const V = new Float64Array((m + 1) * n); // basis v_0…v_m, column c at c·n
   const T = new Float64Array(m * m); // projected matrix VᵀAV
-  const h = new Float64Array(m + 1);
+  const h = new Float64Array(m + 1); // coefficients of the current vector on the basis
+  const g = new Float64Array(m + 1); // Gram–Schmidt workspace
   const w = new Float64Array(n);
   const wVec = columnView(w, 0, n);
   const locked: Locked[] = [];
   let L = new Float64Array(Math.min(k + 4, n) * n); // locked vectors, one after another
+  let gL = new Float64Array(Math.min(k + 4, n)); // Gram–Schmidt workspace for L
+  let scratch = new Float64Array(COMBINE_ROWS * (m + k + 4)); // restart workspace
   startVector(fn, o.v0, seed, n, V);
 
   let matvecs = 0;
@@ -144,15 +161,15 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   if (!deflateStart()) status = "converged";
 
   // w ⟂ locked vectors and v_0…v_{cols−1}; the coefficients on V are added into h. Returns ‖w‖.
-  function orthogonalizeAll(cols: number, full: boolean): number {
-    const before = norm(w, n);
+  function orthogonalizeAll(cols: number, full: boolean, before: number): number {
+    let after = before;
     for (let pass = 0; pass < 2; pass++) {
-      gramSchmidtPass(L, 0, locked.length, n, w);
-      if (full) gramSchmidtPass(V, 0, cols, n, w, h);
-      const after = norm(w, n);
+      after = cgsPass(L, 0, locked.length, n, w, gL);
+      if (full) after = cgsPass(V, 0, cols, n, w, g, h);
       if (after >= before * Math.SQRT1_2) return after;
+      before = after;
     }
-    return norm(w, n);
+    return after;
   }
 
   // A random unit vector ⟂ locked and v_0…v_{cols−1} into column `col`; false when the space is exhausted.
@@ -161,7 +178,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       for (let i = 0; i < n; i++) w[i] = random.normal();
       const before = norm(w, n);
       h.fill(0);
-      const after = orthogonalizeAll(cols, true);
+      const after = orthogonalizeAll(cols, true, before);
       if (after > 1e-8 * before) {
         for (let i = 0; i < n; i++) V[col * n + i] = (w[i] as number) / after;
         return true;
@@ -175,7 +192,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     for (let i = 0; i < n; i++) w[i] = V[i] as number;
     const before = norm(w, n);
     h.fill(0);
-    const after = orthogonalizeAll(0, false);
+    const after = orthogonalizeAll(0, false, before);
     if (after > 1e-8 * before) {
       for (let i = 0; i < n; i++) V[i] = (w[i] as number) / after;
       return true;
@@ -184,7 +201,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   }
 
   // Ritz pairs of the leading `used` columns: T = S Θ Sᵀ; residual estimate of pair i: |β·s_{used,i}|.
-  function rayleighRitz(used: number, beta: number): { theta: Float64Array; S: Float64Array; res: Float64Array } {
+  function rayleighRitz(used: number, beta: number): { theta: Float64Array; S: Float64Array; res: Float64Array; ok: Uint8Array } {
     const Tu = new Float64Array(used * used);
     for (let i = 0; i < used; i++) for (let j = 0; j < used; j++) Tu[i * used + j] = T[i * m + j] as number;
     const { values: theta, vectors: S } = smallSymmetricEigen(Tu, used);
@@ -193,7 +210,15 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       res[i] = Math.abs(beta * (S[(used - 1) * used + i] as number));
       normEst = Math.max(normEst, Math.abs(theta[i] as number));
     }
-    return { theta, S, res };
+    // Accepted: ‖r‖ ≤ tol·‖A‖est, or ‖r‖²/gap ≤ valueTol·|θ| (gap: to the nearest other Ritz value).
+    const ok = new Uint8Array(used);
+    for (let i = 0; i < used; i++) {
+      const r = res[i] as number;
+      const t = theta[i] as number;
+      const gap = Math.min(i > 0 ? t - (theta[i - 1] as number) : Infinity, i + 1 < used ? (theta[i + 1] as number) - t : Infinity);
+      ok[i] = r <= tol * normEst || (valueTol > 0 && gap > 0 && (r * r) / gap <= valueTol * Math.abs(t)) ? 1 : 0;
+    }
+    return { theta, S, res, ok };
   }
 
   while (status === undefined) {
@@ -206,14 +231,15 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       matvecs++;
       steps++;
       h.fill(0);
-      // w ← w − Σ_{i<j} T_ij v_i: β_{j−1}v_{j−1}, or the arrowhead couplings right after a restart.
-      for (let i = 0; i < j; i++) {
-        const t = T[i * m + j] as number;
-        if (t !== 0) for (let r = 0; r < n; r++) w[r] = (w[r] as number) - t * (V[i * n + r] as number);
-      }
-      gramSchmidtPass(V, j, j + 1, n, w, h); // α_j = v_jᵀw,  w ← w − α_j v_j
+      // The local step, one sweep: w ← w − α_j v_j − Σ_{i<j} T_ij v_i with α_j = v_jᵀw, the sum being
+      // β_{j−1}v_{j−1}, or the arrowhead couplings to the kept Ritz vectors right after a restart.
+      basisDots(V, j, j + 1, n, w, h);
+      const lo = j === p ? 0 : j - 1;
+      for (let i = lo; i < j; i++) g[i] = T[i * m + j] as number;
+      g[j] = h[j] as number;
+      const local = Math.sqrt(basisSubtract(V, lo, j + 1, n, w, g));
       // Full: w ⟂ locked and v_0…v_j (the corrections are rounding-sized; the one on v_j refines α_j).
-      let b = orthogonalizeAll(reorth === "full" ? j + 1 : 0, reorth === "full");
+      let b = orthogonalizeAll(reorth === "full" ? j + 1 : 0, reorth === "full", local);
       const a = h[j] as number; // α_j = v_jᵀ A v_j
       T[j * m + j] = a;
       normEst = Math.max(normEst, Math.abs(a));
@@ -236,7 +262,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       // pair converged, to be locked now or confirmed by a fresh start); tested every ⌈m/10⌉ steps.
       if (j + 1 < mCycle && j + 1 > p && (j + 1 - p) % checkEvery === 0) {
         const q = rayleighRitz(j + 1, b);
-        const c = chooseRitz(ends, locked, q.theta, q.res, tol * normEst, 0);
+        const c = chooseRitz(ends, locked, q.theta, q.res, q.ok, 0);
         if (c.allLocked && (c.lock.length > 0 || lockedSinceFresh || c.frontierConverged)) {
           used = j + 1;
           break;
@@ -248,8 +274,8 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       break;
     }
     restarts++;
-    const { theta, S, res } = rayleighRitz(used, betaLast);
-    const choice = chooseRitz(ends, locked, theta, res, tol * normEst, Math.max(used - 2, 0));
+    const { theta, S, res, ok } = rayleighRitz(used, betaLast);
+    const choice = chooseRitz(ends, locked, theta, res, ok, Math.max(used - 2, 0));
     if (choice.lock.length > 0) lockedSinceFresh = true;
     // All wanted pairs locked: confirm with a fresh start unless this space was already fresh.
     let restartFresh = false;
@@ -279,10 +305,12 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       const bigger = new Float64Array(Math.max(2 * L.length, (locked.length + lockIdx.length) * n));
       bigger.set(L);
       L = bigger;
+      gL = new Float64Array(L.length / n);
     }
-    restartBasis(V, n, used, S, keepIdx, lockIdx, L, locked.length);
+    if (scratch.length < COMBINE_ROWS * (keepIdx.length + lockIdx.length)) scratch = new Float64Array(COMBINE_ROWS * (keepIdx.length + lockIdx.length));
+    restartBasis(V, n, used, S, keepIdx, lockIdx, L, locked.length, scratch);
     for (const i of lockIdx) {
-      locked.push({ value: theta[i] as number, end: choice.endOf[i] as number, converged: (res[i] as number) <= tol * normEst });
+      locked.push({ value: theta[i] as number, end: choice.endOf[i] as number, converged: ok[i] === 1 });
     }
     if (status !== undefined) break;
     // T ← diag(θ_keep) bordered by the couplings s_c = β·S[used−1, keep_c] (the arrowhead).

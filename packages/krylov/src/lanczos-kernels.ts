@@ -1,0 +1,147 @@
+/**
+ * Private to the Lanczos methods: the dense kernels on a basis stored as consecutive columns of
+ * one `Float64Array` (column c of length n at offset c·n).
+ *
+ * They are written for memory traffic, which is what limits them at large n: each sweeps the
+ * basis once, in blocks of rows small enough for the block of `w` (and of the output) to stay in
+ * the first-level cache, and four columns at a time (four independent accumulators, one load of
+ * w for four columns). Nothing allocates.
+ *
+ * @module
+ */
+
+/** Rows per block: 2,048 doubles of w (16 KB) stay in L1 while four columns stream past. */
+const ROWS = 2048;
+
+/** h[c] ← v_cᵀw for c ∈ [from, to) (one sweep over those columns). */
+export function basisDots(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): void {
+  for (let c = from; c < to; c++) h[c] = 0;
+  for (let r0 = 0; r0 < n; r0 += ROWS) {
+    const r1 = Math.min(n, r0 + ROWS);
+    let c = from;
+    for (; c + 4 <= to; c += 4) {
+      const o0 = c * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let r = r0; r < r1; r++) {
+        const x = w[r] as number;
+        s0 += (V[o0 + r] as number) * x;
+        s1 += (V[o1 + r] as number) * x;
+        s2 += (V[o2 + r] as number) * x;
+        s3 += (V[o3 + r] as number) * x;
+      }
+      h[c] = (h[c] as number) + s0;
+      h[c + 1] = (h[c + 1] as number) + s1;
+      h[c + 2] = (h[c + 2] as number) + s2;
+      h[c + 3] = (h[c + 3] as number) + s3;
+    }
+    for (; c < to; c++) {
+      const o = c * n;
+      let s0 = 0, s1 = 0;
+      let r = r0;
+      for (; r + 1 < r1; r += 2) {
+        s0 += (V[o + r] as number) * (w[r] as number);
+        s1 += (V[o + r + 1] as number) * (w[r + 1] as number);
+      }
+      if (r < r1) s0 += (V[o + r] as number) * (w[r] as number);
+      h[c] = (h[c] as number) + s0 + s1;
+    }
+  }
+}
+
+/** w ← w − Σ_{c∈[from,to)} h[c]·v_c (one sweep over those columns); returns ‖w‖² afterwards. */
+export function basisSubtract(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): number {
+  let ww = 0;
+  for (let r0 = 0; r0 < n; r0 += ROWS) {
+    const r1 = Math.min(n, r0 + ROWS);
+    let c = from;
+    for (; c + 4 <= to; c += 4) {
+      const o0 = c * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      const h0 = h[c] as number, h1 = h[c + 1] as number, h2 = h[c + 2] as number, h3 = h[c + 3] as number;
+      for (let r = r0; r < r1; r++) {
+        w[r] = (w[r] as number) - (h0 * (V[o0 + r] as number) + h1 * (V[o1 + r] as number) + h2 * (V[o2 + r] as number) + h3 * (V[o3 + r] as number));
+      }
+    }
+    for (; c < to; c++) {
+      const o = c * n;
+      const hc = h[c] as number;
+      for (let r = r0; r < r1; r++) w[r] = (w[r] as number) - hc * (V[o + r] as number);
+    }
+    let s0 = 0, s1 = 0;
+    let r = r0;
+    for (; r + 1 < r1; r += 2) {
+      const a = w[r] as number, b = w[r + 1] as number;
+      s0 += a * a;
+      s1 += b * b;
+    }
+    if (r < r1) s0 += (w[r] as number) ** 2;
+    ww += s0 + s1;
+  }
+  return ww;
+}
+
+/**
+ * One classical Gram–Schmidt pass of w against columns [from, to) of V: g = Vᵀw (into `g`), then
+ * w ← w − V·g, in two sweeps. When `h` is given, g is added into it. Returns ‖w‖ afterwards.
+ */
+export function cgsPass(V: Float64Array, from: number, to: number, n: number, w: Float64Array, g: Float64Array, h?: Float64Array): number {
+  if (to <= from) return Math.sqrt(squaredNorm(w, n));
+  basisDots(V, from, to, n, w, g);
+  if (h !== undefined) for (let c = from; c < to; c++) h[c] = (h[c] as number) + (g[c] as number);
+  return Math.sqrt(basisSubtract(V, from, to, n, w, g));
+}
+
+/** ‖x[0…n)‖² with two accumulators. */
+export function squaredNorm(x: Float64Array, n: number): number {
+  let s0 = 0, s1 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a = x[i] as number, b = x[i + 1] as number;
+    s0 += a * a;
+    s1 += b * b;
+  }
+  if (i < n) s0 += (x[i] as number) ** 2;
+  return s0 + s1;
+}
+
+/** Rows per block of `combineColumns`: the block of every input column stays in L1/L2. */
+export const COMBINE_ROWS = 128;
+
+/**
+ * Y[:, c] ← Σ_i V[:, i]·S[i, cols_c] for i < used: the Ritz vectors of a thick restart, written
+ * through `put(c, r0, block)` a block of rows at a time (block = rows r0… of output column c, in
+ * `scratch`, whose length must be ≥ 128·cols.length; `put` may overwrite columns of V). V is read
+ * once; `S` is row-major with `ld` columns.
+ */
+export function combineColumns(
+  V: Float64Array, n: number, used: number, S: Float64Array, ld: number, cols: readonly number[],
+  scratch: Float64Array, put: (c: number, r0: number, block: Float64Array) => void,
+): void {
+  const B = COMBINE_ROWS;
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const nb = Math.min(B, n - r0);
+    for (let c0 = 0; c0 < cols.length; c0 += 4) {
+      const cn = Math.min(4, cols.length - c0);
+      const k0 = cols[c0] as number;
+      const k1 = cols[Math.min(c0 + 1, cols.length - 1)] as number;
+      const k2 = cols[Math.min(c0 + 2, cols.length - 1)] as number;
+      const k3 = cols[Math.min(c0 + 3, cols.length - 1)] as number;
+      for (let r = 0; r < nb; r++) {
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (let i = 0, o = r0 + r, si = 0; i < used; i++, o += n, si += ld) {
+          const v = V[o] as number;
+          a0 += v * (S[si + k0] as number);
+          a1 += v * (S[si + k1] as number);
+          a2 += v * (S[si + k2] as number);
+          a3 += v * (S[si + k3] as number);
+        }
+        const t = c0 * B + r;
+        scratch[t] = a0;
+        if (cn > 1) scratch[t + B] = a1;
+        if (cn > 2) scratch[t + 2 * B] = a2;
+        if (cn > 3) scratch[t + 3 * B] = a3;
+      }
+    }
+    // Only now, with every output block computed, may `put` overwrite columns of V.
+    for (let c = 0; c < cols.length; c++) put(c, r0, scratch.subarray(c * B, c * B + nb));
+  }
+}
