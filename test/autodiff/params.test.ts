@@ -65,7 +65,9 @@ test("views slice and reshape the flat tensor, and gradients flow back into it",
 
 test("a missing or mis-sized value is refused with the parameter's name and shape", (t) => {
   const P = params({ W: [2, 2], b: [2] });
-  t.throws(() => P.pack({ W: [1, 2, 3, 4] }), { instanceOf: RangeError, message: "params.pack: no value for parameter 'b' [2]" });
+  // A caller without the types (plain JavaScript, or a record built at run time) can omit one.
+  const partial = { W: [1, 2, 3, 4] } as unknown as Record<"W" | "b", number[]>;
+  t.throws(() => P.pack(partial), { instanceOf: RangeError, message: "params.pack: no value for parameter 'b' [2]" });
   t.throws(() => P.pack({ W: [1, 2, 3], b: [1, 2] }), {
     instanceOf: RangeError,
     message: "params.pack: parameter 'W' [2, 2] needs 4 values but got 3",

@@ -25,8 +25,11 @@ export interface ParamEntry {
 /** A value `pack` accepts for one parameter: row-major numbers, an ndarray, or a number for a scalar. */
 export type ParamValue = ArrayLike<number> | NdArray | number;
 
-/** The layout of several parameter tensors in one flat vector of length n. */
-export class ParamLayout {
+/**
+ * The layout of several parameter tensors in one flat vector of length n. `K` is the union of
+ * the parameter names, so `views`, `pack` and `unpack` are typed by them.
+ */
+export class ParamLayout<K extends string = string> {
   /** Total number of parameters. */
   readonly n: number;
   readonly entries: readonly ParamEntry[];
@@ -55,15 +58,15 @@ export class ParamLayout {
    * The named tensors of a flat parameter Tensor `x` (shape [n]): each a `slice` of x
    * reshaped to its shape, so gradients flow back into x.
    */
-  views(x: Tensor): Record<string, Tensor> {
+  views(x: Tensor): Record<K, Tensor> {
     if (!(x instanceof Tensor)) throw new TypeError("params.views: x must be a Tensor");
     if (x.rank !== 1 || x.size !== this.n) {
       throw new RangeError(`params.views: x has shape ${shapeStr(x.shape)} but the parameters need [${this.n}]`);
     }
-    const out: Record<string, Tensor> = {};
+    const out = {} as Record<K, Tensor>;
     for (const e of this.entries) {
       const flat = e.offset === 0 && e.size === this.n ? x : slice(x, [e.offset], [e.size]);
-      out[e.name] = reshape(flat, e.shape);
+      out[e.name as K] = reshape(flat, e.shape);
     }
     return out;
   }
@@ -72,11 +75,11 @@ export class ParamLayout {
    * Packs named values into one flat vector (into `out` when given). Every parameter must be
    * present with its number of elements; ndarrays are read through their strides.
    */
-  pack(values: Readonly<Record<string, ParamValue>>, out?: Vec): Vec {
+  pack(values: Readonly<Record<K, ParamValue>>, out?: Vec): Vec {
     const o = out ?? vec(this.n);
     if (len(o) !== this.n) throw new RangeError(`params.pack: out has length ${len(o)} but the parameters need ${this.n}`);
     for (const e of this.entries) {
-      const v = values[e.name];
+      const v = (values as Readonly<Record<string, ParamValue | undefined>>)[e.name];
       if (v === undefined) throw new RangeError(`params.pack: no value for parameter '${e.name}' ${shapeStr(e.shape)}`);
       const flat = flatten(e, v);
       for (let i = 0; i < e.size; i++) o.set(e.offset + i, flat(i));
@@ -88,14 +91,14 @@ export class ParamLayout {
    * The named parameters of a flat vector as ndarrays of their shapes, viewing x's storage
    * (no copy: writing into a view writes into x).
    */
-  unpack(x: VecLike): Record<string, NdArray<Float64Array>> {
+  unpack(x: VecLike): Record<K, NdArray<Float64Array>> {
     const xv = asVec(x, "params.unpack", "x");
     if (len(xv) !== this.n) throw new RangeError(`params.unpack: x has length ${len(xv)} but the parameters need ${this.n}`);
     const s = xv.stride[0] as number;
-    const out: Record<string, NdArray<Float64Array>> = {};
+    const out = {} as Record<K, NdArray<Float64Array>>;
     for (const e of this.entries) {
       const strides = rowMajorStrides(e.shape).map((d) => d * s);
-      out[e.name] = ndarray(xv.data, [...e.shape], strides, xv.offset + e.offset * s);
+      out[e.name as K] = ndarray(xv.data, [...e.shape], strides, xv.offset + e.offset * s);
     }
     return out;
   }
@@ -111,6 +114,8 @@ export class ParamLayout {
  * const f = (x: Tensor) => { const { W, b } = P.views(x); return sum(add(matmul(X, W), b)); };
  * const x0 = P.pack({ W: [1, 2, 3, 4, 5, 6], b: [0, 0] });
  */
+export function params<const S extends Readonly<Record<string, readonly number[]>>>(spec: S): ParamLayout<keyof S & string>;
+export function params(spec: ParamSpec): ParamLayout;
 export function params(spec: ParamSpec): ParamLayout {
   const pairs: (readonly [string, readonly number[]])[] = Array.isArray(spec)
     ? [...(spec as readonly (readonly [string, readonly number[]])[])]

@@ -1,0 +1,42 @@
+/**
+ * The README's examples (examples/*.ts) run as written and print what the README says.
+ */
+import test from "ava";
+import { spawnSync } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function run(name: string): string {
+  const p = spawnSync(process.execPath, ["--conditions=source", "--import=tsx", resolve(root, "examples", name)], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (p.status !== 0) throw new Error(`${name} exited with ${p.status}: ${p.stderr}`);
+  return p.stdout;
+}
+
+test("the Newton–CG example converges on the logistic-regression Hessian", (t) => {
+  const out = run("newton-cg.ts");
+  t.regex(out, /^converged \d+ iterations, \d+ H·v products/m);
+});
+
+test("the top-eigenvalues example reports five eigenvalues with residuals below 1e-9, largest first", (t) => {
+  const out = run("top-eigenvalues.ts");
+  const rows = [...out.matchAll(/λ = (-?[\d.]+) +‖Hv − λv‖ = ([\d.e+-]+)/g)];
+  t.is(rows.length, 5);
+  const values = rows.map((m) => Number(m[1]));
+  for (let i = 1; i < values.length; i++) t.true(values[i - 1]! >= values[i]!);
+  for (const m of rows) t.true(Number(m[2]) < 1e-9);
+  t.regex(out, /full Hessian: 195×195/);
+});
+
+test("the composition example keeps symmetry and Jacobi preconditioning cuts the CG iterations", (t) => {
+  const out = run("compose-operators.ts");
+  t.regex(out, /symmetric: true true true/);
+  const m = /cg on B: (\d+) iterations; with Jacobi: (\d+)/.exec(out);
+  t.truthy(m);
+  t.true(Number(m![2]) < Number(m![1]));
+  t.regex(out, /H was applied \d+ time/);
+});
