@@ -3,14 +3,15 @@
  *
  * @module
  */
-import { BaseOperator, asVec, len, type Vec, type VecLike } from "@krylov-ts/operators";
+import { asVec, len, type Vec, type VecLike } from "@krylov-ts/operators";
 import { Tensor, input, shapeStr } from "./graph.js";
 import { grad } from "./grad.js";
 import { jvp } from "./jvp.js";
 import { mul } from "./ops/mul.js";
 import { sum } from "./ops/sum.js";
 import { stopGradient } from "./ops/stop-gradient.js";
-import { compile, type CompiledDescription, type CompiledFunction } from "./compile.js";
+import { compile } from "./compile.js";
+import { PointOperator } from "./point-operator.js";
 import { traceScalar, type ScalarFunction } from "./hvp.js";
 
 /** A model: from the flat parameter Tensor [n] to its output z (any shape). */
@@ -26,16 +27,10 @@ export type ModelFunction = (x: Tensor) => Tensor;
  * loss alone), and Jᵀ w (reverse mode), in one compiled plan whose v-independent part (the
  * forward pass, the loss's gradient) runs once per point.
  */
-export class GaussNewtonOperator extends BaseOperator {
-  private readonly fn: CompiledFunction;
-  private readonly point: Float64Array;
-  private readonly vals: Float64Array[] = [new Float64Array(0)];
-  private readonly outs: Float64Array[] = [new Float64Array(0)];
-
+export class GaussNewtonOperator extends PointOperator {
   /** @internal use `gaussNewtonOperator` */
   constructor(model: ModelFunction, loss: ScalarFunction, x0: Vec) {
     const n = len(x0);
-    super("gaussNewtonOperator", n, n, true, true);
     if (typeof model !== "function") throw new TypeError("gaussNewtonOperator: model must be a function from a Tensor to a Tensor");
     const x = input([n], "x");
     const v = input([n], "v");
@@ -49,32 +44,7 @@ export class GaussNewtonOperator extends BaseOperator {
     const w = jvp([gz], [zc], [u])[0] as Tensor; // w = H_L u
     if (w.size !== z.size) throw new RangeError(`gaussNewtonOperator: H_L·u has shape ${shapeStr(w.shape)} but z has ${shapeStr(z.shape)}`);
     const out = grad(sum(mul(z, stopGradient(w))), [x])[0] as Tensor; // Jᵀ w
-    this.fn = compile([v], [out], { fixed: [x] });
-    this.point = new Float64Array(n);
-    this.setPoint(x0);
-  }
-
-  /** Moves the operator to the point `x` (recomputes the v-independent part once). */
-  setPoint(x: VecLike): this {
-    const xv = asVec(x, "gaussNewtonOperator.setPoint", "x");
-    if (len(xv) !== this.shape[0]) {
-      throw new RangeError(`gaussNewtonOperator.setPoint: x has length ${len(xv)} but the operator is ${this.shape[0]}×${this.shape[1]}`);
-    }
-    for (let i = 0; i < this.point.length; i++) this.point[i] = xv.get(i);
-    this.fn.bindFixed([this.point]);
-    return this;
-  }
-
-  /** The compiled plan's counts. */
-  describe(): CompiledDescription {
-    return this.fn.describe();
-  }
-
-  protected _apply(x: Vec, out: Vec): void {
-    const n = this.shape[0];
-    this.vals[0] = x.offset === 0 && x.data.length === n ? x.data : x.data.subarray(x.offset, x.offset + n);
-    this.outs[0] = out.offset === 0 && out.data.length === n ? out.data : out.data.subarray(out.offset, out.offset + n);
-    this.fn.run(this.vals, this.outs);
+    super("gaussNewtonOperator", compile([v], [out], { fixed: [x] }), x0);
   }
 }
 
