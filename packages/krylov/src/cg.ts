@@ -18,7 +18,7 @@ import {
   view,
 } from "./solver-args.js";
 import { CoefficientLog, tridiagonalExtremes } from "./cg-estimates.js";
-import { cgStep, dotN, normN, xpby } from "./kernels.js";
+import { cgStep, dotN, normN, owned, workspace, xpby } from "./kernels.js";
 
 /** What the callback of `cg` sees after each iteration (one object, updated in place). */
 export interface CgIteration {
@@ -110,7 +110,10 @@ const SQRT_EPS = Math.sqrt(Number.EPSILON);
  * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
  *
  * Nothing is allocated inside the loop (the coefficient log grows by doubling, `history`
- * pushes to an array); `b` and `x0` are never modified.
+ * pushes to an array); `b` and `x0` are never modified. The vectors x, r, p, Ap (and z) live
+ * in one workspace, in WebAssembly memory when SIMD is available, where the vector passes run
+ * as SIMD kernels (bit-identical to their JavaScript loops; see kernels.ts); A and M read and
+ * write them as ordinary vectors.
  *
  * @param A - n×n symmetric operator
  * @param b - right-hand side, length n
@@ -134,22 +137,23 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   const callback = checkFunction(fn, "options.callback", o.callback);
   const signal = checkSignal(fn, o.signal);
   const wantEstimates = checkBoolean(fn, "options.estimates", o.estimates, true);
-  const x = o.x0 === undefined ? new Float64Array(n) : vectorCopy(fn, "options.x0", o.x0, A);
+  const x0 = o.x0 === undefined ? undefined : vectorCopy(fn, "options.x0", o.x0, A);
   let matvecs = checkBoolean(fn, "options.checkSymmetric", o.checkSymmetric, false) ? requireSymmetric(fn, A) : 0;
 
+  // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts).
+  const [x, r, q, p, zM] = workspace(n, M === undefined ? 4 : 5) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
+  if (x0 !== undefined) x.set(x0);
   let xx = 0; // ‖x‖²
   for (let i = 0; i < n; i++) xx += (x[i] as number) ** 2;
   if (radius !== undefined && xx > radius * radius * (1 + 1e-12)) {
     throw new RangeError(`cg: options.x0 has norm ${Math.sqrt(xx)} but options.radius is ${radius}`);
   }
 
-  // Workspace, allocated once.
   const xv = view(x);
-  const r = Float64Array.from(bb);
+  r.set(bb);
   const rv = view(r);
-  const q = new Float64Array(n);
   const qv = view(q);
-  const z = M === undefined ? r : new Float64Array(n);
+  const z = zM ?? r;
   const zv = view(z);
   const log = wantEstimates ? new CoefficientLog(Math.min(maxIterations, 256)) : undefined;
   const history: number[] | undefined = wantHistory ? [] : undefined;
@@ -183,7 +187,7 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
     M.apply(rv, zv); // z ← M r
     rho = dotN(r, z, n);
   }
-  const p = Float64Array.from(z); // p ← z
+  p.set(z); // p ← z
   const pv = view(p);
   const info: CgIteration = { iteration: 0, x: xv, residual: rv, residualNorm: rNorm, alpha: 0 };
 
@@ -299,7 +303,7 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: rNorm, timeMs: 0 };
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
-  const result: CgResult = { x: view(x), stats };
+  const result: CgResult = { x: view(owned(x)), stats }; // copied out of a workspace memory
   if (direction !== undefined) {
     result.direction = direction;
     result.curvature = curvature as number;

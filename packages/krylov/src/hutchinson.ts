@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { rng, vec, type LinearOperator } from "@krylov-ts/operators";
+import { rng, type LinearOperator } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
-import { checkSignal, optionsObject, squareOperator } from "./solver-args.js";
-import { dotN } from "./kernels.js";
+import { checkSignal, optionsObject, squareOperator, view } from "./solver-args.js";
+import { axpyN, dotN, workspace } from "./kernels.js";
 
 /** Options of `hutchinson`. */
 export interface HutchinsonOptions {
@@ -48,7 +48,8 @@ export interface HutchinsonResult {
  * rank ≤ s. Q is orthonormalized by two passes of modified Gram–Schmidt, dropping columns
  * whose norm falls under 1e-12 of the largest (rank-deficient sketches spend fewer products).
  *
- * Deterministic for a given seed. Hutch++ holds s vectors of length n.
+ * Deterministic for a given seed. Hutch++ holds s vectors of length n. The vector passes run
+ * as SIMD kernels over a workspace in WebAssembly memory where available (see kernels.ts).
  *
  * @param A - n×n operator (need not be symmetric for Hutchinson)
  * @returns `{ trace, standardError, stats }`
@@ -69,10 +70,12 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
   const signal = checkSignal(fn, o.signal);
 
   const random = rng(seed);
-  const zV = vec(n);
-  const z = zV.data;
-  const AzV = vec(n);
-  const Az = AzV.data;
+  // Workspace: z, Az and Hutch++'s s columns of Q (in WebAssembly memory with the SIMD
+  // kernels, see kernels.ts).
+  const ws = workspace(n, 2 + (method === "hutch++" ? Math.floor(probes / 3) : 0));
+  const [z, Az] = ws as [Float64Array, Float64Array];
+  const zV = view(z);
+  const AzV = view(Az);
   let matvecs = 0;
   let status: Status = "converged";
   let message: string | undefined;
@@ -93,7 +96,8 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
       random.rademacherVec(n, zV);
       A.apply(zV, AzV); // y ← A s
       matvecs++;
-      const y = Float64Array.from(Az);
+      const y = ws[2 + Q.length] as Float64Array; // the next free column
+      y.set(Az);
       const before = Math.sqrt(dotN(y, y, n));
       largest = Math.max(largest, before);
       project(y, Q, n);
@@ -154,8 +158,7 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
 function project(x: Float64Array, Q: readonly Float64Array[], n: number): void {
   for (let pass = 0; pass < 2; pass++) {
     for (const q of Q) {
-      const c = dotN(q, x, n);
-      for (let i = 0; i < n; i++) x[i] = (x[i] as number) - c * (q[i] as number);
+      axpyN(-dotN(q, x, n), q, x, n); // x ← x − (qᵀx)q
     }
   }
 }

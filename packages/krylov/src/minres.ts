@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { vec, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import {
   checkBoolean,
@@ -17,7 +17,7 @@ import {
   vectorCopy,
   view,
 } from "./solver-args.js";
-import { dotN, normN } from "./kernels.js";
+import { dotN, minresLanczos, minresUpdate, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
 
 /** What the callback of `minres` sees after each iteration (one object, updated in place). */
 export interface MinresIteration {
@@ -83,7 +83,9 @@ const SQRT_EPS = Math.sqrt(Number.EPSILON);
  *
  * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
  *
- * Per step: one product with A (and one with M); nothing is allocated in the loop.
+ * Per step: one product with A (and one with M) and three fused vector passes, SIMD kernels
+ * over a workspace in WebAssembly memory where available (see kernels.ts); nothing is
+ * allocated in the loop.
  * Singular inconsistent systems do not converge (status `'maxIterations'`).
  *
  * @param A - n×n symmetric operator
@@ -106,20 +108,23 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   const wantHistory = checkBoolean(fn, "options.history", o.history, false);
   const callback = checkFunction(fn, "options.callback", o.callback);
   const signal = checkSignal(fn, o.signal);
-  const x = o.x0 === undefined ? new Float64Array(n) : vectorCopy(fn, "options.x0", o.x0, A);
+  const x0 = o.x0 === undefined ? undefined : vectorCopy(fn, "options.x0", o.x0, A);
   let matvecs = checkBoolean(fn, "options.checkSymmetric", o.checkSymmetric, false) ? requireSymmetric(fn, A) : 0;
 
-  // Workspace, allocated once; buffers rotate by reference.
+  // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts);
+  // buffers rotate by reference.
+  const ws = workspace(n, M === undefined ? 8 : 9) as Float64Array[];
+  const [x, v, r1a, r2a, w1a, w2a, Av, bw] = ws as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  if (x0 !== undefined) x.set(x0);
+  bw.set(bb); // b, beside the other vectors for the true-residual kernel
   const xv = view(x);
-  const vV = vec(n);
-  const v = vV.data;
-  let r1V = vec(n);
-  let r2V = vec(n);
-  const yM = M === undefined ? undefined : vec(n); // y = M r₂ (r₂ itself without M)
-  let w1 = new Float64Array(n);
-  let w2 = new Float64Array(n);
-  const AvV = vec(n);
-  const Av = AvV.data;
+  const vV = view(v);
+  let r1V = view(r1a);
+  let r2V = view(r2a);
+  const yM = M === undefined ? undefined : view(ws[8] as Float64Array); // y = M r₂ (r₂ itself without M)
+  let w1 = w1a;
+  let w2 = w2a;
+  const AvV = view(Av);
   const history: number[] | undefined = wantHistory ? [] : undefined;
   const info: MinresIteration = { iteration: 0, x: xv, residualNorm: 0 };
 
@@ -130,13 +135,12 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   const trueResidual = (out: Float64Array): number => {
     A.apply(xv, AvV);
     matvecs++;
-    for (let i = 0; i < n; i++) out[i] = (bb[i] as number) - (Av[i] as number) + sigma * (x[i] as number);
-    return normN(out, n);
+    return Math.sqrt(shiftedResidual(bw, Av, x, sigma, out, n)); // r ← (b − Ax) + σx
   };
 
   let rNorm = bNorm; // the true residual norm last computed
   if (bNorm === 0) x.fill(0); // b = 0: x = 0 solves it exactly (SciPy's convention), whatever x₀ was
-  if (o.x0 === undefined || bNorm === 0) r1V.data.set(bb);
+  if (x0 === undefined || bNorm === 0) r1V.data.set(bb);
   else rNorm = trueResidual(r1V.data);
 
   let status: Status = "maxIterations";
@@ -174,7 +178,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         if (M !== undefined) scale = rNorm / beta;
         const y0 = yM === undefined ? r1V.data : yM.data;
         const s0 = 1 / beta;
-        for (let i = 0; i < n; i++) v[i] = s0 * (y0[i] as number); // v ← y / β
+        scaleN(s0, y0, v, n); // v ← y / β
         oldBeta = 0; dbar = 0; epsln = 0; cs = -1; sn = 0; phibar = beta; step = 0;
         w1.fill(0);
         w2.fill(0);
@@ -191,20 +195,10 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       A.apply(vV, AvV); // Av (the only product of the step)
       matvecs++;
       const c1 = step > 0 ? beta / oldBeta : 0;
-      let alpha = 0;
-      for (let i = 0; i < n; i++) {
-        const yi = (Av[i] as number) - sigma * (v[i] as number) - c1 * (r1[i] as number); // y ← (A − σI)v − (β/β₋₁)r₁
-        Av[i] = yi;
-        alpha += (v[i] as number) * yi;
-      }
+      const alpha = minresLanczos(Av, v, r1, sigma, c1, n); // y ← (A − σI)v − (β/β₋₁)r₁ over Av; α = vᵀy
       const c2 = alpha / beta;
-      // y ← y − (α/β)r₂; then r₁ ← r₂, r₂ ← y (by reference).
-      let yy = 0;
-      for (let i = 0; i < n; i++) {
-        const yi = (Av[i] as number) - c2 * (r2[i] as number);
-        r1[i] = yi;
-        yy += yi * yi;
-      }
+      // y ← y − (α/β)r₂ written over r₁, with ‖y‖²; then r₁ ← r₂, r₂ ← y (by reference).
+      const yy = subScaledNorm2(Av, c2, r2, r1, n);
       const tmp = r1V;
       r1V = r2V;
       r2V = tmp;
@@ -236,12 +230,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       const ig = 1 / gamma;
       const yNext = yM === undefined ? r2 : yM.data;
       const sNext = beta > 0 ? 1 / beta : 0;
-      for (let i = 0; i < n; i++) {
-        const wi = ((v[i] as number) - oldEps * (w1[i] as number) - delta * (w2[i] as number)) * ig;
-        w1[i] = wi;
-        x[i] = (x[i] as number) + phi * wi;
-        v[i] = sNext * (yNext[i] as number);
-      }
+      minresUpdate(v, w1, w2, x, yNext, oldEps, delta, ig, phi, sNext, n);
       const wt = w1;
       w1 = w2;
       w2 = wt;
@@ -282,7 +271,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   else if (restarts > 0) stats.message = `restarted ${restarts} time(s) from the true residual`;
   stats.timeMs = performance.now() - t0;
   return {
-    x: xv,
+    x: view(owned(x)), // copied out of a workspace memory
     stats,
     estimates: { normA: Math.sqrt(tnorm2), restarts },
   };

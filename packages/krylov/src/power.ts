@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { rng, vec, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import {
   checkBoolean,
@@ -16,7 +16,7 @@ import {
   vectorCopy,
   view,
 } from "./solver-args.js";
-import { dotN, normN } from "./kernels.js";
+import { axpyN, dotN, normN, owned, scaleN, subScaledNorm2, workspace } from "./kernels.js";
 
 /** What the callback of `powerIteration` sees after each iteration (one object, updated in place). */
 export interface PowerIteration {
@@ -98,10 +98,12 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
   let matvecs = checkBoolean(fn, "options.checkSymmetric", o.checkSymmetric, false) ? requireSymmetric(fn, A) : 0;
 
   const random = rng(seed);
-  const vV = vec(n);
-  const v = vV.data;
-  const wV = vec(n);
-  const w = wV.data;
+  // Workspace: v, w, a scratch d and the k vectors to find (in WebAssembly memory with the
+  // SIMD kernels, see kernels.ts).
+  const ws = workspace(n, 3 + k);
+  const [v, w, d] = ws as [Float64Array, Float64Array, Float64Array];
+  const vV = view(v);
+  const wV = view(w);
   const found: Float64Array[] = [];
   const values: number[] = [];
   const residuals: number[] = [];
@@ -121,7 +123,7 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
       deflate(v, found, n);
       vNorm = normN(v, n);
     }
-    scale(v, 1 / vNorm, n);
+    scaleN(1 / vNorm, v, v, n);
     let lambda = 0;
     let res = Infinity;
     let done = false;
@@ -135,15 +137,11 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
       matvecs++;
       iterations++;
       lambda = dotN(v, w, n); // λ ← vᵀAv
-      let rr = 0;
-      for (let i = 0; i < n; i++) rr += ((w[i] as number) - lambda * (v[i] as number)) ** 2;
-      res = Math.sqrt(rr); // ‖Av − λv‖
+      res = Math.sqrt(subScaledNorm2(w, lambda, v, d, n)); // ‖Av − λv‖
       let tested = res;
       if (j > 0) {
         deflate(w, found, n); // w ← (I − UUᵀ)Av, and the rule on ‖(I − UUᵀ)Av − λv‖
-        rr = 0;
-        for (let i = 0; i < n; i++) rr += ((w[i] as number) - lambda * (v[i] as number)) ** 2;
-        tested = Math.sqrt(rr);
+        tested = Math.sqrt(subScaledNorm2(w, lambda, v, d, n));
       }
       done = tested <= tol * Math.abs(lambda);
       if (callback !== undefined) {
@@ -171,8 +169,7 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
         }
         break;
       }
-      scale(w, 1 / wNorm, n);
-      v.set(w); // v ← w / ‖w‖
+      scaleN(1 / wNorm, w, v, n); // v ← w / ‖w‖
     }
     record(j, lambda, res);
     if (!done) {
@@ -186,7 +183,9 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
     if (values.length > j) return;
     values.push(lambda);
     residuals.push(res);
-    found.push(Float64Array.from(v));
+    const u = ws[3 + j] as Float64Array;
+    u.set(v);
+    found.push(u);
   }
 
   const residualNorms = Float64Array.from(residuals);
@@ -199,19 +198,15 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
     timeMs: performance.now() - t0,
   };
   if (message !== undefined) stats.message = message;
-  return { values: Float64Array.from(values), vectors: found.map(view), residualNorms, stats };
+  // The vectors are copied out of a workspace memory.
+  return { values: Float64Array.from(values), vectors: found.map((u) => view(owned(u))), residualNorms, stats };
 }
 
 /** x ← (I − UUᵀ)x, two passes of modified Gram–Schmidt ("twice is enough"). */
 function deflate(x: Float64Array, U: readonly Float64Array[], n: number): void {
   for (let pass = 0; pass < 2; pass++) {
     for (const u of U) {
-      const c = dotN(u, x, n);
-      for (let i = 0; i < n; i++) x[i] = (x[i] as number) - c * (u[i] as number);
+      axpyN(-dotN(u, x, n), u, x, n); // x ← x − (uᵀx)u
     }
   }
-}
-
-function scale(x: Float64Array, s: number, n: number): void {
-  for (let i = 0; i < n; i++) x[i] = s * (x[i] as number);
 }

@@ -1,0 +1,147 @@
+/**
+ * The WebAssembly SIMD backend of the solver kernels (private to the package): the module of
+ * kernels.wat, the per-solve workspaces in WebAssembly memory, and the switch between the
+ * SIMD and the plain JavaScript backends.
+ *
+ * A solver asks {@link workspace} for its n-vectors. With the SIMD backend on, they are
+ * Float64Array views into one `WebAssembly.Memory` created for that solve (never grown, so the
+ * views never detach), on which an instance of the module runs; the memory's buffer is
+ * registered with the instance's exports, and each kernel of ../kernels.ts calls the
+ * WebAssembly export when all its arrays live in the same registered buffer. Any other array
+ * takes the JavaScript loop, so operators and callers see ordinary Float64Arrays either way.
+ *
+ * The backend is chosen at load: SIMD when `WebAssembly.validate` accepts the module's bytes
+ * (Node ≥ 16.4, every current browser) and the environment variable `KRYLOV_TS_NO_SIMD` is not
+ * `1`; {@link setSimd} switches it at run time (the tests run both). The module is 2.4 KB, under
+ * the 4 KB that browsers allow to compile synchronously on the main thread.
+ *
+ * @module
+ */
+import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
+
+/** The exports of kernels.wat (vector arguments are byte offsets into the memory). */
+export interface SimdKernels {
+  dot(a: number, b: number, n: number): number;
+  cgStep(x: number, r: number, p: number, q: number, alpha: number, n: number): number;
+  xpby(z: number, beta: number, p: number, n: number): void;
+  axpy(alpha: number, x: number, y: number, n: number): void;
+  scale(alpha: number, x: number, out: number, n: number): void;
+  subScaledNorm2(a: number, c: number, b: number, out: number, n: number): number;
+  shiftedResidual(b: number, y: number, x: number, sigma: number, out: number, n: number): number;
+  minresLanczos(av: number, v: number, r1: number, sigma: number, c: number, n: number): number;
+  minresUpdate(
+    v: number, w1: number, w2: number, x: number, y: number,
+    eps: number, delta: number, g: number, phi: number, s: number, n: number,
+  ): void;
+}
+
+/** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+}
+
+/** Largest workspace placed in WebAssembly memory (bytes); larger ones are plain arrays. */
+export const MAX_WORKSPACE_BYTES = 2 ** 30 - 2 ** 16;
+const PAGE = 65536;
+/** Each vector starts on a 64-byte boundary (a cache line; 16 would do for the SIMD loads). */
+const ALIGN = 64;
+
+const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+const bytes = decodeBase64(KERNELS_WASM_BASE64);
+const supported = api !== undefined && validates(api, bytes);
+let compiled: object | undefined;
+let enabled = supported && (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD !== "1";
+/**
+ * Shortest vectors placed in WebAssembly memory. A memory and an instance cost ≈ 40 µs to
+ * create (measured, Node 20), which SIMD passes over shorter vectors would not repay.
+ */
+export const DEFAULT_MIN_LENGTH = 512;
+let minLength = DEFAULT_MIN_LENGTH;
+const registry = new WeakMap<ArrayBufferLike, SimdKernels>();
+
+/** Whether this runtime runs WebAssembly SIMD (the module validates). */
+export function simdSupported(): boolean {
+  return supported;
+}
+
+/** Whether new workspaces are placed in WebAssembly memory (the SIMD backend is on). */
+export function simdEnabled(): boolean {
+  return enabled;
+}
+
+/**
+ * Switches the backend of the workspaces created from now on: `true` for SIMD (ignored where
+ * unsupported) on vectors of at least `minLength` entries (default
+ * {@link DEFAULT_MIN_LENGTH}; the tests pass 1), `false` for plain JavaScript. Returns the
+ * previous on/off setting.
+ */
+export function setSimd(on: boolean, minimumLength = DEFAULT_MIN_LENGTH): boolean {
+  const previous = enabled;
+  enabled = on && supported;
+  minLength = Math.max(1, minimumLength);
+  return previous;
+}
+
+/**
+ * `count` zeroed vectors of length n for one solve: views into a fresh WebAssembly memory
+ * (64-byte aligned, never grown) when the SIMD backend is on, n is at least the minimum length
+ * and they fit in {@link MAX_WORKSPACE_BYTES}; plain Float64Arrays otherwise (or if the memory
+ * cannot be had).
+ * Results must leave a solver through {@link owned}.
+ */
+export function workspace(n: number, count: number): Float64Array[] {
+  const stride = Math.ceil((n * 8) / ALIGN) * ALIGN;
+  const total = stride * count;
+  if (enabled && n >= minLength && total <= MAX_WORKSPACE_BYTES) {
+    const views = simdWorkspace(n, count, stride, total);
+    if (views !== undefined) return views;
+  }
+  const out: Float64Array[] = [];
+  for (let j = 0; j < count; j++) out.push(new Float64Array(n));
+  return out;
+}
+
+/** `a` itself, or a fresh copy when it lives in a workspace memory (so results never pin one). */
+export function owned(a: Float64Array): Float64Array {
+  return registry.has(a.buffer) ? a.slice() : a;
+}
+
+/** The kernels of the memory `a` lives in, if it is a workspace. */
+export function kernelsOf(a: Float64Array): SimdKernels | undefined {
+  return registry.get(a.buffer);
+}
+
+function simdWorkspace(n: number, count: number, stride: number, total: number): Float64Array[] | undefined {
+  const wasm = api as WasmApi;
+  try {
+    compiled ??= new wasm.Module(bytes);
+    const pages = Math.max(1, Math.ceil(total / PAGE));
+    const memory = new wasm.Memory({ initial: pages, maximum: pages });
+    const instance = new wasm.Instance(compiled, { env: { memory } });
+    const buffer = memory.buffer;
+    registry.set(buffer, instance.exports as SimdKernels);
+    const views: Float64Array[] = [];
+    for (let j = 0; j < count; j++) views.push(new Float64Array(buffer, j * stride, n));
+    return views;
+  } catch {
+    return undefined; // out of memory or address space for another memory: plain arrays
+  }
+}
+
+function validates(wasm: WasmApi, b: Uint8Array): boolean {
+  try {
+    return wasm.validate(b);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
