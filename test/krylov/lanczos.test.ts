@@ -179,7 +179,47 @@ test("bad input throws errors naming the function, the argument and the sizes", 
   t.throws(() => lanczos(A, { k: 0 }), { message: /lanczos: options.k/ });
   t.throws(() => lanczos(A, { which: "middle" as never }), { message: /lanczos: options.which/ });
   t.throws(() => lanczos(A, { tol: -1 }), { message: /lanczos: options.tol/ });
+  t.throws(() => lanczos(A, { valueTol: -1 }), { message: /lanczos: options.valueTol/ });
+  t.throws(() => lanczos(A, { maxMultiplicity: 0 }), { message: /lanczos: options.maxMultiplicity/ });
   t.throws(() => lanczos(A, { v0: [1, 2] }), { message: /lanczos: options.v0 has length 2 but A is 5×5/ });
   t.throws(() => lanczos(dense([[1, 2, 3], [4, 5, 6]])), { message: /lanczos: A must be square but is 2×3/ });
   t.throws(() => lanczos(dense([[1, 2], [0, 1]]), { k: 1, checkSymmetric: true }), { message: /lanczos: A \(2×2\) is not symmetric/ });
+});
+
+test("valueTol meets its eigenvalue error bound with fewer products than the same residual tolerance", (t) => {
+  const n = 400;
+  const ev = Array.from({ length: n }, (_, i) => 1 + i / n + (i >= n - 4 ? 0.05 * (i - n + 5) : 0));
+  ev.sort((a, b) => a - b);
+  const A = dense(withSpectrum(ev, 11), [n, n], { symmetric: true });
+  const byResidual = lanczos(A, { k: 4, tol: 1e-10, maxBasis: 20 });
+  const byValue = lanczos(A, { k: 4, tol: 1e-10, valueTol: 1e-10, maxBasis: 20 });
+  t.is(byValue.stats.status, "converged");
+  const top = ev.slice(-4);
+  byValue.values.forEach((v, i) => t.true(Math.abs(v - (top[i] as number)) <= 1e-10 * Math.abs(top[i] as number)));
+  t.true(byValue.stats.matvecs < byResidual.stats.matvecs);
+  // The eigenvectors are only as good as ‖r‖ ≈ √(valueTol·gap·|λ|) allows, far above 1e-10·‖A‖.
+  t.true(Math.max(...byValue.residualNorms) > 1e-9);
+});
+
+test("maxMultiplicity 2 finds the repeated Poisson eigenvalues twice with fewer products", (t) => {
+  const N = 24;
+  const exact = expected(poisson2dEigenvalues(N), 6, "largest");
+  const all = lanczos(poisson2d(N), { k: 6, tol: 1e-10 });
+  const capped = lanczos(poisson2d(N), { k: 6, tol: 1e-10, maxMultiplicity: 2 });
+  t.is(capped.stats.status, "converged");
+  t.true(maxAbsDiff(all.values, exact) < 1e-12);
+  t.true(maxAbsDiff(capped.values, exact) < 1e-12);
+  t.true(capped.stats.matvecs < all.stats.matvecs);
+  t.true(orthogonalityLoss(capped.vectors) < 1e-10);
+});
+
+test("an eigenvalue of multiplicity three is found three times, by a phase of two start vectors", (t) => {
+  const n = 80;
+  const ev = Array.from({ length: n }, (_, i) => (i < 3 ? 5 : i < 5 ? 4.5 : (4 * i) / n));
+  const A = dense(withSpectrum(ev, 5), [n, n], { symmetric: true });
+  const r = lanczos(A, { k: 7, tol: 1e-10 });
+  t.is(r.stats.status, "converged");
+  const top = [...ev].sort((a, b) => a - b).slice(-7);
+  t.true(maxAbsDiff(r.values, top) < 1e-9);
+  t.true(orthogonalityLoss(r.vectors) < 1e-10);
 });

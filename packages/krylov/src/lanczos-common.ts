@@ -96,20 +96,20 @@ export function orthogonalize(
 
 /**
  * The thick-restart transformation: V[:, c] ← V·S[:, keep_c] for the kept pairs (c < p),
- * V[:, p] ← v_used (the residual direction), and the locked pairs' Ritz vectors V·S[:, lock_c]
+ * V[:, p…p+open) ← v_used…v_{used+open−1} (the open columns, the residual directions), and the locked pairs' Ritz vectors V·S[:, lock_c]
  * appended to L from slot `lockedCount`. `S` is row-major `used`×`used`; `scratch` has length
- * ≥ 128·(keep + lock). One sweep over V (see `combineColumns`).
+ * ≥ (COMBINE_ROWS + used)·(keep + lock). One sweep over V (see `combineColumns`).
  */
 export function restartBasis(
   V: Float64Array, n: number, used: number, S: Float64Array,
-  keep: readonly number[], lock: readonly number[], L: Float64Array, lockedCount: number, scratch: Float64Array,
+  keep: readonly number[], lock: readonly number[], L: Float64Array, lockedCount: number, scratch: Float64Array, open: number,
 ): void {
   const p = keep.length;
   combineColumns(V, n, used, S, used, [...keep, ...lock], scratch, (c, r0, block) => {
     if (c < p) V.set(block, c * n + r0);
     else L.set(block, (lockedCount + c - p) * n + r0);
   });
-  V.copyWithin(p * n, used * n, used * n + n);
+  V.copyWithin(p * n, used * n, (used + open) * n);
 }
 
 /** A contiguous `Vec` view of `length` entries of `data` from `offset` (no copy). */

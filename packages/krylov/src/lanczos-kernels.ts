@@ -104,44 +104,49 @@ export function squaredNorm(x: Float64Array, n: number): number {
 }
 
 /** Rows per block of `combineColumns`: the block of every input column stays in L1/L2. */
-export const COMBINE_ROWS = 128;
+export const COMBINE_ROWS = 64;
 
 /**
  * Y[:, c] ← Σ_i V[:, i]·S[i, cols_c] for i < used: the Ritz vectors of a thick restart, written
  * through `put(c, r0, block)` a block of rows at a time (block = rows r0… of output column c, in
- * `scratch`, whose length must be ≥ 128·cols.length; `put` may overwrite columns of V). V is read
- * once; `S` is row-major with `ld` columns.
+ * `scratch`, whose length must be ≥ 64·cols.length + used·cols.length; `put` may overwrite columns
+ * of V). V is read once; `S` is row-major with `ld` columns.
  */
 export function combineColumns(
   V: Float64Array, n: number, used: number, S: Float64Array, ld: number, cols: readonly number[],
   scratch: Float64Array, put: (c: number, r0: number, block: Float64Array) => void,
 ): void {
   const B = COMBINE_ROWS;
+  const nc = cols.length;
+  const St = nc * B; // S[:, cols_c] copied contiguous at St + c·used
+  for (let c = 0; c < nc; c++) for (let i = 0; i < used; i++) scratch[St + c * used + i] = S[i * ld + (cols[c] as number)] as number;
   for (let r0 = 0; r0 < n; r0 += B) {
     const nb = Math.min(B, n - r0);
-    for (let c0 = 0; c0 < cols.length; c0 += 4) {
-      const cn = Math.min(4, cols.length - c0);
-      const k0 = cols[c0] as number;
-      const k1 = cols[Math.min(c0 + 1, cols.length - 1)] as number;
-      const k2 = cols[Math.min(c0 + 2, cols.length - 1)] as number;
-      const k3 = cols[Math.min(c0 + 3, cols.length - 1)] as number;
-      for (let r = 0; r < nb; r++) {
+    for (let c = 0; c < nc; c++) {
+      const so = St + c * used;
+      const t = c * B;
+      let r = 0;
+      for (; r + 4 <= nb; r += 4) {
         let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (let i = 0, o = r0 + r, si = 0; i < used; i++, o += n, si += ld) {
-          const v = V[o] as number;
-          a0 += v * (S[si + k0] as number);
-          a1 += v * (S[si + k1] as number);
-          a2 += v * (S[si + k2] as number);
-          a3 += v * (S[si + k3] as number);
+        for (let i = 0, o = r0 + r; i < used; i++, o += n) {
+          const s = scratch[so + i] as number;
+          a0 += s * (V[o] as number);
+          a1 += s * (V[o + 1] as number);
+          a2 += s * (V[o + 2] as number);
+          a3 += s * (V[o + 3] as number);
         }
-        const t = c0 * B + r;
-        scratch[t] = a0;
-        if (cn > 1) scratch[t + B] = a1;
-        if (cn > 2) scratch[t + 2 * B] = a2;
-        if (cn > 3) scratch[t + 3 * B] = a3;
+        scratch[t + r] = a0;
+        scratch[t + r + 1] = a1;
+        scratch[t + r + 2] = a2;
+        scratch[t + r + 3] = a3;
+      }
+      for (; r < nb; r++) {
+        let a = 0;
+        for (let i = 0, o = r0 + r; i < used; i++, o += n) a += (scratch[so + i] as number) * (V[o] as number);
+        scratch[t + r] = a;
       }
     }
     // Only now, with every output block computed, may `put` overwrite columns of V.
-    for (let c = 0; c < cols.length; c++) put(c, r0, scratch.subarray(c * B, c * B + nb));
+    for (let c = 0; c < nc; c++) put(c, r0, scratch.subarray(c * B, c * B + nb));
   }
 }

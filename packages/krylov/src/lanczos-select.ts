@@ -14,11 +14,12 @@ export interface End {
   count: number;
 }
 
-/** A locked (deflated) pair: its value, the end it was locked for and whether it met the tolerance. */
+/** A locked (deflated) pair: its value, the end it was locked for, whether it met the tolerance, its residual estimate. */
 export interface Locked {
   value: number;
   end: number;
   converged: boolean;
+  res: number;
 }
 
 /** The decisions of one restart cycle. */
@@ -59,8 +60,9 @@ export function endsOf(which: Which, k: number): End[] {
 /**
  * Decides one cycle. A Ritz value θ of end e is wanted when fewer than `count` values of that
  * end score higher among its locked values and its other Ritz values; a wanted pair is locked
- * when it is accepted (`ok[i]` nonzero: its residual or eigenvalue-error estimate met the tolerance). The restart keeps max(pending + 1, ⌊used/2⌋) (at
- * most `maxKeep`) of the best unlocked Ritz pairs, split between the ends in proportion to
+ * when it is accepted (`ok[i]` nonzero: its residual or eigenvalue-error estimate met the tolerance). The restart keeps max(pending + 1, ⌊used/4⌋) (at
+ * most `maxKeep`) of the best unlocked Ritz pairs (a quarter: on 2-D Poisson as many products as keeping
+ * half, and each restart, which costs kept·used·n, is half as dear), split between the ends in proportion to
  * their counts.
  *
  * @param theta - Ritz values, ascending
@@ -119,7 +121,7 @@ export function chooseRitz(
     unlockedByEnd.push(unlocked);
     total += end.count;
   }
-  const target = Math.min(maxKeep, Math.max(pendingWanted.length + 1, half));
+  const target = Math.min(maxKeep, Math.max(pendingWanted.length + 1, Math.floor(used / 4)));
   const keep: number[] = [];
   for (let e = 0; e < ends.length; e++) {
     const unlocked = unlockedByEnd[e] as number[];

@@ -1,5 +1,5 @@
 /**
- * Extreme eigenpairs of a symmetric operator: thick-restart Lanczos with locking.
+ * Extreme eigenpairs of a symmetric operator: thick-restart (band) Lanczos with locking.
  *
  * @module
  */
@@ -49,7 +49,10 @@ export interface LanczosOptions {
    * only the eigenvalues matter. Either tolerance accepts a pair.
    */
   valueTol?: number;
-  /** Basis size m (Lanczos vectors per cycle, besides the locked ones). Default max(2k + 1, 20), at most n. */
+  /**
+   * Basis size m (Lanczos vectors per cycle, besides the locked ones and the open columns). Default
+   * max(4k, 50), at most n: more vectors, fewer products (and more work per product, ≈ 4·m·n flops).
+   */
   maxBasis?: number;
   /** Budget of products with A. Default max(1000, 20·n). */
   maxMatvecs?: number;
@@ -57,6 +60,12 @@ export interface LanczosOptions {
   maxRestarts?: number;
   /** Start vector (never modified). Default: seeded standard normal. */
   v0?: VecLike;
+  /**
+   * The largest multiplicity to look for (default ∞). A value found this many times needs no
+   * further search for copies, which saves the confirming phase (see `lanczos`) when the
+   * multiplicities are known to be bounded, as by a symmetry (2 for the square 2-D Poisson grid).
+   */
+  maxMultiplicity?: number;
   /** Seed of the start vector and of every later random vector. Default 0. */
   seed?: number;
   /**
@@ -95,21 +104,30 @@ export interface LanczosResult {
 
 /**
  * The k extreme eigenpairs of a symmetric operator A, each to ‖Av − λv‖ ≤ tol·‖A‖est, where
- * ‖A‖est is the largest |Ritz value| met (a lower bound of ‖A‖₂ that is sharp after a few steps).
+ * ‖A‖est is the largest |Ritz value| met (a lower bound of ‖A‖₂ that is sharp after a few steps),
+ * or, with `valueTol`, to an eigenvalue error estimate ‖r‖²/gap ≤ valueTol·|λ|.
  *
- * Thick-restart Lanczos (Wu & Simon 2000; Stathopoulos, Saad & Wu 1998): each cycle extends the
- * basis to m vectors by the Lanczos recurrence, computes the Ritz pairs of the projected matrix
- * (tridiagonal plus an arrowhead after a restart), locks the wanted pairs whose residual
- * estimate β_m·|s_{m,i}| meets the tolerance (they are removed from the basis and every later
- * vector is orthogonalized against them), and restarts from the best unconverged Ritz vectors
- * plus the residual direction. Memory: (m + 1 + locked)·n numbers.
+ * Thick-restart Lanczos (Wu & Simon 2000; Stathopoulos, Saad & Wu 1998) in its band form (Ruhe
+ * 1979): the basis holds closed columns, whose products with A lie in the basis, and one or more
+ * open ones; each step multiplies the oldest open column by A, orthogonalizes the result against
+ * the locked vectors and the basis (the known couplings in one sweep, then one classical
+ * Gram–Schmidt pass over everything, repeated when it removed more than 1 − 1/√2 of the norm)
+ * and appends it as a new open column. The projected matrix H = VᵀAV is kept in full. A cycle ends
+ * at m closed columns: the Ritz pairs of H's closed block, with residual ‖E·s‖ (E: the couplings
+ * to the open columns), are computed; the wanted pairs that are accepted are locked (removed
+ * from the basis, every later vector is orthogonalized against them) and the basis restarts from
+ * the best unconverged Ritz vectors (a quarter of m, at least one more than the wanted ones
+ * pending) plus the open columns. Memory: (m + b + locked)·n numbers for b open columns.
  *
- * Repeated eigenvalues: one Krylov space holds a single direction of each eigenspace, so once
- * the wanted set is all locked, the method restarts from a fresh random vector orthogonal to
- * the locked vectors (a deflated restart) and continues until a cycle started that way locks
- * nothing new and its best Ritz value has converged without entering the wanted set. Every
- * copy of a repeated eigenvalue in the wanted set is thus found, up to a probability-zero
- * event for the random vectors.
+ * Repeated eigenvalues: a Krylov space from b start vectors holds at most b directions of each
+ * eigenspace. The run goes in phases, each from an empty basis opened by b vectors (the first by
+ * v0 alone; later ones by random vectors orthogonal to the locked ones). Once a phase has the
+ * wanted set all locked, if it found some value c ≥ b times (and fewer than `maxMultiplicity`
+ * times in all) there may be copies left: a new phase starts with c + 1 start vectors. Otherwise
+ * the run ends when the phase's best unlocked Ritz value is resolved without entering the
+ * wanted set (residual below a thousandth of its distance to it). Every copy of a repeated
+ * eigenvalue in the wanted set is thus found, up to a probability-zero event for the random
+ * vectors; `maxMultiplicity` spares the last, confirming phase when multiplicities are bounded.
  *
  * @param A - a symmetric n×n operator
  * @returns `values` ascending, `vectors`, true `residualNorms`, `restarts`, `stats`
@@ -126,162 +144,188 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const which = oneOf<Which>(fn, "options.which", o.which, ["largest", "smallest", "both", "magnitude"], "largest");
   const tol = checkNumber(fn, "options.tol", o.tol ?? 1e-8, 0);
   const valueTol = checkNumber(fn, "options.valueTol", o.valueTol ?? 0, 0);
-  const m = Math.min(checkInteger(fn, "options.maxBasis", o.maxBasis ?? Math.max(2 * k + 1, 20), 2), n);
+  const m = Math.min(checkInteger(fn, "options.maxBasis", o.maxBasis ?? Math.max(4 * k, 50), 2), n);
   const maxMatvecs = checkInteger(fn, "options.maxMatvecs", o.maxMatvecs ?? Math.max(1000, 20 * n), 1);
   const maxRestarts = checkInteger(fn, "options.maxRestarts", o.maxRestarts ?? 10000, 1);
   const reorth = oneOf(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "none"] as const, "full");
   const seed = checkNumber(fn, "options.seed", o.seed ?? 0, -Infinity);
+  const maxMult = o.maxMultiplicity === undefined ? Infinity : checkInteger(fn, "options.maxMultiplicity", o.maxMultiplicity, 1);
   const callback = functionOf(fn, "options.callback", o.callback);
   const signal = signalOf(fn, o.signal);
   const start = performance.now();
   const ends = endsOf(which, k);
   const random = rng(seed + 1);
   const checkEvery = Math.max(1, Math.ceil(m / 10));
+  const full = reorth === "full";
 
-  const V = new Float64Array((m + 1) * n); // basis v_0…v_m, column c at c·n
-  const T = new Float64Array(m * m); // projected matrix VᵀAV
-  const h = new Float64Array(m + 1); // coefficients of the current vector on the basis
-  const g = new Float64Array(m + 1); // Gram–Schmidt workspace
+  const bCap = Math.min(k + 1, 8); // most start vectors a phase may have
+  const cap = m + bCap; // columns: at most m closed plus the open ones
+  const V = new Float64Array(cap * n); // basis, column c at c·n: closed columns, then open ones
+  const H = new Float64Array(cap * cap); // projected matrix H_ij = v_iᵀ A v_j (j closed, or i closed)
+  const h = new Float64Array(cap); // coefficients of the current vector on the basis
+  const g = new Float64Array(cap); // Gram–Schmidt workspace
   const w = new Float64Array(n);
   const wVec = columnView(w, 0, n);
   const locked: Locked[] = [];
   let L = new Float64Array(Math.min(k + 4, n) * n); // locked vectors, one after another
   let gL = new Float64Array(Math.min(k + 4, n)); // Gram–Schmidt workspace for L
-  let scratch = new Float64Array(COMBINE_ROWS * (m + k + 4)); // restart workspace
+  let scratch = new Float64Array((COMBINE_ROWS + m) * (m + k + 4)); // restart workspace
   startVector(fn, o.v0, seed, n, V);
 
   let matvecs = 0;
   let steps = 0;
   let restarts = 0;
   let normEst = 0;
-  let p = 0; // kept Ritz vectors at the front of the basis
-  let lockedSinceFresh = false;
+  let closed = 0; // columns whose product with A is in the basis: A·V_closed = V_cols·H[:cols, :closed]
+  let cols = 0; // closed + open columns
+  let phaseB = 1; // start vectors of the current phase
+  let phaseLocked: Locked[] = []; // pairs locked since the phase began
   let status: Stats["status"] | undefined;
   let message: string | undefined;
-  if (!deflateStart()) status = "converged";
+  if (!startPhase(1)) status = "converged";
 
-  // w ⟂ locked vectors and v_0…v_{cols−1}; the coefficients on V are added into h. Returns ‖w‖.
-  function orthogonalizeAll(cols: number, full: boolean, before: number): number {
+  // w ⟂ locked vectors and (when `withBasis`) v_0…v_{c−1}; coefficients on V added into h. Returns ‖w‖.
+  function orthogonalizeAll(c: number, withBasis: boolean, before: number): number {
     let after = before;
     for (let pass = 0; pass < 2; pass++) {
       after = cgsPass(L, 0, locked.length, n, w, gL);
-      if (full) after = cgsPass(V, 0, cols, n, w, g, h);
+      if (withBasis) after = cgsPass(V, 0, c, n, w, g, h);
       if (after >= before * Math.SQRT1_2) return after;
       before = after;
     }
     return after;
   }
 
-  // A random unit vector ⟂ locked and v_0…v_{cols−1} into column `col`; false when the space is exhausted.
-  function randomColumn(col: number, cols: number): boolean {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      for (let i = 0; i < n; i++) w[i] = random.normal();
+  // Appends w (or, when `fresh`, a random vector) ⟂ locked and the basis as a new open column.
+  function appendColumn(fresh: boolean): boolean {
+    for (let attempt = 0; attempt < (fresh ? 3 : 1); attempt++) {
+      if (fresh) for (let i = 0; i < n; i++) w[i] = random.normal();
       const before = norm(w, n);
       h.fill(0);
       const after = orthogonalizeAll(cols, true, before);
       if (after > 1e-8 * before) {
-        for (let i = 0; i < n; i++) V[col * n + i] = (w[i] as number) / after;
+        for (let i = 0; i < n; i++) V[cols * n + i] = (w[i] as number) / after;
+        cols++;
         return true;
       }
     }
     return false;
   }
 
-  // Column 0 ← (current column 0, or a fresh random vector) ⟂ locked; false when nothing is left.
-  function deflateStart(): boolean {
-    for (let i = 0; i < n; i++) w[i] = V[i] as number;
-    const before = norm(w, n);
-    h.fill(0);
-    const after = orthogonalizeAll(0, false, before);
-    if (after > 1e-8 * before) {
-      for (let i = 0; i < n; i++) V[i] = (w[i] as number) / after;
-      return true;
+  // A phase: an empty basis opened by b start vectors (the given or seeded v0 first, then random).
+  function startPhase(b: number): boolean {
+    const first = locked.length === 0 && restarts === 0;
+    closed = 0;
+    cols = 0;
+    H.fill(0);
+    phaseB = b;
+    phaseLocked = [];
+    if (first) {
+      for (let i = 0; i < n; i++) w[i] = V[i] as number;
+      appendColumn(false);
     }
-    return randomColumn(0, 0);
+    while (cols < b && appendColumn(true));
+    return cols > 0;
   }
 
-  // Ritz pairs of the leading `used` columns: T = S Θ Sᵀ; residual estimate of pair i: |β·s_{used,i}|.
-  function rayleighRitz(used: number, beta: number): { theta: Float64Array; S: Float64Array; res: Float64Array; ok: Uint8Array } {
-    const Tu = new Float64Array(used * used);
-    for (let i = 0; i < used; i++) for (let j = 0; j < used; j++) Tu[i * used + j] = T[i * m + j] as number;
-    const { values: theta, vectors: S } = smallSymmetricEigen(Tu, used);
-    const res = new Float64Array(used);
-    for (let i = 0; i < used; i++) {
-      res[i] = Math.abs(beta * (S[(used - 1) * used + i] as number));
+  // Ritz pairs of the closed columns: H_c = S Θ Sᵀ; residual of pair i: ‖E·s_i‖, E = H[open, closed].
+  function rayleighRitz(): { theta: Float64Array; S: Float64Array; ES: Float64Array; res: Float64Array; ok: Uint8Array } {
+    const c = closed;
+    const open = cols - closed;
+    const Hc = new Float64Array(c * c);
+    for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) Hc[i * c + j] = H[i * cap + j] as number;
+    const { values: theta, vectors: S } = smallSymmetricEigen(Hc, c);
+    const ES = new Float64Array(open * c); // couplings of the Ritz vectors to the open columns
+    const res = new Float64Array(c);
+    for (let q = 0; q < open; q++) {
+      const row = (closed + q) * cap;
+      for (let l = 0; l < c; l++) {
+        const e = H[row + l] as number;
+        if (e !== 0) for (let i = 0; i < c; i++) ES[q * c + i] = (ES[q * c + i] as number) + e * (S[l * c + i] as number);
+      }
+    }
+    for (let i = 0; i < c; i++) {
+      let r = 0;
+      for (let q = 0; q < open; q++) r += (ES[q * c + i] as number) ** 2;
+      res[i] = Math.sqrt(r);
       normEst = Math.max(normEst, Math.abs(theta[i] as number));
     }
     // Accepted: ‖r‖ ≤ tol·‖A‖est, or ‖r‖²/gap ≤ valueTol·|θ| (gap: to the nearest other Ritz value).
-    const ok = new Uint8Array(used);
-    for (let i = 0; i < used; i++) {
+    const ok = new Uint8Array(c);
+    for (let i = 0; i < c; i++) {
       const r = res[i] as number;
       const t = theta[i] as number;
-      const gap = Math.min(i > 0 ? t - (theta[i - 1] as number) : Infinity, i + 1 < used ? (theta[i + 1] as number) - t : Infinity);
+      const gap = Math.min(i > 0 ? t - (theta[i - 1] as number) : Infinity, i + 1 < c ? (theta[i + 1] as number) - t : Infinity);
       ok[i] = r <= tol * normEst || (valueTol > 0 && gap > 0 && (r * r) / gap <= valueTol * Math.abs(t)) ? 1 : 0;
     }
-    return { theta, S, res, ok };
+    return { theta, S, ES, res, ok };
   }
 
   while (status === undefined) {
-    // Extend the basis from column p to mCycle columns (v_{mCycle} is the residual direction).
-    const mCycle = Math.min(m, n - locked.length, p + (maxMatvecs - matvecs));
-    let betaLast = 0;
-    let used = mCycle;
-    for (let j = p; j < mCycle; j++) {
+    // Expand the oldest open column until m columns are closed (or the budget or the space runs out).
+    const closedMax = Math.min(m, closed + (maxMatvecs - matvecs));
+    let exhausted = false;
+    while (closed < closedMax) {
+      if (cols === closed && !appendColumn(true)) {
+        exhausted = true; // the basis and the locked vectors span the whole space
+        break;
+      }
+      const j = closed;
       A.apply(columnView(V, j * n, n), wVec); // w ← A v_j
       matvecs++;
       steps++;
+      // The local step, one sweep: w ← w − Σ_{i<j} H_ji v_i − Σ_{i≥j open} (v_iᵀw) v_i. The known couplings
+      // H_ji are β_{j−1} (plain Lanczos), the band of a block, or the arrowhead to the kept Ritz vectors.
+      basisDots(V, j, cols, n, w, h);
+      let lo = 0;
+      while (lo < j && H[j * cap + lo] === 0) lo++;
+      for (let i = lo; i < j; i++) g[i] = H[j * cap + i] as number;
+      for (let i = j; i < cols; i++) g[i] = h[i] as number;
+      for (let i = j; i < cols; i++) H[i * cap + j] = h[i] as number;
+      const local = Math.sqrt(basisSubtract(V, lo, cols, n, w, g));
+      // Full: w ⟂ locked and the basis (rounding-sized corrections; those on open columns refine H).
       h.fill(0);
-      // The local step, one sweep: w ← w − α_j v_j − Σ_{i<j} T_ij v_i with α_j = v_jᵀw, the sum being
-      // β_{j−1}v_{j−1}, or the arrowhead couplings to the kept Ritz vectors right after a restart.
-      basisDots(V, j, j + 1, n, w, h);
-      const lo = j === p ? 0 : j - 1;
-      for (let i = lo; i < j; i++) g[i] = T[i * m + j] as number;
-      g[j] = h[j] as number;
-      const local = Math.sqrt(basisSubtract(V, lo, j + 1, n, w, g));
-      // Full: w ⟂ locked and v_0…v_j (the corrections are rounding-sized; the one on v_j refines α_j).
-      let b = orthogonalizeAll(reorth === "full" ? j + 1 : 0, reorth === "full", local);
-      const a = h[j] as number; // α_j = v_jᵀ A v_j
-      T[j * m + j] = a;
+      const b = orthogonalizeAll(cols, full, local);
+      for (let i = j; i < cols; i++) {
+        const v = (H[i * cap + j] as number) + (full ? (h[i] as number) : 0);
+        H[i * cap + j] = v;
+        H[j * cap + i] = v;
+      }
+      const a = H[j * cap + j] as number; // α_j = v_jᵀ A v_j
       normEst = Math.max(normEst, Math.abs(a));
-      if (b > 1e-12 * Math.max(normEst, Math.abs(a), 1e-300) && Number.isFinite(b)) {
-        for (let i = 0; i < n; i++) V[(j + 1) * n + i] = (w[i] as number) / b; // v_{j+1} ← w/β_j
-      } else if (randomColumn(j + 1, j + 1)) {
-        b = 0; // invariant subspace: continue with a random vector ⟂ everything (T decouples)
-      } else {
-        b = 0; // the basis and the locked vectors span the whole space
-        used = j + 1;
-        betaLast = 0;
-        break;
-      }
-      if (j + 1 < mCycle) {
-        T[j * m + j + 1] = b;
-        T[(j + 1) * m + j] = b;
-      }
-      betaLast = b;
-      // Between restarts, end the cycle as soon as the wanted set would be complete (every wanted
-      // pair converged, to be locked now or confirmed by a fresh start); tested every ⌈m/10⌉ steps.
-      if (j + 1 < mCycle && j + 1 > p && (j + 1 - p) % checkEvery === 0) {
-        const q = rayleighRitz(j + 1, b);
+      closed++;
+      if (b > 1e-12 * Math.max(normEst, 1e-300) && Number.isFinite(b)) {
+        for (let i = 0; i < n; i++) V[cols * n + i] = (w[i] as number) / b; // new open column w/β
+        H[cols * cap + j] = b;
+        H[j * cap + cols] = b;
+        cols++;
+      } // else A v_j lies in the basis: the block loses a direction (a fresh one is opened when none is left)
+      // End the cycle as soon as the wanted set would be complete (every wanted pair converged, to be
+      // locked now or confirmed by a fresh phase); tested every ⌈m/10⌉ steps.
+      if (closed < closedMax && closed % checkEvery === 0) {
+        const q = rayleighRitz();
         const c = chooseRitz(ends, locked, q.theta, q.res, q.ok, 0);
-        if (c.allLocked && (c.lock.length > 0 || lockedSinceFresh || c.frontierConverged)) {
-          used = j + 1;
-          break;
-        }
+        if (c.allLocked && (c.lock.length > 0 || phaseLocked.length > 0 || c.frontierConverged)) break;
       }
     }
-    if (used === 0) {
+    if (closed === 0) {
       status = "converged";
       break;
     }
     restarts++;
-    const { theta, S, res, ok } = rayleighRitz(used, betaLast);
-    const choice = chooseRitz(ends, locked, theta, res, ok, Math.max(used - 2, 0));
-    if (choice.lock.length > 0) lockedSinceFresh = true;
-    // All wanted pairs locked: confirm with a fresh start unless this space was already fresh.
-    let restartFresh = false;
+    const { theta, S, ES, res, ok } = rayleighRitz();
+    const choice = chooseRitz(ends, locked, theta, res, ok, Math.max(closed - 2, 0));
+    // All wanted pairs locked: done when this phase found every value fewer times than it had start
+    // vectors (so no copy is left; or the value has maxMultiplicity copies in all) and its best unlocked
+    // pair is resolved; else a new phase with one more start vector than the most copies of a value it found.
+    let nextPhase = 0;
     if (choice.allLocked) {
-      if (lockedSinceFresh) restartFresh = true;
-      else if (choice.frontierConverged) status = "converged";
+      const now = choice.lock.map((i) => ({ value: theta[i] as number, res: res[i] as number }));
+      const copies = openCopies([...phaseLocked, ...now], [...locked, ...now], phaseB, maxMult, normEst);
+      if (copies > 0) nextPhase = Math.min(copies + 1, bCap, maxMult - 1);
+      else if (choice.frontierConverged || exhausted) status = "converged";
+    } else if (exhausted) {
+      status = "converged";
     }
     if (status === undefined && signal?.aborted) {
       status = "stopped";
@@ -300,39 +344,85 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     }
     // Lock the converged wanted pairs (when stopping short, the best unconverged ones too); keep the rest.
     const lockIdx = status === undefined || status === "converged" ? choice.lock : [...choice.lock, ...choice.pendingWanted];
-    const keepIdx = status === undefined && !restartFresh ? choice.keep : [];
+    const keepIdx = status === undefined && nextPhase === 0 ? choice.keep : [];
     if ((locked.length + lockIdx.length) * n > L.length) {
       const bigger = new Float64Array(Math.max(2 * L.length, (locked.length + lockIdx.length) * n));
       bigger.set(L);
       L = bigger;
       gL = new Float64Array(L.length / n);
     }
-    if (scratch.length < COMBINE_ROWS * (keepIdx.length + lockIdx.length)) scratch = new Float64Array(COMBINE_ROWS * (keepIdx.length + lockIdx.length));
-    restartBasis(V, n, used, S, keepIdx, lockIdx, L, locked.length, scratch);
+    const need = (COMBINE_ROWS + closed) * (keepIdx.length + lockIdx.length);
+    if (scratch.length < need) scratch = new Float64Array(need);
+    const open = cols - closed;
+    restartBasis(V, n, closed, S, keepIdx, lockIdx, L, locked.length, scratch, open);
     for (const i of lockIdx) {
-      locked.push({ value: theta[i] as number, end: choice.endOf[i] as number, converged: ok[i] === 1 });
+      const l = { value: theta[i] as number, end: choice.endOf[i] as number, converged: ok[i] === 1, res: res[i] as number };
+      locked.push(l);
+      phaseLocked.push(l);
     }
     if (status !== undefined) break;
-    // T ← diag(θ_keep) bordered by the couplings s_c = β·S[used−1, keep_c] (the arrowhead).
-    p = keepIdx.length;
-    T.fill(0);
+    if (nextPhase > 0) {
+      if (!startPhase(nextPhase)) status = "converged";
+      continue;
+    }
+    // H ← diag(θ_keep) bordered by the couplings (E·S)[q, keep_c] to the open columns (the arrowhead).
+    const p = keepIdx.length;
+    H.fill(0);
     for (let c = 0; c < p; c++) {
       const i = keepIdx[c] as number;
-      T[c * m + c] = theta[i] as number;
-      const s = betaLast * (S[(used - 1) * used + i] as number);
-      T[c * m + p] = s;
-      T[p * m + c] = s;
+      H[c * cap + c] = theta[i] as number;
+      for (let q = 0; q < open; q++) {
+        const e = ES[q * closed + i] as number;
+        H[(p + q) * cap + c] = e;
+        H[c * cap + p + q] = e;
+      }
     }
-    if (restartFresh) {
-      lockedSinceFresh = false;
-      p = 0;
-      if (!randomColumn(0, 0)) status = "converged";
-    } else if (betaLast === 0 && !randomColumn(p, p)) {
-      status = "converged";
-    }
+    closed = p;
+    cols = p + open;
   }
 
-  // The answer: for each end, its best `count` locked pairs; true residuals.
+  const { values, vectors, residualNorms, allConverged } = answer(A, n, ends, locked, L, k);
+  matvecs += values.length;
+  const finalStatus = status === "converged" && !allConverged ? "maxIterations" : (status ?? "maxIterations");
+  return {
+    values,
+    vectors,
+    residualNorms,
+    restarts,
+    stats: {
+      iterations: steps,
+      matvecs,
+      converged: finalStatus === "converged",
+      status: finalStatus,
+      residualNorm: residualNorms.reduce((x, y) => Math.max(x, y), 0),
+      timeMs: performance.now() - start,
+      ...(message !== undefined ? { message } : {}),
+    },
+  };
+}
+
+/**
+ * The most copies of one eigenvalue among the pairs a phase with b start vectors locked, over the values
+ * that may have more copies left: found b times in the phase and fewer than `maxMult` times in all
+ * (0 when there is none). Values within 10·(r_a + r_b) + 1e-12·‖A‖ of each other count as one.
+ */
+function openCopies(
+  phase: readonly { value: number; res: number }[], all: readonly { value: number; res: number }[], b: number, maxMult: number, normEst: number,
+): number {
+  const count = (a: { value: number; res: number }, among: readonly { value: number; res: number }[]): number =>
+    among.filter((x) => Math.abs(a.value - x.value) <= 10 * (a.res + x.res) + 1e-12 * normEst).length;
+  let most = 0;
+  for (const a of phase) {
+    const c = count(a, phase);
+    if (c >= b && count(a, all) < maxMult) most = Math.max(most, c);
+  }
+  return most;
+}
+
+/** For each end, its best `count` locked pairs, ascending, with their true residuals (one product each). */
+function answer(A: LinearOperator, n: number, ends: readonly End[], locked: readonly Locked[], L: Float64Array, k: number): {
+  values: Float64Array; vectors: Vec[]; residualNorms: Float64Array; allConverged: boolean;
+} {
   const picked: number[] = [];
   for (let e = 0; e < ends.length; e++) {
     const end = ends[e] as End;
@@ -350,30 +440,13 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     const y = vec(n);
     y.data.set(L.subarray(i * n, (i + 1) * n));
     A.apply(y, Av);
-    matvecs++;
     let r = 0;
     for (let t = 0; t < n; t++) r += ((Av.data[t] as number) - lambda * (y.data[t] as number)) ** 2;
     values[c] = lambda;
     vectors.push(y);
     residualNorms[c] = Math.sqrt(r);
   });
-  const allConverged = picked.length === k && picked.every((i) => (locked[i] as Locked).converged);
-  const finalStatus = status === "converged" && !allConverged ? "maxIterations" : (status ?? "maxIterations");
-  return {
-    values,
-    vectors,
-    residualNorms,
-    restarts,
-    stats: {
-      iterations: steps,
-      matvecs,
-      converged: finalStatus === "converged",
-      status: finalStatus,
-      residualNorm: residualNorms.reduce((a, b) => Math.max(a, b), 0),
-      timeMs: performance.now() - start,
-      ...(message !== undefined ? { message } : {}),
-    },
-  };
+  return { values, vectors, residualNorms, allConverged: picked.length === k && picked.every((i) => (locked[i] as Locked).converged) };
 }
 
 function wantedValues(ends: readonly End[], locked: readonly Locked[], theta: Float64Array, pending: readonly number[]): Float64Array {
