@@ -72,6 +72,8 @@ export interface PowerResult {
  * deflated space, because the true one cannot fall below the error left in the pairs found
  * before (about their own residuals). `residualNorms` always reports the true ‖Avᵢ − λᵢvᵢ‖₂.
  * One product per iteration; convergence is linear in |λⱼ₊₁/λⱼ| and slow for close eigenvalues.
+ * The vector passes run as SIMD kernels over a workspace in WebAssembly memory where
+ * available (see kernels.ts); the returned vectors are copied out of it.
  *
  * A pair that misses the tolerance within `maxIterations` ends the run (status
  * `'maxIterations'`), and the pairs found so far, that one included, are returned. A
