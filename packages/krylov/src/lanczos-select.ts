@@ -1,9 +1,10 @@
 /**
  * Private to `lanczos`: which Ritz pairs are wanted, which to lock, which to keep at a thick
- * restart.
+ * restart, whether a phase leaves copies of a value to find, and the answer.
  *
  * @module
  */
+import { vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
 
 /** Which end of the spectrum `lanczos` looks for. */
 export type Which = "largest" | "smallest" | "both" | "magnitude";
@@ -133,4 +134,65 @@ export function chooseRitz(
     for (const unlocked of unlockedByEnd) for (const i of unlocked) if (keep.length < target && !keep.includes(i)) keep.push(i);
   }
   return { lock, pendingWanted, keep, endOf, allLocked, frontierConverged };
+}
+
+/**
+ * The most copies of one eigenvalue among the pairs a phase with b start vectors locked, over the values
+ * that may have more copies left: found b times in the phase and fewer than `maxMult` times in all
+ * (0 when there is none). Values within 10·(r_a + r_b) + 1e-12·‖A‖ of each other count as one.
+ */
+export function openCopies(
+  phase: readonly { value: number; res: number }[], all: readonly { value: number; res: number }[], b: number, maxMult: number, normEst: number,
+): number {
+  const count = (a: { value: number; res: number }, among: readonly { value: number; res: number }[]): number =>
+    among.filter((x) => Math.abs(a.value - x.value) <= 10 * (a.res + x.res) + 1e-12 * normEst).length;
+  let most = 0;
+  for (const a of phase) {
+    const c = count(a, phase);
+    if (c >= b && count(a, all) < maxMult) most = Math.max(most, c);
+  }
+  return most;
+}
+
+/** For each end, its best `count` locked pairs, ascending, with their true residuals (one product each). */
+export function answer(A: LinearOperator, n: number, ends: readonly End[], locked: readonly Locked[], L: Float64Array, k: number): {
+  values: Float64Array; vectors: Vec[]; residualNorms: Float64Array; allConverged: boolean;
+} {
+  const picked: number[] = [];
+  for (let e = 0; e < ends.length; e++) {
+    const end = ends[e] as End;
+    const mine = locked.map((l, i) => ({ l, i })).filter((x) => x.l.end === e);
+    mine.sort((x, y) => end.score(y.l.value) - end.score(x.l.value));
+    for (const x of mine.slice(0, end.count)) picked.push(x.i);
+  }
+  picked.sort((x, y) => (locked[x] as Locked).value - (locked[y] as Locked).value);
+  const values = new Float64Array(picked.length);
+  const vectors: Vec[] = [];
+  const residualNorms = new Float64Array(picked.length);
+  const Av = vec(n);
+  picked.forEach((i, c) => {
+    const lambda = (locked[i] as Locked).value;
+    const y = vec(n);
+    y.data.set(L.subarray(i * n, (i + 1) * n));
+    A.apply(y, Av);
+    let r = 0;
+    for (let t = 0; t < n; t++) r += ((Av.data[t] as number) - lambda * (y.data[t] as number)) ** 2;
+    values[c] = lambda;
+    vectors.push(y);
+    residualNorms[c] = Math.sqrt(r);
+  });
+  return { values, vectors, residualNorms, allConverged: picked.length === k && picked.every((i) => (locked[i] as Locked).converged) };
+}
+
+/** The current estimates of the wanted values, ascending: each end's best locked values and the pending Ritz values. */
+export function wantedValues(ends: readonly End[], locked: readonly Locked[], theta: Float64Array, pending: readonly number[]): Float64Array {
+  const out: number[] = [];
+  for (let e = 0; e < ends.length; e++) {
+    const end = ends[e] as End;
+    const mine = locked.filter((l) => l.end === e).map((l) => l.value);
+    mine.sort((x, y) => end.score(y) - end.score(x));
+    out.push(...mine.slice(0, end.count));
+  }
+  for (const i of pending) out.push(theta[i] as number);
+  return Float64Array.from(out.sort((a, b) => a - b));
 }
