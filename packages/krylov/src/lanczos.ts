@@ -111,8 +111,9 @@ export interface LanczosResult {
  * 1979): the basis holds closed columns, whose products with A lie in the basis, and one or more
  * open ones; each step multiplies the oldest open column by A, orthogonalizes the result against
  * the locked vectors and the basis (the known couplings in one sweep, then one classical
- * Gram–Schmidt pass over everything, repeated when it removed more than 1 − 1/√2 of the norm)
- * and appends it as a new open column. The projected matrix H = VᵀAV is kept in full. A cycle ends
+ * Gram–Schmidt pass over everything, repeated when it removed more than 1 − 1/√2 of the norm;
+ * its subtraction is skipped when the coefficients Vᵀw are below 1e-12·‖w‖, so that a step
+ * usually sweeps the basis once) and appends it as a new open column. The projected matrix H = VᵀAV is kept in full. A cycle ends
  * at m closed columns: the Ritz pairs of H's closed block, with residual ‖E·s‖ (E: the couplings
  * to the open columns), are computed; the wanted pairs that are accepted are locked (removed
  * from the basis, every later vector is orthogonalized against them) and the basis restarts from
@@ -191,7 +192,16 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     let after = before;
     for (let pass = 0; pass < 2; pass++) {
       after = cgsPass(L, 0, locked.length, n, w, gL);
-      if (withBasis) after = cgsPass(V, 0, c, n, w, g, h);
+      if (withBasis && c > 0) {
+        // g = Vᵀw; w ← w − V·g, skipped (saving a sweep) when ‖g‖ ≤ 1e-12·‖w‖: w is then orthogonal already.
+        basisDots(V, 0, c, n, w, g);
+        let gg = 0;
+        for (let i = 0; i < c; i++) gg += (g[i] as number) ** 2;
+        if (Math.sqrt(gg) > 1e-12 * after) {
+          for (let i = 0; i < c; i++) h[i] = (h[i] as number) + (g[i] as number);
+          after = Math.sqrt(basisSubtract(V, 0, c, n, w, g));
+        }
+      }
       if (after >= before * Math.SQRT1_2) return after;
       before = after;
     }
