@@ -29,7 +29,7 @@ import {
   type HvpMode,
   type Tensor,
 } from "@krylov-ts/autodiff";
-import { fmt, median, timeMedianAsync } from "./lib.js";
+import { fmt, interleaved, timeMedianAsync } from "./lib.js";
 
 interface MlpData {
   d: number;
@@ -112,20 +112,6 @@ async function tfjsHvp(tf: Tf, backend: string, m: MlpData, runs: number): Promi
   return { ms, hv, g: gData };
 }
 
-/** Runs the cases in `rounds` alternating rounds (one warm-up) and returns each case's median ms. */
-function interleaved(cases: readonly (() => void)[], rounds: number): number[] {
-  for (const c of cases) c();
-  const t: number[][] = cases.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    cases.forEach((c, k) => {
-      const s = performance.now();
-      c();
-      (t[k] as number[]).push(performance.now() - s);
-    });
-  }
-  return t.map((xs) => median(xs));
-}
-
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;
   let den = 0;
@@ -152,12 +138,12 @@ export default async function (): Promise<void> {
   const whole = modes.map((mode) => compile([xi, vi], [hvp(f, xi, vi, { mode })]));
   const wholeOut = [new Float64Array(m.n)];
   // Rounds alternate the cases so that the machine's noise hits them alike; medians over rounds.
-  const cases: (() => void)[] = [
-    () => fg(x0, gOut),
-    ...ops.map((H, k) => () => H.apply(v, outs[k])),
-    ...whole.map((fn) => () => fn.run([m.x0, m.v], wholeOut)),
+  const cases = [
+    { name: "gradient", fn: () => void fg(x0, gOut) },
+    ...ops.map((H, k) => ({ name: `H·v ${modes[k]}`, fn: () => void H.apply(v, outs[k]) })),
+    ...whole.map((fn, k) => ({ name: `H·v ${modes[k]} whole graph`, fn: () => void fn.run([m.x0, m.v], wholeOut) })),
   ];
-  const samples = interleaved(cases, 9);
+  const samples = interleaved(undefined, cases, { rounds: 9, warmup: 1 }).map((r) => r.medianMs);
   const gradMs = samples[0] as number;
 
   const rows: [string, number, string][] = [["gradient (value and ∇f, compiled)", gradMs, ""]];
@@ -203,15 +189,19 @@ export default async function (): Promise<void> {
     const e = vec(s.n);
     const so = vec(s.n);
     const per = interleaved(
-      small.map((H) => () => {
-        for (let i = 0; i < 50; i++) {
-          e.data.fill(0);
-          e.data[(i * 131) % s.n] = 1;
-          H.apply(e, so);
-        }
-      }),
-      5,
-    ).map((ms) => ms / 50);
+      undefined,
+      small.map((H) => ({
+        name: H.mode,
+        fn: () => {
+          for (let i = 0; i < 50; i++) {
+            e.data.fill(0);
+            e.data[(i * 131) % s.n] = 1;
+            H.apply(e, so);
+          }
+        },
+      })),
+      { rounds: 5, warmup: 1 },
+    ).map((r) => r.medianMs / 50);
     console.log(`H·e⁽ⁱ⁾ per column: forward-over-reverse ${fmt(per[0] as number)} ms, reverse-over-reverse ${fmt(per[1] as number)} ms`);
     const t0 = performance.now();
     const Hm = hessian(fs, s.x0);

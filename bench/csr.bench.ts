@@ -9,8 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { csr, readMatrixMarket, rng, transpose, vec, type CsrOperator } from "@krylov-ts/operators";
-import { fmt, type Case, type Row } from "./lib.js";
-import { interleaved } from "./vectors.bench.js";
+import { fmt, interleaved, type Case, type Row } from "./lib.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const matrices = path.resolve(here, "..", "..", "shared", "data", "matrices");
@@ -101,7 +100,7 @@ export default async function (): Promise<void> {
       { name: "krylov-ts csr apply", fn: () => { for (let r = 0; r < reps; r++) A.apply(x, y); } },
       { name: "krylov-ts transpose(csr) apply (scatter)", fn: () => { for (let r = 0; r < reps; r++) At.apply(xT, yT); } },
     ];
-    const rows = interleaved(`CSR matvec, ${name} (n = ${n}, nnz = ${A.nnz}), ${reps} product(s) per sample`, cases, 60, 10);
+    const rows = interleaved(`CSR matvec, ${name} (n = ${n}, nnz = ${A.nnz}), ${reps} product(s) per sample`, cases);
     summary.push({ name, n, nnz: A.nnz, rows: rows.map((r) => ({ ...r, medianMs: r.medianMs / reps })) });
   }
 

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { operator, rng, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
 import { cg, minres } from "@krylov-ts/krylov";
 import { setSimd, simdEnabled } from "../packages/krylov/src/kernels.js";
-import { fmt, timeMedian } from "./lib.js";
+import { fmt, interleaved } from "./lib.js";
 
 const N = 256;
 const n = N * N;
@@ -101,18 +101,20 @@ function scipy(b: Vec, runs: number): { cg: Ref; minres: Ref; minresTight: Ref; 
   }
 }
 
-/** Median times of `fn` with the given kernel backend and with the JavaScript kernels, runs alternating. */
+/**
+ * Median times of `fn` with the given kernel backend and with the JavaScript kernels forced,
+ * timed by benchmark.js in interleaved rounds so that both see the same load.
+ */
 function alternating(simd: boolean, fn: () => void, runs: number): [number, number] {
-  const a: number[] = [];
-  const j: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    setSimd(simd);
-    a.push(timeMedian(fn, 1, 0));
-    setSimd(false);
-    j.push(timeMedian(fn, 1, 0));
-  }
-  const median = (t: number[]): number => t.sort((x, y) => x - y)[t.length >> 1] as number;
-  return [median(a), median(j)];
+  const rows = interleaved(
+    undefined,
+    [
+      { name: "default kernels", fn: () => { setSimd(simd); fn(); } },
+      { name: "JavaScript kernels", fn: () => { setSimd(false); fn(); } },
+    ],
+    { rounds: runs, warmup: 0, maxTime: 0 },
+  );
+  return [(rows[0] as { medianMs: number }).medianMs, (rows[1] as { medianMs: number }).medianMs];
 }
 
 export default async function (): Promise<void> {
@@ -133,9 +135,7 @@ export default async function (): Promise<void> {
   setSimd(simdOn);
   const xs = vec(n);
   const ys = vec(n);
-  const matvecUs = timeMedian(() => {
-    for (let k = 0; k < 100; k++) A.apply(xs, ys);
-  }, 9) * 10;
+  const matvecUs = (interleaved(undefined, [{ name: "matvec", fn: () => void A.apply(xs, ys) }], { rounds: 9, warmup: 1 })[0] as { medianMs: number }).medianMs * 1e3;
   const ref = scipy(b, runs);
 
   console.log(`\n### Poisson 2-D 5-point, ${N}² = ${n} unknowns, b = rng(2024).normalVec(n), rtol ${RTOL}\n`);

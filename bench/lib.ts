@@ -40,6 +40,42 @@ export function compare(title: string, cases: Case[], options: { maxTime?: numbe
   return rows;
 }
 
+/**
+ * Runs the cases in interleaved rounds (case 1, case 2, …, case 1, case 2, …) so that a burst
+ * of load on the shared machine hits every case alike. In each round benchmark.js times each
+ * case (its calibrated clock, as many calls per sample as the timer's resolution needs, at most
+ * `maxTime` seconds); the samples of the warm-up rounds are dropped and the rest give the
+ * median and the median absolute deviation (reported as `rme`, in % of the median).
+ *
+ * @param title - when given, the table is printed under this heading
+ */
+export function interleaved(
+  title: string | undefined,
+  cases: readonly Case[],
+  options: { rounds?: number; warmup?: number; maxTime?: number } = {},
+): Row[] {
+  const rounds = options.rounds ?? 30;
+  const warmup = options.warmup ?? 3;
+  const maxTime = options.maxTime ?? 0.05;
+  const times = cases.map(() => [] as number[]);
+  for (let r = 0; r < warmup + rounds; r++) {
+    cases.forEach((c, i) => {
+      const b = new Benchmark(c.name, c.fn, { maxTime, minSamples: 1, initCount: 1 });
+      b.run({ async: false });
+      if (b.error) throw b.error;
+      if (r >= warmup) (times[i] as number[]).push(...b.stats.sample.map((s) => s * 1e3));
+    });
+  }
+  const rows = cases.map((c, i) => {
+    const t = times[i] as number[];
+    const m = median(t);
+    const mad = median(t.map((v) => Math.abs(v - m)));
+    return { name: c.name, medianMs: m, rme: (100 * mad) / m, samples: t.length };
+  });
+  if (title !== undefined) printTable(title, rows);
+  return rows;
+}
+
 /** Times `fn` `runs` times (after `warmup` untimed runs) and returns the median in ms. */
 export function timeMedian(fn: () => void, runs = 5, warmup = 1): number {
   for (let i = 0; i < warmup; i++) fn();
@@ -75,7 +111,7 @@ export function median(xs: readonly number[]): number {
 export function printTable(title: string, rows: readonly Row[]): void {
   const base = rows[0]?.medianMs ?? 1;
   console.log(`\n### ${title}\n`);
-  console.log("| case | median (ms) | ±rme % | samples | time / first |");
+  console.log("| case | median (ms) | ± % | samples | time / first |");
   console.log("|---|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(`| ${r.name} | ${fmt(r.medianMs)} | ${r.rme.toFixed(1)} | ${r.samples} | ${(r.medianMs / base).toFixed(2)} |`);

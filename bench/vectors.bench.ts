@@ -14,7 +14,7 @@ import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
 import ops from "ndarray-ops";
 import { axpy, copy, dot, fill, nrm2, rng, scal, type Vec } from "@krylov-ts/operators";
-import { fmt, median, printTable, type Case, type Row } from "./lib.js";
+import { fmt, interleaved, type Case, type Row } from "./lib.js";
 
 /** The part of ndarray-blas-level1 used here (the package ships no types). */
 interface Blas1 {
@@ -53,30 +53,6 @@ function loopCopy(x: Float64Array, out: Float64Array, n: number): void {
 }
 function loopFill(c: number, out: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) out[i] = c;
-}
-
-/**
- * Times the cases in interleaved rounds (case 1, case 2, …, case 1, case 2, …) so that a
- * burst of load on the shared machine hits every case alike, and prints each one's median.
- */
-export function interleaved(title: string, cases: readonly Case[], rounds = 60, warmup = 10): Row[] {
-  const times = cases.map(() => [] as number[]);
-  for (let r = 0; r < warmup + rounds; r++) {
-    cases.forEach((c, i) => {
-      const s = process.hrtime.bigint();
-      c.fn();
-      const ms = Number(process.hrtime.bigint() - s) / 1e6;
-      if (r >= warmup) (times[i] as number[]).push(ms);
-    });
-  }
-  const rows = cases.map((c, i) => {
-    const t = times[i] as number[];
-    const m = median(t);
-    const mad = median(t.map((v) => Math.abs(v - m)));
-    return { name: c.name, medianMs: m, rme: (100 * mad) / m, samples: t.length };
-  });
-  printTable(title, rows);
-  return rows;
 }
 
 export default async function (): Promise<void> {
