@@ -57,3 +57,17 @@ test("dense and diagonal apply match their matrices", (t) => {
   t.deepEqual(Array.from(A.applyTranspose!(vec([1, 0, 1])).data), [6, 8]);
   t.deepEqual(Array.from(toDense(diagonal([2, 3])).data), [2, 0, 0, 3]);
 });
+
+test("overlaps tells disjoint views of one buffer from overlapping ones", async (t) => {
+  const { overlaps } = await import("@krylov-ts/operators");
+  const buf = new Float64Array(10);
+  const a = ndarray(buf, [4], [1], 0);
+  const b = ndarray(buf, [4], [1], 4);
+  const c = ndarray(buf, [4], [1], 3);
+  const strided = ndarray(buf, [3], [3], 1); // elements 1, 4, 7
+  t.false(overlaps(a, b));
+  t.true(overlaps(a, c));
+  t.true(overlaps(strided, b));
+  t.false(overlaps(a, vec(4)));
+  t.false(overlaps(ndarray(buf.subarray(0, 5), [5]), ndarray(buf.subarray(5), [5])));
+});

@@ -104,7 +104,7 @@ export class CompiledFunction {
    * Runs the plan with `values` bound to `inputs` by position. Returns the outputs as
    * `Float64Array`s (row-major). Without `outs` these are buffers owned by the function and
    * overwritten by the next `run` (copy them to keep them); with `outs` (one array per output,
-   * of the output's size, not aliasing an input) the results are written there and `outs`
+   * of the output's size, not overlapping an input's elements; distinct views of one buffer are fine) the results are written there and `outs`
    * is returned. Nothing is allocated after the first call.
    */
   run(values: readonly InputValue[], outs?: readonly Float64Array[]): readonly Float64Array[] {
@@ -119,7 +119,11 @@ export class CompiledFunction {
         if (!(o instanceof Float64Array) || o.length !== this.outputSizes[k]) {
           throw new RangeError(`compile.run: outs[${k}] must be a Float64Array of length ${this.outputSizes[k]}`);
         }
-        for (const b of this.bound) if (b.buffer === o.buffer) throw new RangeError(`compile.run: outs[${k}] shares storage with an input`);
+        for (const b of this.bound) {
+          if (b.buffer === o.buffer && b.byteOffset < o.byteOffset + o.byteLength && o.byteOffset < b.byteOffset + b.byteLength) {
+            throw new RangeError(`compile.run: outs[${k}] overlaps the storage of an input`);
+          }
+        }
       }
     }
     return this.plan.runVarying(this.bound, outs);

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { asVec, copy, len, vec, isContiguous, type Vec, type VecLike } from "./vec.js";
+import { asVec, copy, len, vec, isContiguous, overlaps, type Vec, type VecLike } from "./vec.js";
 
 /** A linear map ℝⁿ → ℝᵐ known only by its action on vectors. */
 export interface LinearOperator {
@@ -116,7 +116,7 @@ export abstract class BaseOperator implements LinearOperator {
       throw new RangeError(`${fn}: out has length ${len(o)} but the operator is ${m}×${n}`);
     }
     let xc = x;
-    if (!isContiguous(x) || o.data === x.data) {
+    if (!isContiguous(x) || overlaps(o, x)) {
       if (this.scratchX === undefined || len(this.scratchX) !== nIn) this.scratchX = vec(nIn);
       xc = copy(x, this.scratchX);
     }

@@ -92,6 +92,28 @@ export function isContiguous(x: Vec): boolean {
   return x.stride[0] === 1 || len(x) <= 1;
 }
 
+/**
+ * True when two vectors share memory: the same underlying buffer and overlapping byte ranges
+ * (for a strided view, the span from its first to its last element). Distinct views into one
+ * buffer (say, two columns of a basis, or a solver's workspace) do not overlap.
+ */
+export function overlaps(x: Vec, y: Vec): boolean {
+  if (x.data.buffer !== y.data.buffer) return false;
+  const [xa, xb] = byteSpan(x);
+  const [ya, yb] = byteSpan(y);
+  return xa < yb && ya < xb;
+}
+
+function byteSpan(v: Vec): [number, number] {
+  const n = len(v);
+  if (n === 0) return [0, 0];
+  const s = v.stride[0] ?? 1;
+  const first = v.offset + Math.min(0, (n - 1) * s);
+  const last = v.offset + Math.max(0, (n - 1) * s);
+  const base = v.data.byteOffset;
+  return [base + first * 8, base + (last + 1) * 8];
+}
+
 /** Throws unless `n` is a valid size (a non-negative integer). */
 export function checkLength(fn: string, arg: string, n: number): void {
   if (!Number.isInteger(n) || n < 0) {
