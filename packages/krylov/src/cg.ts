@@ -5,18 +5,8 @@
  * @module
  */
 import { type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
-import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
-import {
-  checkBoolean,
-  checkFunction,
-  checkPreconditioner,
-  checkSignal,
-  optionsObject,
-  requireSymmetric,
-  squareOperator,
-  vectorCopy,
-  view,
-} from "./solver-args.js";
+import { checkNumber, type Stats, type Status } from "./stats.js";
+import { checkBoolean, solveSetup, view } from "./solver-args.js";
 import { CoefficientLog, tridiagonalExtremes } from "./cg-estimates.js";
 import { cgStep, dotN, normN, owned, workspace, xpby } from "./kernels.js";
 
@@ -91,8 +81,6 @@ export interface CgResult {
   estimates?: CgEstimates;
 }
 
-const SQRT_EPS = Math.sqrt(Number.EPSILON);
-
 /**
  * Solves A x = b for a symmetric positive definite A by the (preconditioned) conjugate
  * gradient method (Hestenes & Stiefel 1952; Golub & Van Loan, Algorithm 11.5.1).
@@ -125,20 +113,11 @@ const SQRT_EPS = Math.sqrt(Number.EPSILON);
 export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult {
   const fn = "cg";
   const t0 = performance.now();
-  const n = squareOperator(fn, "A", A);
-  const o = optionsObject(fn, options);
-  const bb = vectorCopy(fn, "b", b, A);
-  const rtol = checkNumber(fn, "options.rtol", o.rtol ?? SQRT_EPS);
-  const atol = checkNumber(fn, "options.atol", o.atol ?? 0);
-  const maxIterations = checkInteger(fn, "options.maxIterations", o.maxIterations ?? Math.max(10 * n, 1));
-  const M = checkPreconditioner(fn, o.M, A);
+  const setup = solveSetup<CgIteration, CgOptions>(fn, A, b, options); // the options shared with minres
+  const { n, o, b: bb, rtol, atol, maxIterations, M, history, callback, signal, x0 } = setup;
   const radius = o.radius === undefined ? undefined : checkNumber(fn, "options.radius", o.radius, 0, true);
-  const wantHistory = checkBoolean(fn, "options.history", o.history, false);
-  const callback = checkFunction(fn, "options.callback", o.callback);
-  const signal = checkSignal(fn, o.signal);
   const wantEstimates = checkBoolean(fn, "options.estimates", o.estimates, true);
-  const x0 = o.x0 === undefined ? undefined : vectorCopy(fn, "options.x0", o.x0, A);
-  let matvecs = checkBoolean(fn, "options.checkSymmetric", o.checkSymmetric, false) ? requireSymmetric(fn, A) : 0;
+  let matvecs = setup.matvecs; // the symmetry probe's products (checkSymmetric)
 
   // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts).
   const [x, r, q, p, zM] = workspace(n, M === undefined ? 4 : 5) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
@@ -156,7 +135,6 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   const z = zM ?? r;
   const zv = view(z);
   const log = wantEstimates ? new CoefficientLog(Math.min(maxIterations, 256)) : undefined;
-  const history: number[] | undefined = wantHistory ? [] : undefined;
 
   let bNorm = 0;
   for (let i = 0; i < n; i++) bNorm += (bb[i] as number) ** 2;

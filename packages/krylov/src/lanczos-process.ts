@@ -4,18 +4,8 @@
  * @module
  */
 import { checkInteger, type Stats } from "./stats.js";
-import {
-  columnView,
-  eigenOperator,
-  functionOf,
-  norm,
-  oneOf,
-  optionsOf,
-  orthogonalize,
-  signalOf,
-  startVector,
-  type Reorthogonalization,
-} from "./lanczos-common.js";
+import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./lanczos-common.js";
+import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { cgsPass } from "./lanczos-kernels.js";
 import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
 
@@ -61,7 +51,7 @@ export interface LanczosProcessOptions {
   callback?: (info: LanczosStepInfo) => boolean | void;
   /** Cancels the process (status `'stopped'`). */
   signal?: AbortSignal;
-  /** Refuse a non-symmetric A (two extra products on random probes). Default false. */
+  /** Refuse a non-symmetric A (two extra products on random probes, counted in `stats.matvecs`). Default false. */
   checkSymmetric?: boolean;
 }
 
@@ -102,8 +92,9 @@ export interface LanczosProcessResult {
  */
 export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOptions): LanczosProcessResult {
   const fn = "lanczosProcess";
-  const o = optionsOf(fn, options);
-  const n = eigenOperator(fn, A, o.checkSymmetric ?? false);
+  const o = optionsObject(fn, options);
+  const n = squareOperator(fn, "A", A);
+  const probeProducts = symmetryProbe(fn, A, o.checkSymmetric);
   const steps = checkInteger(fn, "options.steps", o.steps ?? Math.min(n, 30), 1);
   if (n === 0) throw new RangeError(`${fn}: A is 0×0`);
   const reorth = oneOf<Reorthogonalization>(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "partial", "none"], "full");
@@ -114,15 +105,15 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   }
   const seed = o.seed ?? 0;
   if (!Number.isFinite(seed)) throw new RangeError(`${fn}: options.seed must be a finite number, got ${String(seed)}`);
-  const callback = functionOf(fn, "options.callback", o.callback);
-  const signal = signalOf(fn, o.signal);
+  const callback = checkFunction(fn, "options.callback", o.callback);
+  const signal = checkSignal(fn, o.signal);
   const start = performance.now();
 
   // Storage: all m + 1 vectors when they are needed (reorthogonalization or basis), else 3.
   const store = keepBasis || reorth !== "none";
   const cols = store ? steps + 1 : 3;
   const V = new Float64Array(cols * n);
-  startVector(fn, o.v0, seed, n, V);
+  startVector(fn, o.v0, seed, A, V);
   const w = new Float64Array(n);
   const wVec = columnView(w, 0, n);
   const alpha = new Float64Array(steps);
@@ -216,7 +207,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
     beta: beta.slice(0, j),
     stats: {
       iterations: j,
-      matvecs: j,
+      matvecs: j + probeProducts,
       converged: status !== "stopped",
       status,
       residualNorm: j > 0 ? (beta[j - 1] as number) : 0,

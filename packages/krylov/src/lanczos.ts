@@ -5,9 +5,8 @@
  */
 import { rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "./stats.js";
-import {
-  columnView, eigenOperator, functionOf, norm, oneOf, optionsOf, restartBasis, signalOf, startVector,
-} from "./lanczos-common.js";
+import { columnView, norm, restartBasis, startVector } from "./lanczos-common.js";
+import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./lanczos-kernels.js";
 import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
 import { answer, chooseRitz, endsOf, openCopies, wantedValues, type Locked, type Which } from "./lanczos-select.js";
@@ -79,7 +78,7 @@ export interface LanczosOptions {
   callback?: (info: LanczosRestartInfo) => boolean | void;
   /** Cancels the run (status `'stopped'`). */
   signal?: AbortSignal;
-  /** Refuse a non-symmetric A (two extra products on random probes, not counted). Default false. */
+  /** Refuse a non-symmetric A (two extra products on random probes, counted in `stats.matvecs`). Default false. */
   checkSymmetric?: boolean;
 }
 
@@ -139,8 +138,9 @@ export interface LanczosResult {
  */
 export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosResult {
   const fn = "lanczos";
-  const o = optionsOf(fn, options);
-  const n = eigenOperator(fn, A, o.checkSymmetric ?? false);
+  const o = optionsObject(fn, options);
+  const n = squareOperator(fn, "A", A);
+  const probeProducts = symmetryProbe(fn, A, o.checkSymmetric);
   if (n === 0) throw new RangeError(`${fn}: A is 0×0`);
   const k = checkInteger(fn, "options.k", o.k ?? Math.min(6, n), 1);
   if (k > n) throw new RangeError(`${fn}: options.k is ${k} but A is ${n}×${n}`);
@@ -153,8 +153,8 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const reorth = oneOf(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "none"] as const, "full");
   const seed = checkNumber(fn, "options.seed", o.seed ?? 0, -Infinity);
   const maxMult = o.maxMultiplicity === undefined ? Infinity : checkInteger(fn, "options.maxMultiplicity", o.maxMultiplicity, 1);
-  const callback = functionOf(fn, "options.callback", o.callback);
-  const signal = signalOf(fn, o.signal);
+  const callback = checkFunction(fn, "options.callback", o.callback);
+  const signal = checkSignal(fn, o.signal);
   const start = performance.now();
   const ends = endsOf(which, k);
   const random = rng(seed + 1);
@@ -173,9 +173,9 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   let L = new Float64Array(Math.min(k + 4, n) * n); // locked vectors, one after another
   let gL = new Float64Array(Math.min(k + 4, n)); // Gram–Schmidt workspace for L
   let scratch = new Float64Array((COMBINE_ROWS + m) * (m + k + 4)); // restart workspace
-  startVector(fn, o.v0, seed, n, V);
+  startVector(fn, o.v0, seed, A, V);
 
-  let matvecs = 0;
+  let matvecs = probeProducts; // the symmetry probe's, then the method's own
   let steps = 0;
   let restarts = 0;
   let normEst = 0;

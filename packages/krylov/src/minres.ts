@@ -5,18 +5,8 @@
  * @module
  */
 import { type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
-import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
-import {
-  checkBoolean,
-  checkFunction,
-  checkPreconditioner,
-  checkSignal,
-  optionsObject,
-  requireSymmetric,
-  squareOperator,
-  vectorCopy,
-  view,
-} from "./solver-args.js";
+import { checkNumber, type Stats, type Status } from "./stats.js";
+import { solveSetup, view } from "./solver-args.js";
 import { dotN, minresLanczos, minresUpdate, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
 
 /** What the callback of `minres` sees after each iteration (one object, updated in place). */
@@ -66,8 +56,6 @@ export interface MinresResult {
   estimates: { normA: number; restarts: number };
 }
 
-const SQRT_EPS = Math.sqrt(Number.EPSILON);
-
 /**
  * Solves (A − σI) x = b for a symmetric A by MINRES (Paige & Saunders 1975; the recurrences
  * of SciPy's and Krylov.jl's `minres`, Choi, Paige & Saunders 2011, Table 3.1).
@@ -97,19 +85,10 @@ const SQRT_EPS = Math.sqrt(Number.EPSILON);
 export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): MinresResult {
   const fn = "minres";
   const t0 = performance.now();
-  const n = squareOperator(fn, "A", A);
-  const o = optionsObject(fn, options);
-  const bb = vectorCopy(fn, "b", b, A);
-  const rtol = checkNumber(fn, "options.rtol", o.rtol ?? SQRT_EPS);
-  const atol = checkNumber(fn, "options.atol", o.atol ?? 0);
+  const setup = solveSetup<MinresIteration, MinresOptions>(fn, A, b, options); // the options shared with cg
+  const { n, o, b: bb, rtol, atol, maxIterations, M, history, callback, signal, x0 } = setup;
   const sigma = o.shift === undefined ? 0 : checkNumber(fn, "options.shift", o.shift, -Infinity);
-  const maxIterations = checkInteger(fn, "options.maxIterations", o.maxIterations ?? Math.max(10 * n, 1));
-  const M = checkPreconditioner(fn, o.M, A);
-  const wantHistory = checkBoolean(fn, "options.history", o.history, false);
-  const callback = checkFunction(fn, "options.callback", o.callback);
-  const signal = checkSignal(fn, o.signal);
-  const x0 = o.x0 === undefined ? undefined : vectorCopy(fn, "options.x0", o.x0, A);
-  let matvecs = checkBoolean(fn, "options.checkSymmetric", o.checkSymmetric, false) ? requireSymmetric(fn, A) : 0;
+  let matvecs = setup.matvecs; // the symmetry probe's products (checkSymmetric)
 
   // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts);
   // buffers rotate by reference.
@@ -125,7 +104,6 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   let w1 = w1a;
   let w2 = w2a;
   const AvV = view(Av);
-  const history: number[] | undefined = wantHistory ? [] : undefined;
   const info: MinresIteration = { iteration: 0, x: xv, residualNorm: 0 };
 
   const bNorm = normN(bb, n);

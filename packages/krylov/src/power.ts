@@ -7,12 +7,11 @@
 import { rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import {
-  checkBoolean,
   checkFunction,
   checkSignal,
   optionsObject,
-  requireSymmetric,
   squareOperator,
+  symmetryProbe,
   vectorCopy,
   view,
 } from "./solver-args.js";
@@ -97,7 +96,7 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
   const v0 = o.v0 === undefined ? undefined : vectorCopy(fn, "options.v0", o.v0, A);
   const callback = checkFunction(fn, "options.callback", o.callback);
   const signal = checkSignal(fn, o.signal);
-  let matvecs = checkBoolean(fn, "options.checkSymmetric", o.checkSymmetric, false) ? requireSymmetric(fn, A) : 0;
+  let matvecs = symmetryProbe(fn, A, o.checkSymmetric); // its products are counted
 
   const random = rng(seed);
   // Workspace: v, w, a scratch d and the k vectors to find (in WebAssembly memory with the

@@ -5,7 +5,8 @@
  */
 import { rng, type LinearOperator } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "./stats.js";
-import { eigenOperator, oneOf, optionsOf, signalOf, type Reorthogonalization } from "./lanczos-common.js";
+import { type Reorthogonalization } from "./lanczos-common.js";
+import { checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { lanczosProcess } from "./lanczos-process.js";
 import { tridiagonalEigen } from "./tridiagonal.js";
 
@@ -23,7 +24,7 @@ export interface SlqOptions {
   seed?: number;
   /** Cancels the run between probes (status `'stopped'`, with the probes done so far). */
   signal?: AbortSignal;
-  /** Refuse a non-symmetric A (two extra products, not counted). Default false. */
+  /** Refuse a non-symmetric A (two extra products on random probes, counted in `stats.matvecs`). Default false. */
   checkSymmetric?: boolean;
 }
 
@@ -64,8 +65,9 @@ export interface SlqResult {
  */
 export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
   const fn = "slq";
-  const o = optionsOf(fn, options);
-  const n = eigenOperator(fn, A, o.checkSymmetric ?? false);
+  const o = optionsObject(fn, options);
+  const n = squareOperator(fn, "A", A);
+  let matvecs = symmetryProbe(fn, A, o.checkSymmetric); // its products are counted
   if (n === 0) throw new RangeError(`${fn}: A is 0×0`);
   const probes = checkInteger(fn, "options.probes", o.probes ?? 10, 1);
   const steps = checkInteger(fn, "options.steps", o.steps ?? Math.min(n, 30), 1);
@@ -73,14 +75,13 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
   const distribution = oneOf(fn, "options.distribution", o.distribution, ["rademacher", "normal"] as const, "rademacher");
   const reorth = oneOf<Reorthogonalization>(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "partial", "none"], "full");
   const seed = checkNumber(fn, "options.seed", o.seed ?? 0, -Infinity);
-  const signal = signalOf(fn, o.signal);
+  const signal = checkSignal(fn, o.signal);
   const start = performance.now();
   const random = rng(seed);
   const probe = new Float64Array(n);
 
   const nodes: number[] = [];
   const weights: number[] = [];
-  let matvecs = 0;
   let iterations = 0;
   let done = 0;
   let status: Stats["status"] = "converged";

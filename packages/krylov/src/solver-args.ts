@@ -1,6 +1,6 @@
 /**
- * Argument checks and small helpers shared by `cg`, `minres`, `powerIteration` and
- * `hutchinson` (private to the package).
+ * Argument checks and small helpers shared by every method of the package (`cg`, `minres`,
+ * `powerIteration`, `hutchinson`, `lanczosProcess`, `lanczos`, `slq`); private to it.
  *
  * @module
  */
@@ -8,14 +8,14 @@ import {
   asVec,
   checkOperator,
   checkSquare,
+  checkSymmetric,
   len,
-  rng,
   shapeText,
-  vec,
   type LinearOperator,
   type Vec,
   type VecLike,
 } from "@krylov-ts/operators";
+import { checkInteger, checkNumber } from "./stats.js";
 
 /** Throws unless `A` is a square `LinearOperator`; returns n. */
 export function squareOperator(fn: string, arg: string, A: unknown): number {
@@ -84,40 +84,97 @@ export function checkBoolean(fn: string, name: string, value: unknown, fallback:
   return value;
 }
 
-/**
- * Refuses a non-symmetric operator: with two seeded Gaussian probes x, y, requires
- * |⟨Ax, y⟩ − ⟨x, Ay⟩| ≤ 1e-10·‖Ax‖·‖y‖ + 1e-10·‖x‖·‖Ay‖ (rounding of both products).
- * Costs two applications of A, which the caller counts.
- *
- * @returns the number of applications used (2)
- */
-export function requireSymmetric(fn: string, A: LinearOperator, seed = 0x5eed): number {
-  const n = A.shape[0];
-  const r = rng(seed);
-  const x = r.normalVec(n);
-  const y = r.normalVec(n);
-  const Ax = A.apply(x, vec(n));
-  const Ay = A.apply(y, vec(n));
-  let axy = 0, xay = 0, nAx = 0, nAy = 0, nx = 0, ny = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x.data[i] as number, yi = y.data[i] as number;
-    const axi = Ax.data[i] as number, ayi = Ay.data[i] as number;
-    axy += axi * yi;
-    xay += xi * ayi;
-    nAx += axi * axi;
-    nAy += ayi * ayi;
-    nx += xi * xi;
-    ny += yi * yi;
+/** Throws unless `value` is undefined or one of `allowed`; returns it or `fallback`. */
+export function oneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !allowed.includes(value as T)) {
+    throw new RangeError(`${fn}: ${name} must be one of ${allowed.map((a) => `'${a}'`).join(", ")}, got ${String(value)}`);
   }
-  const scale = Math.sqrt(nAx * ny) + Math.sqrt(nx * nAy);
-  const gap = Math.abs(axy - xay);
-  if (!(gap <= 1e-10 * scale)) {
+  return value as T;
+}
+
+/**
+ * The `checkSymmetric` option of every method that needs a symmetric A: when `value` is true,
+ * one probe of `checkSymmetric` from @krylov-ts/operators (seeded Gaussian x, y; A is refused
+ * when |⟨Ax, y⟩ − ⟨x, Ay⟩| > 1e-10·max(‖Ax‖‖y‖, ‖x‖‖Ay‖)). Throws a `RangeError` naming `fn`
+ * and the shape of A when the probe fails.
+ *
+ * @returns the products with A it used (2 when probed, else 0), which the caller adds to `stats.matvecs`
+ */
+export function symmetryProbe(fn: string, A: LinearOperator, value: unknown): number {
+  if (!checkBoolean(fn, "options.checkSymmetric", value, false) || A.shape[0] === 0) return 0;
+  const probe = checkSymmetric(A, { probes: 1, rtol: 1e-10, seed: 0x5eed });
+  if (!probe.symmetric) {
     throw new RangeError(
-      `${fn}: A (${shapeText(A)}) is not symmetric: |⟨Ax, y⟩ − ⟨x, Ay⟩| = ${gap.toExponential(2)} on random probes ` +
-        `(relative ${(scale === 0 ? gap : gap / scale).toExponential(2)})`,
+      `${fn}: A (${shapeText(A)}) is not symmetric: |⟨Ax, y⟩ − ⟨x, Ay⟩| / max(‖Ax‖‖y‖, ‖x‖‖Ay‖) = ` +
+        `${probe.worstRelativeAsymmetry.toExponential(2)} on random probes x, y (at most 1e-10 accepted)`,
     );
   }
-  return 2;
+  return 2 * probe.probes;
+}
+
+/** √ε, the default relative tolerance of the linear solves (Krylov.jl's). */
+const SQRT_EPS = Math.sqrt(Number.EPSILON);
+
+/** The options `cg` and `minres` share (see each method for its own reading of them). */
+export interface SolveOptions<Info> {
+  rtol?: number;
+  atol?: number;
+  maxIterations?: number;
+  x0?: VecLike;
+  M?: LinearOperator;
+  history?: boolean;
+  callback?: (info: Info) => boolean | void;
+  signal?: AbortSignal;
+  checkSymmetric?: boolean;
+}
+
+/** The shared options of a linear solve, checked once, with their defaults. */
+export interface SolveSetup<O, Info> {
+  /** The order of A. */
+  n: number;
+  /** The options object (`{}` when none was given), for the method's own options. */
+  o: O;
+  /** A private copy of b. */
+  b: Float64Array;
+  rtol: number;
+  atol: number;
+  maxIterations: number;
+  M: LinearOperator | undefined;
+  /** An empty array when `history: true`, else undefined. */
+  history: number[] | undefined;
+  callback: ((info: Info) => boolean | void) | undefined;
+  signal: AbortSignal | undefined;
+  /** A private copy of x₀, when given. */
+  x0: Float64Array | undefined;
+  /** Products with A spent by the symmetry probe (0 unless `checkSymmetric`). */
+  matvecs: number;
+}
+
+/**
+ * Checks the arguments of a linear solve (`cg`, `minres`): A square, b of length n, and the
+ * shared options with their defaults: rtol √ε, atol 0, maxIterations max(10·n, 1), history
+ * false; then runs the symmetry probe when asked. Throws errors naming `fn`, the argument and
+ * the sizes.
+ */
+export function solveSetup<Info, O extends SolveOptions<Info>>(fn: string, A: LinearOperator, b: VecLike, options: O | undefined): SolveSetup<O, Info> {
+  const n = squareOperator(fn, "A", A);
+  const o = optionsObject(fn, options);
+  const bb = vectorCopy(fn, "b", b, A);
+  return {
+    n,
+    o,
+    b: bb,
+    rtol: checkNumber(fn, "options.rtol", o.rtol ?? SQRT_EPS),
+    atol: checkNumber(fn, "options.atol", o.atol ?? 0),
+    maxIterations: checkInteger(fn, "options.maxIterations", o.maxIterations ?? Math.max(10 * n, 1)),
+    M: checkPreconditioner(fn, o.M, A),
+    history: checkBoolean(fn, "options.history", o.history, false) ? [] : undefined,
+    callback: checkFunction(fn, "options.callback", o.callback),
+    signal: checkSignal(fn, o.signal),
+    x0: o.x0 === undefined ? undefined : vectorCopy(fn, "options.x0", o.x0, A),
+    matvecs: symmetryProbe(fn, A, o.checkSymmetric),
+  };
 }
 
 /** Wraps a Float64Array as a contiguous `Vec` without copying. */
