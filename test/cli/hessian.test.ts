@@ -10,7 +10,12 @@ import { checkXml, krylov, tempDir } from "./run.js";
 interface HessianReport {
   model: MlpSpec & { parameters: number };
   params: number[];
-  eigenvalues: { largest: number[]; smallest: number[]; largestResiduals: number[] };
+  eigenvalues: {
+    largest: number[];
+    smallest: number[];
+    largestResiduals: number[];
+    residualHistory: { largest: number[]; smallest: number[] };
+  };
   trace: { estimate: number; standardError: number };
   newton: { status: string; residualHistory: number[]; relativeResidual: number; negativeCurvature: { met: boolean } };
   training: { initialLoss: number; finalLoss: number; accuracy: number };
@@ -147,4 +152,15 @@ test("hessian refuses cross-entropy on a numeric label with exit code 2", async 
   const r = await krylov(["hessian", "--data", csv, "--label", "y", "--loss", "cross-entropy"]);
   t.is(r.code, 2);
   t.regex(r.stderr, /--loss cross-entropy needs class labels, but column 'y' of .*numeric\.csv is numeric/);
+});
+
+test("the report holds each Lanczos run's residual history, ending below the tolerance", async (t) => {
+  const rep = await report();
+  for (const [end, history] of Object.entries(rep.eigenvalues.residualHistory)) {
+    t.true(history.length >= 1, end);
+    t.true(history.every((x) => Number.isFinite(x) && x >= 0), end);
+  }
+  // Converged pairs were accepted at ‖Hv − λv‖ ≤ tol·‖H‖est with ‖H‖est ≤ ‖H‖ = max(|λmax|, |λmin|), tol = 1e-10.
+  const normH = Math.max(Math.abs(rep.eigenvalues.largest[0] as number), Math.abs(rep.eigenvalues.smallest[0] as number));
+  for (const history of Object.values(rep.eigenvalues.residualHistory)) t.true((history.at(-1) as number) <= 1e-10 * normH);
 });

@@ -67,3 +67,24 @@ test("solve reads a right-hand side from a file and plots its convergence", asyn
   t.notThrows(() => checkXml(svg));
   t.is(new Set(svg.match(/aria-label="iteration: [^"]*method: cg"/g) ?? []).size, rep.residualHistory.filter((x) => x > 0).length);
 });
+
+test("eigs --out plots Lanczos' convergence: one point per restart cycle of its residual history", async (t) => {
+  const out = join(tempDir(), "eigs-convergence");
+  const r = await krylov(["eigs", gr, "-k", "3", "--tol", "1e-10", "--out", out, "--quiet"]);
+  t.is(r.code, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as {
+    stats: { residualHistory: number[]; restarts: number; status: string };
+    residualNorms: number[];
+  };
+  const history = rep.stats.residualHistory;
+  t.is(rep.stats.status, "converged");
+  t.is(history.length, rep.stats.restarts);
+  t.true(history.length >= 1);
+  // The history ends below the tolerance, like the true residuals of the pairs returned (‖A‖ < 24 for gr_30_30).
+  t.true((history[history.length - 1] as number) <= 1e-10 * 24);
+  const svg = readFileSync(join(out, "convergence.svg"), "utf8");
+  t.notThrows(() => checkXml(svg));
+  const labels = new Set(svg.match(/aria-label="restart cycle: [^"]*; residual norm ‖r‖: [^"]*; method: lanczos"/g) ?? []);
+  t.is(labels.size, history.filter((x) => x > 0).length);
+  t.true(svg.includes("log scale"));
+});

@@ -223,3 +223,31 @@ test("an eigenvalue of multiplicity three is found three times", (t) => {
   t.true(maxAbsDiff(r.values, top) < 1e-9);
   t.true(orthogonalityLoss(r.vectors) < 1e-10);
 });
+
+test("history records one residual norm a restart cycle, falling to the tolerance, and the callback sees each entry", (t) => {
+  const A = poisson2d(20); // ‖A‖ < 8
+  const seen: number[] = [];
+  const r = lanczos(A, { k: 4, tol: 1e-10, maxBasis: 20, history: true, callback: (info) => void seen.push(info.residualNorm) });
+  const h = r.stats.residualHistory ?? [];
+  t.is(r.stats.status, "converged");
+  t.true(r.restarts > 2);
+  t.is(h.length, r.restarts);
+  t.deepEqual(seen, h);
+  t.true(h.every((x) => Number.isFinite(x) && x >= 0));
+  t.true((h[0] as number) > 1e-3);
+  // The last entry is the largest estimate of the pairs returned: below tol·‖A‖, like their true residuals.
+  t.true((h[h.length - 1] as number) <= 1e-10 * 8);
+  t.true(r.stats.residualNorm <= 1e-9);
+  t.is(lanczos(A, { k: 4, tol: 1e-10, maxBasis: 20 }).stats.residualHistory, undefined);
+});
+
+test("a history entry is the true residual of the wanted Ritz pairs while they are unconverged", (t) => {
+  const n = 80;
+  const A = randomSPD(n, 1e3, 6);
+  // Stopped after one cycle, the answer is the cycle's best Ritz pairs, whose true residuals are computed.
+  const r = lanczos(A, { k: 3, maxBasis: 10, history: true, callback: () => true });
+  t.is(r.stats.status, "stopped");
+  const h = r.stats.residualHistory ?? [];
+  t.is(h.length, 1);
+  t.true(Math.abs((h[0] as number) - r.stats.residualNorm) <= 1e-8 * r.stats.residualNorm);
+});

@@ -17,8 +17,10 @@ export interface MarkedEigenvalue {
 export interface ConvergenceSeries {
   /** Legend name (`cg`, `minres`, …). */
   readonly name: string;
-  /** Residual norm after each iteration; entry 0 is the initial residual. */
+  /** Residual norm after each iteration (or restart cycle); entry 0 is at x = `first`. */
   readonly residuals: readonly number[];
+  /** The x value of entry 0: 0 (the initial residual, the default) or 1 (after the first cycle). */
+  readonly first?: number;
 }
 
 const width = 560;
@@ -90,11 +92,15 @@ export function spectrumSpec(
   };
 }
 
-/** Residual norm against iteration, one line per series, on a logarithmic axis. */
-export function convergenceSpec(title: string, series: readonly ConvergenceSeries[]): TopLevelSpec {
+/**
+ * Residual norm against iteration, one line per series, on a logarithmic axis.
+ *
+ * @param xTitle - the x axis title (`iteration`, or `restart cycle` for Lanczos)
+ */
+export function convergenceSpec(title: string, series: readonly ConvergenceSeries[], xTitle = "iteration"): TopLevelSpec {
   const values = series.flatMap((s) =>
     s.residuals
-      .map((r, i) => ({ iteration: i, residual: r, method: s.name }))
+      .map((r, i) => ({ iteration: i + (s.first ?? 0), residual: r, method: s.name }))
       .filter((p) => p.residual > 0 && Number.isFinite(p.residual)),
   );
   return {
@@ -106,7 +112,7 @@ export function convergenceSpec(title: string, series: readonly ConvergenceSerie
     data: { values },
     mark: { type: "line", point: true },
     encoding: {
-      x: { field: "iteration", type: "quantitative", title: "iteration" },
+      x: { field: "iteration", type: "quantitative", title: xTitle },
       y: {
         field: "residual",
         type: "quantitative",

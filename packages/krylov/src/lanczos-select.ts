@@ -184,15 +184,28 @@ export function answer(A: LinearOperator, n: number, ends: readonly End[], locke
   return { values, vectors, residualNorms, allConverged: picked.length === k && picked.every((i) => (locked[i] as Locked).converged) };
 }
 
-/** The current estimates of the wanted values, ascending: each end's best locked values and the pending Ritz values. */
-export function wantedValues(ends: readonly End[], locked: readonly Locked[], theta: Float64Array, pending: readonly number[]): Float64Array {
+/**
+ * The current wanted set after a cycle: each end's best `count` locked pairs and the Ritz pairs
+ * `pending` (indices into `theta`). Returns their values, ascending, and the largest of their
+ * residual estimates: a locked pair's as it was when locked, a Ritz pair's ‖E·s‖ from `res`.
+ */
+export function wantedSet(
+  ends: readonly End[], locked: readonly Locked[], theta: Float64Array, res: Float64Array, pending: readonly number[],
+): { values: Float64Array; residual: number } {
   const out: number[] = [];
+  let residual = 0;
   for (let e = 0; e < ends.length; e++) {
     const end = ends[e] as End;
-    const mine = locked.filter((l) => l.end === e).map((l) => l.value);
-    mine.sort((x, y) => end.score(y) - end.score(x));
-    out.push(...mine.slice(0, end.count));
+    const mine = locked.filter((l) => l.end === e);
+    mine.sort((x, y) => end.score(y.value) - end.score(x.value));
+    for (const l of mine.slice(0, end.count)) {
+      out.push(l.value);
+      residual = Math.max(residual, l.res);
+    }
   }
-  for (const i of pending) out.push(theta[i] as number);
-  return Float64Array.from(out.sort((a, b) => a - b));
+  for (const i of pending) {
+    out.push(theta[i] as number);
+    residual = Math.max(residual, res[i] as number);
+  }
+  return { values: Float64Array.from(out.sort((a, b) => a - b)), residual };
 }

@@ -6,10 +6,10 @@
 import { rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "./stats.js";
 import { columnView, norm, restartBasis, startVector } from "./lanczos-common.js";
-import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
+import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./lanczos-kernels.js";
 import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
-import { answer, chooseRitz, endsOf, openCopies, wantedValues, type Locked, type Which } from "./lanczos-select.js";
+import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./lanczos-select.js";
 
 export type { Which } from "./lanczos-select.js";
 
@@ -23,6 +23,11 @@ export interface LanczosRestartInfo {
   locked: number;
   /** The current estimates of the wanted eigenvalues, ascending. */
   values: Float64Array;
+  /**
+   * The largest residual estimate of the wanted pairs (this cycle's entry of
+   * `stats.residualHistory`, see `LanczosOptions.history`).
+   */
+  residualNorm: number;
 }
 
 /** Options of `lanczos`. */
@@ -74,7 +79,19 @@ export interface LanczosOptions {
    * (cheaper per step; spurious copies of eigenvalues may then appear).
    */
   reorthogonalization?: "full" | "none";
-  /** Called after each restart cycle; returning `true` stops (status `'stopped'`). */
+  /**
+   * Record, after every restart cycle, the largest residual norm of the wanted pairs in
+   * `stats.residualHistory` (entry c − 1 after cycle c; as many entries as `restarts`). The wanted
+   * pairs are each end's best locked pairs and its current Ritz pairs in the wanted set; the norm of
+   * a Ritz pair (θ, y = V·s) is its estimate ‖E·s‖ from the projected matrix, which equals the true
+   * ‖Ay − θy‖ up to rounding under full reorthogonalization and costs no product; a locked pair
+   * keeps the estimate it had when locked. The final true residuals are `residualNorms`. Default false.
+   */
+  history?: boolean;
+  /**
+   * Called after each restart cycle, the last one included, with the history's entry as
+   * `residualNorm`; returning `true` stops the run (status `'stopped'`) unless it has converged.
+   */
   callback?: (info: LanczosRestartInfo) => boolean | void;
   /** Cancels the run (status `'stopped'`). */
   signal?: AbortSignal;
@@ -96,7 +113,7 @@ export interface LanczosResult {
    * `status` `'converged'` when all k pairs met the tolerance; `'maxIterations'` when
    * `maxMatvecs` or `maxRestarts` ran out (then unconverged pairs are the best current Ritz
    * pairs); `'stopped'` by callback or signal. `iterations` counts Lanczos steps, `residualNorm`
-   * is the largest of `residualNorms`.
+   * is the largest of `residualNorms`; `residualHistory` (with `history: true`) one entry a cycle.
    */
   stats: Stats;
 }
@@ -153,6 +170,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const reorth = oneOf(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "none"] as const, "full");
   const seed = checkNumber(fn, "options.seed", o.seed ?? 0, -Infinity);
   const maxMult = o.maxMultiplicity === undefined ? Infinity : checkInteger(fn, "options.maxMultiplicity", o.maxMultiplicity, 1);
+  const history: number[] | undefined = checkBoolean(fn, "options.history", o.history, false) ? [] : undefined;
   const callback = checkFunction(fn, "options.callback", o.callback);
   const signal = checkSignal(fn, o.signal);
   const start = performance.now();
@@ -344,9 +362,11 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       status = "stopped";
       message = "aborted by the signal";
     }
-    if (status === undefined && callback !== undefined) {
-      const current = wantedValues(ends, locked, theta, [...choice.lock, ...choice.pendingWanted]);
-      if (callback({ restart: restarts, matvecs, locked: locked.length + choice.lock.length, values: current }) === true) {
+    const current = wantedSet(ends, locked, theta, res, [...choice.lock, ...choice.pendingWanted]);
+    history?.push(current.residual);
+    if (status !== "stopped" && callback !== undefined) {
+      const info = { restart: restarts, matvecs, locked: locked.length + choice.lock.length, values: current.values, residualNorm: current.residual };
+      if (callback(info) === true && status === undefined) {
         status = "stopped";
         message = "stopped by the callback";
       }
@@ -408,6 +428,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       converged: finalStatus === "converged",
       status: finalStatus,
       residualNorm: residualNorms.reduce((x, y) => Math.max(x, y), 0),
+      ...(history !== undefined ? { residualHistory: history } : {}),
       timeMs: performance.now() - start,
       ...(message !== undefined ? { message } : {}),
     },

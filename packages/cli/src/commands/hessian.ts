@@ -104,12 +104,12 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   // 3. Extreme eigenvalues.
   const t0 = performance.now();
   bar.start("eigenvalues", top + bottom);
-  const progressFrom = (done: number, k: number) => (info: { locked: number; matvecs: number }): void => {
-    bar.update(done + Math.min(info.locked, k), `${info.matvecs} H·v`);
+  const progressFrom = (done: number, k: number) => (info: { locked: number; matvecs: number; residualNorm: number }): void => {
+    bar.update(done + Math.min(info.locked, k), `${info.matvecs} H·v, ‖r‖ ${fmt(info.residualNorm, 3)}`);
   };
-  const largest = top > 0 ? lanczos(H, { k: top, which: "largest", tol, seed, callback: progressFrom(0, top) }) : undefined;
+  const largest = top > 0 ? lanczos(H, { k: top, which: "largest", tol, seed, history: true, callback: progressFrom(0, top) }) : undefined;
   const smallest =
-    bottom > 0 ? lanczos(H, { k: bottom, which: "smallest", tol, seed: seed + 1, callback: progressFrom(top, bottom) }) : undefined;
+    bottom > 0 ? lanczos(H, { k: bottom, which: "smallest", tol, seed: seed + 1, history: true, callback: progressFrom(top, bottom) }) : undefined;
   bar.stop();
   const topPairs = largest === undefined ? [] : sortedPairs(largest.values, largest.residualNorms).reverse();
   const bottomPairs = smallest === undefined ? [] : sortedPairs(smallest.values, smallest.residualNorms);
@@ -202,6 +202,8 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       smallestResiduals: bottomPairs.map((p) => p.residual),
       matvecs: (largest?.stats.matvecs ?? 0) + (smallest?.stats.matvecs ?? 0),
       status: [largest?.stats.status, smallest?.stats.status].filter((s) => s !== undefined),
+      /** Each Lanczos run's largest residual norm of the wanted pairs after every restart cycle (see `lanczos`'s `history`). */
+      residualHistory: { largest: largest?.stats.residualHistory ?? [], smallest: smallest?.stats.residualHistory ?? [] },
       seconds: eigSeconds,
     },
     trace: { estimate: trace.trace, standardError: trace.standardError, probes, matvecs: trace.stats.matvecs },
