@@ -11,7 +11,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rng, vec, type Vec } from "@krylov-ts/operators";
 import {
-  add,
   compile,
   constant,
   gradientFunction,
@@ -21,52 +20,14 @@ import {
   input,
   matmul,
   mul,
-  params,
   reshape,
   sum,
-  softmaxCrossEntropy,
-  tanh,
   type HvpMode,
   type Tensor,
 } from "@krylov-ts/autodiff";
 import { fmt, interleaved, timeMedianAsync } from "./lib.js";
+import { mlpData, mlpLoss, type MlpData } from "./mlp.js";
 
-interface MlpData {
-  d: number;
-  h: number;
-  c: number;
-  B: number;
-  X: Float64Array;
-  Y: Float64Array;
-  x0: Float64Array;
-  v: Float64Array;
-  n: number;
-}
-
-/** Seeded data: X ~ N(0, 1), one-hot labels, Glorot-scaled weights, zero biases, v ~ N(0, 1). */
-function mlpData(d: number, h: number, c: number, B: number, seed: number): MlpData {
-  const r = rng(seed);
-  const X = Float64Array.from({ length: B * d }, () => r.normal());
-  const Y = new Float64Array(B * c);
-  for (let i = 0; i < B; i++) Y[i * c + r.integer(c)] = 1;
-  const n = d * h + h + h * c + c;
-  const x0 = new Float64Array(n);
-  for (let i = 0; i < d * h; i++) x0[i] = r.normal() / Math.sqrt(d);
-  for (let i = 0; i < h * c; i++) x0[d * h + h + i] = r.normal() / Math.sqrt(h);
-  const v = Float64Array.from({ length: n }, () => r.normal());
-  return { d, h, c, B, X, Y, x0, v, n };
-}
-
-/** The loss f(θ) of the MLP with our ops. */
-function mlpLoss(m: MlpData): (x: Tensor) => Tensor {
-  const P = params({ W1: [m.d, m.h], b1: [m.h], W2: [m.h, m.c], b2: [m.c] });
-  const X = constant(m.X, [m.B, m.d]);
-  const Y = constant(m.Y, [m.B, m.c]);
-  return (x) => {
-    const p = P.views(x) as Record<"W1" | "b1" | "W2" | "b2", Tensor>;
-    return softmaxCrossEntropy(add(matmul(tanh(add(matmul(X, p.W1), p.b1)), p.W2), p.b2), Y);
-  };
-}
 
 type Tf = typeof import("@tensorflow/tfjs");
 

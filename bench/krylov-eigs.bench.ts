@@ -21,10 +21,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { operator, rng, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
-import { add, constant, hessian, hessianOperator, matmul, params, softmaxCrossEntropy, tanh, type Tensor } from "@krylov-ts/autodiff";
+import { operator, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
+import { hessian, hessianOperator, type Tensor } from "@krylov-ts/autodiff";
 import { lanczos, powerIteration, type LanczosOptions } from "@krylov-ts/krylov";
 import { poisson2d, poisson2dEigenvalues } from "../test/helpers/dense.js";
+import { mlpData, mlpLoss } from "./mlp.js";
 import { fmt, median } from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,25 +79,10 @@ function maxRelErr(values: ArrayLike<number>, exact: ArrayLike<number>): number 
   return Math.max(...v.map((x, i) => Math.abs(x - (e[i] as number)) / Math.abs(e[i] as number)));
 }
 
-/** The MLP 100 → 64 → 10 loss on seeded data (as in bench/autodiff.bench.ts) and its point x0. */
+/** The MLP 100 → 64 → 10 loss on seeded data (the same problem as bench/autodiff.bench.ts) and its point x0. */
 function mlp(): { f: (x: Tensor) => Tensor; x0: Float64Array; n: number } {
-  const [d, h, c, B] = [100, 64, 10, 512];
-  const r = rng(7);
-  const X = Float64Array.from({ length: B * d }, () => r.normal());
-  const Y = new Float64Array(B * c);
-  for (let i = 0; i < B; i++) Y[i * c + r.integer(c)] = 1;
-  const n = d * h + h + h * c + c;
-  const x0 = new Float64Array(n);
-  for (let i = 0; i < d * h; i++) x0[i] = r.normal() / Math.sqrt(d);
-  for (let i = 0; i < h * c; i++) x0[d * h + h + i] = r.normal() / Math.sqrt(h);
-  const P = params({ W1: [d, h], b1: [h], W2: [h, c], b2: [c] });
-  const Xc = constant(X, [B, d]);
-  const Yc = constant(Y, [B, c]);
-  const f = (x: Tensor): Tensor => {
-    const p = P.views(x) as Record<"W1" | "b1" | "W2" | "b2", Tensor>;
-    return softmaxCrossEntropy(add(matmul(tanh(add(matmul(Xc, p.W1), p.b1)), p.W2), p.b2), Yc);
-  };
-  return { f, x0, n };
+  const m = mlpData(100, 64, 10, 512, 7);
+  return { f: mlpLoss(m), x0: m.x0, n: m.n };
 }
 
 function print(title: string, lines: Line[], exact: ArrayLike<number> | undefined): void {
