@@ -75,3 +75,44 @@ test("hutchinson throws errors naming the function, the argument and the sizes",
   t.throws(() => hutchinson(A, { seed: Number.NaN }), { instanceOf: RangeError, message: /hutchinson: options.seed/ });
   void rng;
 });
+
+test("hutchinson's callback sees every probe with the running estimate, which ends at the returned trace", (t) => {
+  const A = dense(withSpectrum([1, 2, 3, 4, 5, 6, 7, 8], 5), [8, 8]);
+  const seen: { probes: number; trace: number; standardError: number }[] = [];
+  const r = hutchinson(A, { probes: 20, seed: 3, callback: (info) => void seen.push({ ...info }) });
+  t.deepEqual(seen.map((s) => s.probes), Array.from({ length: 20 }, (_, i) => i + 1));
+  t.is(seen.at(-1)?.trace, r.trace);
+  t.is(seen.at(-1)?.standardError, r.standardError);
+  t.true(Number.isNaN(seen[0]?.standardError));
+  t.is(r.stats.status, "converged");
+});
+
+test("hutchinson's callback stops the run, the estimate using the probes done", (t) => {
+  const A = dense(withSpectrum([1, 2, 3, 4, 5, 6, 7, 8], 5), [8, 8]);
+  let fifth = NaN;
+  const r = hutchinson(A, { probes: 20, seed: 3, callback: (info) => {
+    fifth = info.trace;
+    return info.probes === 5;
+  } });
+  t.is(r.stats.status, "stopped");
+  t.is(r.stats.matvecs, 5);
+  t.is(r.trace, fifth);
+  t.regex(r.stats.message ?? "", /callback/);
+  t.is(hutchinson(A, { probes: 20, seed: 3, callback: () => true }).stats.matvecs, 1);
+});
+
+test("hutch++'s callback counts the sketch products and reports an estimate once the residual probes begin", (t) => {
+  const A = dense(withSpectrum([10, 5, 1, 0.5, 0.1, 0.05, 0.01, 0.005, 0.001], 2), [9, 9]);
+  const seen: { probes: number; trace: number }[] = [];
+  const r = hutchinson(A, { probes: 12, method: "hutch++", callback: (info) => void seen.push({ probes: info.probes, trace: info.trace }) });
+  t.is(seen.length, r.stats.matvecs);
+  t.deepEqual(seen.map((s) => s.probes), Array.from({ length: seen.length }, (_, i) => i + 1));
+  const firstEstimate = seen.findIndex((s) => !Number.isNaN(s.trace));
+  t.true(firstEstimate > 0);
+  t.true(seen.slice(firstEstimate).every((s) => Number.isFinite(s.trace)));
+  t.is(seen.at(-1)?.trace, r.trace);
+});
+
+test("hutchinson refuses a callback that is not a function", (t) => {
+  t.throws(() => hutchinson(diagonal([1, 2]), { callback: 3 as never }), { instanceOf: TypeError, message: /hutchinson: options.callback must be a function/ });
+});

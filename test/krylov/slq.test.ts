@@ -82,3 +82,21 @@ test("bad input throws errors naming the function, the argument and the sizes", 
   t.throws(() => slq(dense([[1, 2, 3], [4, 5, 6]])), { message: /slq: A must be square but is 2×3/ });
   t.throws(() => slq(A).density([0], 0), { message: /slq.density: sigma/ });
 });
+
+test("the callback sees each probe, its products and the running trace estimate, exact on a diagonal with Rademacher probes", (t) => {
+  const A = diagonal([1, 2, 3, 4, 5, 6]); // Rademacher: vᵀAv/vᵀv = tr(A)/n for every probe
+  const seen: { probes: number; matvecs: number; trace: number }[] = [];
+  const r = slq(A, { probes: 4, steps: 3, callback: (info) => void seen.push({ ...info }) });
+  t.deepEqual(seen.map((s) => s.probes), [1, 2, 3, 4]);
+  t.deepEqual(seen.map((s) => s.matvecs), [3, 6, 9, 12]);
+  for (const s of seen) t.true(Math.abs(s.trace - 21) <= 1e-12 * 21);
+  t.is(r.stats.status, "converged");
+});
+
+test("the callback stops the run after a probe with status stopped and that probe's nodes", (t) => {
+  const r = slq(randomSPD(10, 10, 1), { probes: 5, steps: 4, callback: (info) => info.probes === 2 });
+  t.is(r.stats.status, "stopped");
+  t.is(r.stats.iterations, 2);
+  t.is(r.nodes.length, 8);
+  t.true(Math.abs(r.weights.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+});

@@ -5,8 +5,21 @@
  */
 import { rng, type LinearOperator } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
-import { checkSignal, optionsObject, squareOperator, view } from "./solver-args.js";
+import { checkFunction, checkSignal, optionsObject, squareOperator, view } from "./solver-args.js";
 import { axpyN, dotN, workspace } from "./kernels.js";
+
+/** What the callback of `hutchinson` sees after each product with A (one object, updated in place). */
+export interface HutchinsonProbe {
+  /** Products with A done so far, out of `options.probes` (a Hutch++ sketch or Q product counts as one). */
+  probes: number;
+  /**
+   * The estimate of tr(A) from the probes done so far: their mean (plus tr(QᵀAQ) for Hutch++);
+   * NaN while Hutch++ is still building Q.
+   */
+  trace: number;
+  /** Its standard error so far (NaN before two Hutchinson probes). */
+  standardError: number;
+}
 
 /** Options of `hutchinson`. */
 export interface HutchinsonOptions {
@@ -20,6 +33,11 @@ export interface HutchinsonOptions {
   seed?: number;
   /** `'hutchinson'` (default) or `'hutch++'`. */
   method?: "hutchinson" | "hutch++";
+  /**
+   * Called after each product with A, with the estimate so far; returning `true` before the last
+   * one stops the run (status `'stopped'`; the estimate uses the probes done so far).
+   */
+  callback?: (info: HutchinsonProbe) => boolean | void;
   /** Cancels the run (status `'stopped'`; the estimate uses the probes done so far). */
   signal?: AbortSignal;
 }
@@ -67,6 +85,7 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
   }
   const probes = checkInteger(fn, "options.probes", o.probes ?? 100, method === "hutch++" ? 4 : 2);
   const seed = checkNumber(fn, "options.seed", o.seed ?? 0, -Infinity);
+  const callback = checkFunction(fn, "options.callback", o.callback);
   const signal = checkSignal(fn, o.signal);
 
   const random = rng(seed);
@@ -79,6 +98,18 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
   let matvecs = 0;
   let status: Status = "converged";
   let message: string | undefined;
+  const info: HutchinsonProbe = { probes: 0, trace: NaN, standardError: NaN };
+  /** Tells the callback (after a product); true when it asks to stop before the `last` product. */
+  const report = (trace: number, standardError: number, last = false): boolean => {
+    if (callback === undefined) return false;
+    info.probes = matvecs;
+    info.trace = trace;
+    info.standardError = standardError;
+    if (callback(info) !== true || last) return false;
+    status = "stopped";
+    message = "stopped by the callback";
+    return true;
+  };
 
   // Part 1 (Hutch++ only): Q = orth(AS) and tr(QᵀAQ).
   const Q: Float64Array[] = [];
@@ -91,6 +122,7 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
     for (let j = 0; j < s && status === "converged"; j++) {
       if (signal?.aborted) {
         status = "stopped";
+        message = "aborted by the signal";
         break;
       }
       random.rademacherVec(n, zV);
@@ -106,16 +138,20 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
         for (let i = 0; i < n; i++) y[i] = (y[i] as number) / after;
         Q.push(y);
       }
+      if (report(NaN, NaN)) break;
     }
     for (const q of Q) {
+      if (status !== "converged") break;
       if (signal?.aborted) {
         status = "stopped";
+        message = "aborted by the signal";
         break;
       }
       zV.data.set(q);
       A.apply(zV, AzV); // qᵀAq
       matvecs++;
       exact += dotN(q, Az, n);
+      report(NaN, NaN);
     }
   }
 
@@ -126,6 +162,7 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
   for (let j = 0; j < residualProbes && status === "converged"; j++) {
     if (signal?.aborted) {
       status = "stopped";
+      message = "aborted by the signal";
       break;
     }
     random.rademacherVec(n, zV);
@@ -137,8 +174,8 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
     const d = value - mean;
     mean += d / used;
     m2 += d * (value - mean);
+    if (report(exact + mean, used > 1 ? Math.sqrt(m2 / (used - 1) / used) : NaN, j === residualProbes - 1)) break;
   }
-  if (status === "stopped") message = "aborted by the signal";
 
   const trace = exact + (used > 0 ? mean : 0);
   const standardError = used > 1 ? Math.sqrt(m2 / (used - 1) / used) : NaN;

@@ -8,7 +8,7 @@ export { tridiagonalEigen, type TridiagonalEigenOptions, type TridiagonalEigenRe
 export { cg, type CgOptions, type CgResult, type CgIteration, type CgEstimates } from "./cg.js";
 export { minres, type MinresOptions, type MinresResult, type MinresIteration } from "./minres.js";
 export { powerIteration, type PowerOptions, type PowerResult, type PowerIteration } from "./power.js";
-export { hutchinson, type HutchinsonOptions, type HutchinsonResult } from "./hutchinson.js";
+export { hutchinson, type HutchinsonOptions, type HutchinsonResult, type HutchinsonProbe } from "./hutchinson.js";
 export {
   lanczosProcess,
   type LanczosProcessOptions,
@@ -17,4 +17,4 @@ export {
   type Reorthogonalization,
 } from "./lanczos-process.js";
 export { lanczos, type LanczosOptions, type LanczosResult, type LanczosRestartInfo, type Which } from "./lanczos.js";
-export { slq, type SlqOptions, type SlqResult } from "./slq.js";
+export { slq, type SlqOptions, type SlqResult, type SlqProbe } from "./slq.js";

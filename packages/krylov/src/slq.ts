@@ -6,9 +6,22 @@
 import { rng, type LinearOperator } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "./stats.js";
 import { type Reorthogonalization } from "./lanczos-common.js";
-import { checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
+import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { lanczosProcess } from "./lanczos-process.js";
 import { tridiagonalEigen } from "./tridiagonal.js";
+
+/** What the callback of `slq` sees after each probe (one object, updated in place). */
+export interface SlqProbe {
+  /** Probes done so far, out of `options.probes`. */
+  probes: number;
+  /** Products with A so far. */
+  matvecs: number;
+  /**
+   * The current estimate of tr(A) from the quadratures so far, n·Σ wᵢθᵢ (the mean over the probes
+   * of n·vᵀAv/vᵀv, which the quadrature of f(θ) = θ gives exactly).
+   */
+  trace: number;
+}
 
 /** Options of `slq`. */
 export interface SlqOptions {
@@ -22,6 +35,8 @@ export interface SlqOptions {
   reorthogonalization?: Reorthogonalization;
   /** Seed of the probes. Default 0. */
   seed?: number;
+  /** Called after each probe; returning `true` stops the run (status `'stopped'`, with the probes done so far). */
+  callback?: (info: SlqProbe) => boolean | void;
   /** Cancels the run between probes (status `'stopped'`, with the probes done so far). */
   signal?: AbortSignal;
   /** Refuse a non-symmetric A (two extra products on random probes, counted in `stats.matvecs`). Default false. */
@@ -41,7 +56,7 @@ export interface SlqResult {
   density: (grid: ArrayLike<number>, sigma?: number) => Float64Array;
   /**
    * `status` `'converged'` when all probes ran (a Lanczos breakdown on an invariant subspace only
-   * shortens that probe's quadrature, which is then exact), `'stopped'` by the signal.
+   * shortens that probe's quadrature, which is then exact), `'stopped'` by the callback or the signal.
    * `iterations` is the number of probes done; `residualNorm` is 0.
    */
   stats: Stats;
@@ -75,6 +90,7 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
   const distribution = oneOf(fn, "options.distribution", o.distribution, ["rademacher", "normal"] as const, "rademacher");
   const reorth = oneOf<Reorthogonalization>(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "partial", "none"], "full");
   const seed = checkNumber(fn, "options.seed", o.seed ?? 0, -Infinity);
+  const callback = checkFunction(fn, "options.callback", o.callback);
   const signal = checkSignal(fn, o.signal);
   const start = performance.now();
   const random = rng(seed);
@@ -85,9 +101,13 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
   let iterations = 0;
   let done = 0;
   let status: Stats["status"] = "converged";
+  let message: string | undefined;
+  let quadratureSum = 0; // Σ over the probes of Σₖ τₖ²θₖ = vᵀAv/vᵀv
+  const info: SlqProbe = { probes: 0, matvecs: 0, trace: NaN };
   for (let p = 0; p < probes; p++) {
     if (signal?.aborted) {
       status = "stopped";
+      message = "aborted by the signal";
       break;
     }
     for (let i = 0; i < n; i++) probe[i] = distribution === "rademacher" ? random.rademacher() : random.normal();
@@ -101,8 +121,19 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
     for (let j = 0; j < m; j++) {
       nodes.push(eig.values[j] as number);
       weights.push((first[j] as number) ** 2);
+      quadratureSum += (eig.values[j] as number) * (first[j] as number) ** 2;
     }
     done++;
+    if (callback !== undefined) {
+      info.probes = done;
+      info.matvecs = matvecs;
+      info.trace = (n * quadratureSum) / done;
+      if (callback(info) === true && done < probes) {
+        status = "stopped";
+        message = "stopped by the callback";
+        break;
+      }
+    }
   }
   // Each probe's weights sum to 1; average over the probes done.
   const w = Float64Array.from(weights, (x) => x / Math.max(done, 1));
@@ -143,7 +174,7 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
       status,
       residualNorm: 0,
       timeMs: performance.now() - start,
-      message: `${done} probes, ${iterations} Lanczos steps`,
+      message: `${done} probes, ${iterations} Lanczos steps${message === undefined ? "" : `; ${message}`}`,
     },
   };
 }

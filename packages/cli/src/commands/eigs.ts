@@ -59,7 +59,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const probes = num(v, "probes");
   const steps = Math.min(num(v, "steps"), n);
   bar.start("density (SLQ)", probes);
-  const density = slq(A, { probes, steps, seed });
+  const density = slq(A, { probes, steps, seed, callback: (info) => bar.update(info.probes, `${info.matvecs} matvecs`) });
   bar.stop();
   const { grid, sigma } = densityGrid(density.nodes, pairs.map((p) => p.value));
   const curve = density.density(grid, sigma);

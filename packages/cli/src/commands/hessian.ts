@@ -118,14 +118,23 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   // 4. Trace.
   const probes = num(v, "probes");
   bar.start("trace (Hutchinson)", probes);
-  const trace = hutchinson(H, { probes, seed });
+  const trace = hutchinson(H, {
+    probes,
+    seed,
+    callback: (info) => bar.update(info.probes, Number.isNaN(info.trace) ? "" : `tr ≈ ${fmt(info.trace, 4)}`),
+  });
   bar.stop();
 
   // 5. Spectral density.
   const slqProbes = num(v, "slq-probes");
   const slqSteps = Math.min(num(v, "slq-steps"), n);
   bar.start("density (SLQ)", slqProbes);
-  const density = slq(H, { probes: slqProbes, steps: slqSteps, seed });
+  const density = slq(H, {
+    probes: slqProbes,
+    steps: slqSteps,
+    seed,
+    callback: (info) => bar.update(info.probes, `${info.matvecs} H·v`),
+  });
   bar.stop();
   const marks = [...topPairs, ...bottomPairs].map((p) => p.value);
   const { grid, sigma } = densityGrid(density.nodes, marks);
