@@ -26,7 +26,14 @@ export interface HessianOptions extends HvpOptions {
  * together (`BatchedStage`): every product of a matrix with a v-dependent vector or matrix
  * becomes one product with k times as many columns, so that for an f built on matrix-vector
  * products (½xᵀAx, least squares) matrix products do the work. Since H is symmetric, the
- * block's results are rows i … i+k−1. Cost: n H·v products' flops, n/k runs.
+ * block's results are rows i … i+k−1.
+ *
+ * The unit vectors' structure is used, found from the graph alone (`UnitBlocks`): when x
+ * reaches f through parameter views (`slice`, `reshape`), the views of the parameters outside
+ * the block's range are zero, so the nodes fed only by them are skipped, and a product with
+ * the view of the block's parameter (one 1 per column) copies a row or column of the other
+ * operand instead of multiplying (X·Ẇ₁ costs O(B) per column instead of O(B·d·h)).
+ * Cost: at most n H·v products' flops, n/k runs.
  *
  * @param f - from the flat parameter Tensor [n] to a scalar Tensor
  * @param x0 - the point, length n
@@ -56,9 +63,7 @@ export function hessian(f: ScalarFunction, x0: VecLike, options: HessianOptions 
   const data = new Float64Array(n * n);
   for (let i = 0; i < n; i += k) {
     const cols = Math.min(k, n - i);
-    batch.input.fill(0);
-    for (let j = 0; j < cols; j++) batch.input[j * n + i + j] = 1; // column j of the block is e⁽ⁱ⁺ʲ⁾
-    batch.run();
+    batch.runUnit(i, cols); // column j of the block is e⁽ⁱ⁺ʲ⁾
     data.set(batch.output.subarray(0, cols * n), i * n);
   }
   return ndarray(data, [n, n]);

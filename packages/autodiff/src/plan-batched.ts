@@ -14,7 +14,13 @@
  *   side, for Bᵀ simply stacked), its columns scattered back to the k results;
  * - `sum`, `transpose`, `broadcastTo`, `reshape`: the op on the batched shape, axes shifted by one;
  * - anything else (and a product of two batched operands): the op's kernel once per value, on
- *   views prepared when the runner is built.
+ *   views prepared when the runner is built; so are elementwise ops without broadcasting and
+ *   sums over leading axes, where the op's kernel has a faster path than on the batched shape.
+ *
+ * `runUnit` runs k unit vectors, whose structure is known from the graph (`UnitBlocks`): nodes
+ * whose k values are all zero are skipped (their readers see zeros; x + 0 and x − 0 become
+ * copies), and a product with a one-hot operand copies rows or columns of the other operand.
+ * The steps for each pattern of zero/one-hot/dense nodes are prepared once, when first met.
  *
  * Buffers are planned by liveness as in `Plan`; running allocates nothing.
  *
@@ -23,6 +29,7 @@
 import { getOp, type Attrs, type Shape } from "./graph.js";
 import type { Plan } from "./plan.js";
 import type { IRNode } from "./simplify.js";
+import { Unit, UnitBlocks, oneHotMatmul, type UnitState } from "./unit-blocks.js";
 
 const elementwise = new Set([
   "neg", "square", "sqrt", "exp", "log", "log1p", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs", "sign", "pow",
@@ -39,7 +46,18 @@ export class BatchedStage {
   /** The batched output, [k, …shape of the output]: valid after `run`. */
   readonly output: Float64Array;
   readonly k: number;
-  private readonly steps: BatchStep[] = [];
+  private readonly plan: Plan;
+  private readonly outputNode: IRNode;
+  private readonly varying: IRNode | undefined;
+  private readonly batched = new Set<IRNode>();
+  private readonly schedule: readonly IRNode[];
+  private readonly buf = new Map<IRNode, Float64Array>();
+  /** Read-only zeros standing for a varying input that is zero in this block. */
+  private readonly zeros: Float64Array;
+  /** The steps with every node dense (`run`), and per pattern of unit-block states (`runUnit`). */
+  private readonly dense: BatchStep[];
+  private readonly variants = new Map<string, BatchStep[]>();
+  private readonly units: UnitBlocks | undefined;
 
   /**
    * @param nodes - the live nodes of the optimized graph, in topological order
@@ -50,21 +68,26 @@ export class BatchedStage {
    */
   constructor(nodes: readonly IRNode[], output: IRNode, varying: IRNode | undefined, plan: Plan, k: number) {
     this.k = k;
-    const batched = new Set<IRNode>();
+    this.plan = plan;
+    this.outputNode = output;
+    this.varying = varying;
+    const batched = this.batched;
     if (varying !== undefined) batched.add(varying);
     for (const n of nodes) if (n.inputs.some((u) => batched.has(u))) batched.add(n);
     const schedule = nodes.filter((n) => batched.has(n) && n !== varying);
+    this.schedule = schedule;
     const lastUse = new Map<IRNode, number>();
     schedule.forEach((n, p) => n.inputs.forEach((u) => lastUse.set(u, p)));
-    const buf = new Map<IRNode, Float64Array>();
+    const buf = this.buf;
     this.input = new Float64Array(k * (varying?.size ?? 0));
     if (varying !== undefined) buf.set(varying, this.input);
     const pool = new Map<number, Float64Array[]>();
+    let largest = 0;
     schedule.forEach((n, p) => {
       const free = pool.get(n.size);
       const out = n !== output && free !== undefined && free.length > 0 ? (free.pop() as Float64Array) : new Float64Array(k * n.size);
       buf.set(n, out);
-      this.steps.push(this.prepare(n, batched, buf, plan));
+      largest = Math.max(largest, k * n.size);
       for (const u of new Set(n.inputs)) {
         if (u === varying || !batched.has(u) || lastUse.get(u) !== p || u === output) continue;
         const list = pool.get(u.size) ?? [];
@@ -72,6 +95,9 @@ export class BatchedStage {
         pool.set(u.size, list);
       }
     });
+    this.zeros = new Float64Array(Math.max(largest, this.input.length));
+    this.dense = this.prepareAll(undefined);
+    this.units = varying !== undefined && varying.shape.length === 1 ? new UnitBlocks(schedule, varying, k) : undefined;
     if (batched.has(output)) {
       this.output = buf.get(output) as Float64Array;
     } else {
@@ -84,16 +110,61 @@ export class BatchedStage {
 
   /** Computes the output for the k values in `input`. */
   run(): void {
-    for (const s of this.steps) s();
+    for (const s of this.dense) s();
+  }
+
+  /**
+   * Computes the output for the unit vectors e⁽ˢᵗᵃʳᵗ⁾ … e⁽ˢᵗᵃʳᵗ⁺ᶜᵒˡˢ⁻¹⁾ (zero values after
+   * them when cols < k), written into `input` here. Nodes whose values are all zero for this
+   * block are skipped, and products with a one-hot operand copy rows or columns instead of
+   * multiplying (`UnitBlocks`); the computation for each pattern of states is prepared once.
+   */
+  runUnit(start: number, cols: number): void {
+    const n = this.varying?.size ?? 0;
+    this.input.fill(0);
+    for (let j = 0; j < cols; j++) this.input[j * n + start + j] = 1; // column j is e⁽ˢᵗᵃʳᵗ⁺ʲ⁾
+    if (this.units === undefined) {
+      this.run();
+      return;
+    }
+    const key = this.units.update(start, cols);
+    let steps = this.variants.get(key);
+    if (steps === undefined) {
+      steps = this.prepareAll(this.units.state);
+      this.variants.set(key, steps);
+    }
+    for (const s of steps) s();
+  }
+
+  /** The steps of every varying node given their states (undefined: all dense). */
+  private prepareAll(state: ReadonlyMap<IRNode, UnitState> | undefined): BatchStep[] {
+    const steps: BatchStep[] = [];
+    const output = this.outputNode;
+    for (const n of this.schedule) {
+      if (state?.get(n) === Unit.Zero) {
+        // A zero node is skipped: its readers see the zero buffer (an output is filled).
+        if (n === output) {
+          const out = this.buf.get(n) as Float64Array;
+          steps.push(() => out.fill(0));
+        }
+        continue;
+      }
+      steps.push(this.prepare(n, state));
+    }
+    return steps;
   }
 
   /** The computation of node n on batched buffers, by the first rule that fits. */
-  private prepare(n: IRNode, batched: ReadonlySet<IRNode>, buf: ReadonlyMap<IRNode, Float64Array>, plan: Plan): BatchStep {
+  private prepare(n: IRNode, state: ReadonlyMap<IRNode, UnitState> | undefined): BatchStep {
     const k = this.k;
     const def = getOp(n.op);
-    const out = buf.get(n) as Float64Array;
-    const isB = n.inputs.map((u) => batched.has(u));
-    const ins = n.inputs.map((u, j) => (isB[j] ? (buf.get(u) as Float64Array) : plan.valueOf(u)));
+    const out = this.buf.get(n) as Float64Array;
+    const isB = n.inputs.map((u) => this.batched.has(u));
+    const valueOf = (u: IRNode, j: number): Float64Array => {
+      if (!isB[j]) return this.plan.valueOf(u);
+      return state?.get(u) === Unit.Zero ? this.zeros.subarray(0, k * u.size) : (this.buf.get(u) as Float64Array);
+    };
+    const ins = n.inputs.map(valueOf);
     const rank = n.shape.length;
     const bShape = (s: Shape): number[] => [k, ...new Array<number>(rank - s.length).fill(1), ...s];
 
@@ -101,6 +172,23 @@ export class BatchedStage {
       const x = ins[0] as Float64Array;
       return () => out.set(x);
     }
+    const zeroIn = n.inputs.map((u, j) => isB[j] === true && state?.get(u) === Unit.Zero);
+    if ((n.op === "add" || n.op === "sub") && zeroIn.some((z) => z)) {
+      // x + 0, x − 0: a copy; 0 − x: a negation (when x is varying and has the result's shape)
+      const j = zeroIn[0] === true ? 1 : 0;
+      const x = ins[j] as Float64Array;
+      if (isB[j] === true && (n.inputs[j] as IRNode).size === n.size) {
+        if (n.op === "sub" && j === 1) {
+          return () => {
+            for (let i = 0; i < x.length; i++) out[i] = 0 - (x[i] as number);
+          };
+        }
+        return () => out.set(x);
+      }
+    }
+    // Without broadcasting, and for sums over leading axes, the op's kernel on each value takes its fastest path.
+    if (elementwise.has(n.op) && n.inputs.every((u) => u.size === n.size)) return this.perValue(n, ins, isB, out);
+    if (n.op === "sum" && (n.attrs.axes as readonly number[]).every((a, i) => a === i)) return this.perValue(n, ins, isB, out);
     if (elementwise.has(n.op)) {
       const shapes = n.inputs.map((u, j) => (isB[j] ? bShape(u.shape) : u.shape));
       const outShape = [k, ...n.shape];
@@ -112,7 +200,20 @@ export class BatchedStage {
       const outShape = [k, ...n.shape];
       return () => def.kernel(ins, [inShape], out, outShape, attrs);
     }
-    if (n.op === "matmul" && isB[0] !== isB[1]) return this.matmul(n, ins, isB[0] === true, out);
+    if (n.op === "matmul" && isB[0] !== isB[1]) {
+      const hotInput = n.inputs[isB[0] === true ? 0 : 1] as IRNode;
+      if (state?.get(hotInput) === Unit.OneHot) {
+        // a product with k one-hot values: rows/columns of the fixed operand copied
+        const hot = (this.units as UnitBlocks).hot.get(hotInput) as Int32Array;
+        const [aN, bN] = n.inputs as [IRNode, IRNode];
+        const fixed = ins[isB[0] === true ? 1 : 0] as Float64Array;
+        const [m, q] = n.shape as [number, number];
+        const tA = n.attrs.transposeA === true;
+        const tB = n.attrs.transposeB === true;
+        return () => oneHotMatmul(hot, isB[0] === true, tA, tB, aN.shape, bN.shape, fixed, out, m, q);
+      }
+      return this.matmul(n, ins, isB[0] === true, out);
+    }
     return this.perValue(n, ins, isB, out);
   }
 
