@@ -2,6 +2,7 @@ import test from "ava";
 import { rng, toDense } from "@krylov-ts/operators";
 import {
   add,
+  concat,
   constant,
   div,
   exp,
@@ -71,7 +72,8 @@ test("hessian of an MLP with four parameter tensors equals the column-by-column 
 
 /**
  * Parameters on either side of products, transposed or not, so that every case of a product
- * with a one-hot operand is met (A·K, Aᵀ·K, K·B, K·Bᵀ and the transposes the VJPs introduce),
+ * with a one-hot or a one-column operand is met (A·K, Aᵀ·K, K·B, K·Bᵀ, (K·B)·K′, … and the
+ * transposes the VJPs introduce),
  * a parameter used only through elementwise ops (exp, a quotient) and one inside a log-sum-exp.
  */
 function products(x: Tensor): Tensor {
@@ -91,6 +93,11 @@ function products(x: Tensor): Tensor {
     sum(tanh(matmul(K3, p.A, { transposeB: true }))),
     sum(tanh(matmul(K1, p.B, { transposeA: true }))),
     sum(tanh(matmul(p.A, K3, { transposeB: true }))),
+    // K3·B is nonzero in one column for a unit tangent of B: products with it on either side
+    sum(tanh(matmul(matmul(K3, p.B), K4, { transposeB: true }))),
+    sum(tanh(matmul(matmul(K3, p.B), K2, { transposeA: true, transposeB: true }))),
+    sum(tanh(matmul(K4, matmul(K3, p.B), { transposeB: true }))),
+    sum(tanh(matmul(randomConstant([2, 3], 16), matmul(K3, p.B), { transposeA: true, transposeB: true }))),
     sum(exp(mul(matmul(p.B, p.C), 0.3))),
     sum(div(reshape(square(p.u), [3, 1]), add(exp(p.s), 1))),
     logSumExp(add(reshape(p.u, [3, 1]), sub(randomConstant([3, 2], 15), reshape(p.s, [1, 2]))), 1),
@@ -105,6 +112,19 @@ test("hessian equals the column-by-column H·e⁽ⁱ⁾ when parameters enter pr
     for (const blockSize of [1, 3, 5, 9, 31]) {
       t.true(relErr(hessian(products, x0, { mode, blockSize }).data, reference) < 1e-12, `${mode}, blockSize ${blockSize}`);
     }
+  }
+});
+
+test("hessian equals the column-by-column H·e⁽ⁱ⁾ when x is rearranged by concat, so that its reverse pass slices partial products", (t) => {
+  const K = randomConstant([5, 4], 50);
+  const f = (x: Tensor): Tensor => {
+    const W = reshape(concat([slice(x, [7], [5]), slice(x, [0], [7])]), [4, 3]);
+    return sum(tanh(matmul(K, W)));
+  };
+  const x0 = randomData(12, 51);
+  for (const mode of modes) {
+    const reference = columnByColumn(f, x0, mode);
+    for (const blockSize of [1, 2, 5, 12]) t.true(relErr(hessian(f, x0, { mode, blockSize }).data, reference) < 1e-12, `${mode}, blockSize ${blockSize}`);
   }
 });
 

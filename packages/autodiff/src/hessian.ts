@@ -32,7 +32,11 @@ export interface HessianOptions extends HvpOptions {
  * reaches f through parameter views (`slice`, `reshape`), the views of the parameters outside
  * the block's range are zero, so the nodes fed only by them are skipped, and a product with
  * the view of the block's parameter (one 1 per column) copies a row or column of the other
- * operand instead of multiplying (X·Ẇ₁ costs O(B) per column instead of O(B·d·h)).
+ * operand instead of multiplying (X·Ẇ₁ costs O(B) per column instead of O(B·d·h)); the
+ * products with that result, nonzero in one column, are outer products. And since H is
+ * symmetric, a block needs only its entries j ≥ i: the parts of the reverse pass that feed
+ * only the rows before i are skipped or cut (Xᵀ·Ȧ computes only the rows of W₁ from i on), and
+ * the lower triangle is copied from the upper one, so the result is exactly symmetric.
  * Cost: at most n H·v products' flops, n/k runs.
  *
  * @param f - from the flat parameter Tensor [n] to a scalar Tensor
@@ -63,8 +67,24 @@ export function hessian(f: ScalarFunction, x0: VecLike, options: HessianOptions 
   const data = new Float64Array(n * n);
   for (let i = 0; i < n; i += k) {
     const cols = Math.min(k, n - i);
-    batch.runUnit(i, cols); // column j of the block is e⁽ⁱ⁺ʲ⁾
+    // column j of the block is e⁽ⁱ⁺ʲ⁾; only its entries from i on are computed (H's upper triangle)
+    batch.runUnit(i, cols, i);
     data.set(batch.output.subarray(0, cols * n), i * n);
   }
+  mirrorUpper(data, n);
   return ndarray(data, [n, n]);
+}
+
+/** H[r, c] = H[c, r] for c < r: the lower triangle from the upper, in tiles of 64 × 64. */
+function mirrorUpper(H: Float64Array, n: number): void {
+  const t = 64;
+  for (let r0 = 0; r0 < n; r0 += t) {
+    for (let c0 = 0; c0 <= r0; c0 += t) {
+      const r1 = Math.min(n, r0 + t);
+      for (let r = r0; r < r1; r++) {
+        const c1 = Math.min(r, c0 + t);
+        for (let c = c0; c < c1; c++) H[r * n + c] = H[c * n + r] as number;
+      }
+    }
+  }
 }

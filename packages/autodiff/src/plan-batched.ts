@@ -19,17 +19,23 @@
  *
  * `runUnit` runs k unit vectors, whose structure is known from the graph (`UnitBlocks`): nodes
  * whose k values are all zero are skipped (their readers see zeros; x + 0 and x − 0 become
- * copies), and a product with a one-hot operand copies rows or columns of the other operand.
- * The steps for each pattern of zero/one-hot/dense nodes are prepared once, when first met.
+ * copies), a product with a one-hot operand copies rows or columns of the other operand, and
+ * one with a one-column operand is an outer product, a row or a column. When only a suffix of
+ * the output is needed (`SuffixDemand`), nodes none of which is needed are skipped and products
+ * with a fixed left operand compute only their needed rows. The steps for each pattern of
+ * states are prepared once, when the pattern is first met.
  *
- * Buffers are planned by liveness as in `Plan`; running allocates nothing.
+ * Buffers are planned by liveness as in `Plan`; a run allocates nothing (after the first run
+ * of each pattern).
  *
  * @module
  */
 import { getOp, type Attrs, type Shape } from "./graph.js";
 import type { Plan } from "./plan.js";
 import type { IRNode } from "./simplify.js";
-import { Unit, UnitBlocks, oneHotMatmul, type UnitState } from "./unit-blocks.js";
+import { Unit, UnitBlocks, type UnitState } from "./unit-blocks.js";
+import { SuffixDemand } from "./suffix-demand.js";
+import { batchedMatmul, oneColumnMatmul, oneHotMatmul } from "./batched-matmul.js";
 
 const elementwise = new Set([
   "neg", "square", "sqrt", "exp", "log", "log1p", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs", "sign", "pow",
@@ -58,6 +64,8 @@ export class BatchedStage {
   private readonly dense: BatchStep[];
   private readonly variants = new Map<string, BatchStep[]>();
   private readonly units: UnitBlocks | undefined;
+  /** The needed part of each node in `runUnit` (all of it in `run`). */
+  private readonly demand: SuffixDemand;
 
   /**
    * @param nodes - the live nodes of the optimized graph, in topological order
@@ -96,6 +104,7 @@ export class BatchedStage {
       }
     });
     this.zeros = new Float64Array(Math.max(largest, this.input.length));
+    this.demand = new SuffixDemand(schedule, output, batched);
     this.dense = this.prepareAll(undefined);
     this.units = varying !== undefined && varying.shape.length === 1 ? new UnitBlocks(schedule, varying, k) : undefined;
     if (batched.has(output)) {
@@ -118,8 +127,12 @@ export class BatchedStage {
    * them when cols < k), written into `input` here. Nodes whose values are all zero for this
    * block are skipped, and products with a one-hot operand copy rows or columns instead of
    * multiplying (`UnitBlocks`); the computation for each pattern of states is prepared once.
+   *
+   * @param from - only the output entries from this flat index on are needed: nodes none of
+   *   which is needed are skipped and products compute only their needed rows (`SuffixDemand`);
+   *   the other output entries are left undefined (default 0: all needed)
    */
-  runUnit(start: number, cols: number): void {
+  runUnit(start: number, cols: number, from = 0): void {
     const n = this.varying?.size ?? 0;
     this.input.fill(0);
     for (let j = 0; j < cols; j++) this.input[j * n + start + j] = 1; // column j is e⁽ˢᵗᵃʳᵗ⁺ʲ⁾
@@ -128,6 +141,7 @@ export class BatchedStage {
       return;
     }
     const key = this.units.update(start, cols);
+    this.demand.update(from);
     let steps = this.variants.get(key);
     if (steps === undefined) {
       steps = this.prepareAll(this.units.state);
@@ -149,7 +163,15 @@ export class BatchedStage {
         }
         continue;
       }
-      steps.push(this.prepare(n, state));
+      const step = this.prepare(n, state);
+      if (state === undefined) {
+        steps.push(step);
+      } else {
+        const from = this.demand.from;
+        steps.push(() => {
+          if ((from.get(n) as number) < n.size) step();
+        });
+      }
     }
     return steps;
   }
@@ -212,65 +234,25 @@ export class BatchedStage {
         const tB = n.attrs.transposeB === true;
         return () => oneHotMatmul(hot, isB[0] === true, tA, tB, aN.shape, bN.shape, fixed, out, m, q);
       }
-      return this.matmul(n, ins, isB[0] === true, out);
+      if (state?.get(hotInput) === Unit.OneColumn) {
+        // a product with k one-column values: an outer product, a row or a column each
+        const column = (this.units as UnitBlocks).column.get(hotInput) as Int32Array;
+        const [aN, bN] = n.inputs as [IRNode, IRNode];
+        const left = isB[0] === true;
+        const sparse = ins[left ? 0 : 1] as Float64Array;
+        const fixed = ins[left ? 1 : 0] as Float64Array;
+        const [m, q] = n.shape as [number, number];
+        const tA = n.attrs.transposeA === true;
+        const tB = n.attrs.transposeB === true;
+        return () => oneColumnMatmul(column, left, tA, tB, aN.shape, bN.shape, sparse, fixed, out, m, q);
+      }
+      // In `runUnit`, a product with a fixed left operand computes only the needed rows.
+      const from = this.demand.from;
+      const q = n.shape[1] as number;
+      const rowsFrom = state !== undefined && isB[0] !== true && q > 0 ? () => Math.floor((from.get(n) as number) / q) : undefined;
+      return batchedMatmul(n, ins, isB[0] === true, out, k, rowsFrom);
     }
     return this.perValue(n, ins, isB, out);
-  }
-
-  /** A product with one batched operand as one product of k times the size. */
-  private matmul(n: IRNode, ins: readonly Float64Array[], leftBatched: boolean, out: Float64Array): BatchStep {
-    const k = this.k;
-    const def = getOp("matmul");
-    const [aN, bN] = n.inputs as [IRNode, IRNode];
-    const tA = n.attrs.transposeA === true;
-    const tB = n.attrs.transposeB === true;
-    const [m, q] = n.shape as [number, number];
-    const A = ins[0] as Float64Array;
-    const B = ins[1] as Float64Array;
-    if (leftBatched) {
-      // [A⁽¹⁾; …; A⁽ᵏ⁾]·op(B) = [C⁽¹⁾; …; C⁽ᵏ⁾], rows stacked as the batch layout already is.
-      const p = tA ? (aN.shape[0] as number) : (aN.shape[1] as number);
-      const attrs: Attrs = { transposeA: false, transposeB: tB };
-      const shapes: Shape[] = [[k * m, p], bN.shape];
-      if (!tA) return () => def.kernel([A, B], shapes, out, [k * m, q], attrs);
-      const At = new Float64Array(k * m * p);
-      return () => {
-        for (let j = 0; j < k; j++) transposeBlock(A, j * p * m, p, m, At, j * m * p);
-        def.kernel([At, B], shapes, out, [k * m, q], attrs);
-      };
-    }
-    // op(A)·[B⁽¹⁾ … B⁽ᵏ⁾] = [C⁽¹⁾ … C⁽ᵏ⁾]: the blocks side by side ([p, k·q]); for Bᵀ the stacked
-    // rows [k·q, p] are already that matrix transposed.
-    const p = tB ? (bN.shape[1] as number) : (bN.shape[0] as number);
-    const C = new Float64Array(m * k * q);
-    const attrs: Attrs = { transposeA: tA, transposeB: tB };
-    const scatter = (): void => {
-      for (let r = 0; r < m; r++) {
-        for (let j = 0; j < k; j++) {
-          const src = r * k * q + j * q;
-          const dst = j * m * q + r * q;
-          for (let c = 0; c < q; c++) out[dst + c] = C[src + c] as number;
-        }
-      }
-    };
-    if (tB) {
-      return () => {
-        def.kernel([A, B], [aN.shape, [k * q, p]], C, [m, k * q], attrs);
-        scatter();
-      };
-    }
-    const Bs = new Float64Array(p * k * q);
-    return () => {
-      for (let j = 0; j < k; j++) {
-        for (let r = 0; r < p; r++) {
-          const src = j * p * q + r * q;
-          const dst = r * k * q + j * q;
-          for (let c = 0; c < q; c++) Bs[dst + c] = B[src + c] as number;
-        }
-      }
-      def.kernel([A, Bs], [aN.shape, [p, k * q]], C, [m, k * q], attrs);
-      scatter();
-    };
   }
 
   /** The op's own kernel once per value, on views made here. */
@@ -292,9 +274,4 @@ function shiftAttrs(op: string, attrs: Attrs, k: number): Attrs {
   if (op === "sum") return { ...attrs, axes: (attrs.axes as readonly number[]).map((a) => a + 1) };
   if (op === "transpose") return { ...attrs, perm: [0, ...(attrs.perm as readonly number[]).map((a) => a + 1)] };
   return { ...attrs, shape: [k, ...(attrs.shape as readonly number[])] };
-}
-
-/** dst (cols × rows, at dOff) = the transpose of src (rows × cols, at sOff). */
-function transposeBlock(src: Float64Array, sOff: number, rows: number, cols: number, dst: Float64Array, dOff: number): void {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[dOff + c * rows + r] = src[sOff + r * cols + c] as number;
 }

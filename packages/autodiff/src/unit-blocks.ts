@@ -16,16 +16,20 @@
  *   when every input is varying and zero;
  * - `mul`, `matmul` and `dot` are zero when a varying input is zero, `div` when its numerator
  *   is (the compiler's `x·0 → 0` rule, which assumes the other operand finite);
+ * - a matrix product op(A)·E with a one-hot E = e_r e_cᵀ on the right is nonzero only in one
+ *   column ("one-column"; X·Ẇ₁ in an MLP); so are `neg`, `mul` and `div` (numerator) of a
+ *   one-column matrix of the result's shape (the other operands may broadcast), and its sum
+ *   with a zero;
  * - everything else is dense.
  *
  * @module
  */
 import type { IRNode } from "./simplify.js";
 
-/** The state of a varying node for one block: all zero, one-hot, or anything else. */
-export type UnitState = 0 | 1 | 2;
+/** The state of a varying node for one block: all zero, one-hot, one nonzero column, or anything else. */
+export type UnitState = 0 | 1 | 2 | 3;
 /** The named states. */
-export const Unit = { Zero: 0, OneHot: 1, Dense: 2 } as const;
+export const Unit = { Zero: 0, OneHot: 1, Dense: 2, OneColumn: 3 } as const;
 
 /** Ops that are zero when all their inputs are varying and zero. */
 const zeroIfAllZero = new Set([
@@ -45,6 +49,8 @@ export class UnitBlocks {
    * `reshape`/`stopGradient` share their input's array.
    */
   readonly hot = new Map<IRNode, Int32Array>();
+  /** For a one-column node, the index of the nonzero column of each of the k values (−1: zero). */
+  readonly column = new Map<IRNode, Int32Array>();
   private readonly nodes: readonly IRNode[];
   private readonly varying: IRNode;
   private readonly k: number;
@@ -63,6 +69,7 @@ export class UnitBlocks {
       const u = n.inputs[0] as IRNode;
       if ((n.op === "reshape" || n.op === "stopGradient") && this.hot.has(u)) this.hot.set(n, this.hot.get(u) as Int32Array);
       else if (n.op === "slice" && u.shape.length === 1 && this.hot.has(u)) this.hot.set(n, new Int32Array(k));
+      if (n.shape.length === 2) this.column.set(n, new Int32Array(k));
     }
   }
 
@@ -107,54 +114,34 @@ export class UnitBlocks {
     if (zeroIfAllZero.has(n.op) && ins.every((s) => s === Unit.Zero)) return Unit.Zero;
     if (zeroIfAnyZero.has(n.op) && ins.some((s) => s === Unit.Zero)) return Unit.Zero;
     if (n.op === "div" && u0 === Unit.Zero) return Unit.Zero;
-    return Unit.Dense;
+    return this.columnOf(n, ins) ? Unit.OneColumn : Unit.Dense;
   }
-}
 
-/**
- * C = op(A)·op(B) for k values of a one-hot operand and a fixed other operand: each value
- * E = e_r e_cᵀ picks one row or column of the fixed operand, copied into a zero result
- * (O(k·m·q) instead of O(k·m·p·q)).
- *
- * @param hot - flat index of the 1 of each value of the one-hot operand (−1: zero)
- * @param leftHot - true when A is the one-hot operand
- * @param aShape - A's shape, @param bShape - B's shape (as stored, before op)
- * @param fixed - the fixed operand's data
- * @param out - the k results [k, m, q]
- */
-export function oneHotMatmul(
-  hot: Int32Array,
-  leftHot: boolean,
-  tA: boolean,
-  tB: boolean,
-  aShape: readonly number[],
-  bShape: readonly number[],
-  fixed: Float64Array,
-  out: Float64Array,
-  m: number,
-  q: number,
-): void {
-  const k = hot.length;
-  out.fill(0);
-  for (let j = 0; j < k; j++) {
-    const t = hot[j] as number;
-    if (t < 0) continue;
-    const C = j * m * q;
-    if (leftHot) {
-      // op(A) = E with its 1 at (row, col): row `row` of C is row `col` of op(B)
-      const cA = aShape[1] as number;
-      const [row, col] = tA ? [t % cA, (t / cA) | 0] : [(t / cA) | 0, t % cA];
-      const cB = bShape[1] as number;
-      const o = C + row * q;
-      if (tB) for (let x = 0; x < q; x++) out[o + x] = fixed[x * cB + col] as number;
-      else for (let x = 0; x < q; x++) out[o + x] = fixed[col * cB + x] as number;
-    } else {
-      // op(B) = E with its 1 at (row, col): column `col` of C is column `row` of op(A)
-      const cB = bShape[1] as number;
-      const [row, col] = tB ? [t % cB, (t / cB) | 0] : [(t / cB) | 0, t % cB];
-      const cA = aShape[1] as number;
-      if (tA) for (let x = 0; x < m; x++) out[C + x * q + col] = fixed[row * cA + x] as number;
-      else for (let x = 0; x < m; x++) out[C + x * q + col] = fixed[x * cA + row] as number;
+  /** True (and the columns set) when n is one-column by the rules of the module comment. */
+  private columnOf(n: IRNode, ins: readonly (UnitState | undefined)[]): boolean {
+    const dst = this.column.get(n);
+    if (dst === undefined) return false;
+    if (n.op === "matmul" && n.attrs.transposeB !== true && ins[1] === Unit.OneHot && ins[0] === undefined) {
+      // op(A)·E with E's 1 at (r, c): column c; r, c from the flat index in B [p, q]
+      const q = (n.inputs[1] as IRNode).shape[1] as number;
+      const src = this.hot.get(n.inputs[1] as IRNode) as Int32Array;
+      for (let j = 0; j < this.k; j++) dst[j] = (src[j] as number) < 0 ? -1 : (src[j] as number) % q;
+      return true;
     }
+    if (n.op === "matmul" && n.attrs.transposeB === true && ins[1] === Unit.OneHot && ins[0] === undefined) {
+      // op(A)·Eᵀ with E [q, p] having its 1 at (r, c): column r
+      const p = (n.inputs[1] as IRNode).shape[1] as number;
+      const src = this.hot.get(n.inputs[1] as IRNode) as Int32Array;
+      for (let j = 0; j < this.k; j++) dst[j] = (src[j] as number) < 0 ? -1 : ((src[j] as number) / p) | 0;
+      return true;
+    }
+    let source = -1;
+    if (n.op === "neg" || (n.op === "div" && ins[1] === undefined)) source = ins[0] === Unit.OneColumn ? 0 : -1;
+    else if (n.op === "mul" && ins.filter((s) => s === Unit.OneColumn).length === 1) source = ins.indexOf(Unit.OneColumn);
+    else if ((n.op === "add" || n.op === "sub") && ins.includes(Unit.Zero)) source = ins.indexOf(Unit.OneColumn);
+    // the one-column operand must have the result's shape (the others may broadcast: 0·y = 0)
+    if (source < 0 || (n.inputs[source] as IRNode).size !== n.size) return false;
+    dst.set(this.column.get(n.inputs[source] as IRNode) as Int32Array);
+    return true;
   }
 }
