@@ -125,8 +125,9 @@ export class BatchedStage {
   /**
    * Computes the output for the unit vectors e⁽ˢᵗᵃʳᵗ⁾ … e⁽ˢᵗᵃʳᵗ⁺ᶜᵒˡˢ⁻¹⁾ (zero values after
    * them when cols < k), written into `input` here. Nodes whose values are all zero for this
-   * block are skipped, and products with a one-hot operand copy rows or columns instead of
-   * multiplying (`UnitBlocks`); the computation for each pattern of states is prepared once.
+   * block are skipped, products with a one-hot operand copy rows or columns instead of
+   * multiplying, and those with a one-column operand are outer products, rows or columns
+   * (`UnitBlocks`); the computation for each pattern of states is prepared once.
    *
    * @param from - only the output entries from this flat index on are needed: nodes none of
    *   which is needed are skipped and products compute only their needed rows (`SuffixDemand`);
