@@ -26,7 +26,7 @@ export type HvpMode = "reverse-over-reverse" | "forward-over-reverse";
  * The default mode: forward-over-reverse. In `bench/autodiff.bench.ts` (MLP 784→256→10, batch
  * 256, n = 203,530) both modes compile to nearly the same plan, and forward-over-reverse was the
  * faster in every side-by-side run, by a small margin: 57.7 against 57.9 ms per H·v, gradient
- * 57.1 ms (docs/benchmarks/autodiff.md). It also needs two kernel calls fewer.
+ * 57.1 ms (docs/BENCHMARKS.md, autodiff section). It also needs two kernel calls fewer.
  */
 export const defaultHvpMode: HvpMode = "forward-over-reverse";
 
