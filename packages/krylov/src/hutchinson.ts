@@ -52,7 +52,11 @@ export interface HutchinsonResult {
    * A is symmetric of rank ≤ s.
    */
   standardError: number;
-  /** `iterations` = `matvecs` = products with A used, `residualNorm` = `standardError`. */
+  /**
+   * `iterations` = `matvecs` = products with A used, `residualNorm` = `standardError`; `status`
+   * `'converged'` when every product was spent, `'breakdown'` when a product gave a non-finite
+   * value (the estimate then uses the probes before it), `'stopped'` by the callback or signal.
+   */
   stats: Stats;
 }
 
@@ -131,6 +135,11 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
       const y = ws[2 + Q.length] as Float64Array; // the next free column
       y.set(Az);
       const before = Math.sqrt(dotN(y, y, n));
+      if (!Number.isFinite(before)) {
+        status = "breakdown";
+        message = `sketch column ${j + 1}: ‖AS‖ = ${before} is not finite`;
+        break;
+      }
       largest = Math.max(largest, before);
       project(y, Q, n);
       const after = Math.sqrt(dotN(y, y, n));
@@ -150,7 +159,13 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
       zV.data.set(q);
       A.apply(zV, AzV); // qᵀAq
       matvecs++;
-      exact += dotN(q, Az, n);
+      const qAq = dotN(q, Az, n);
+      if (!Number.isFinite(qAq)) {
+        status = "breakdown";
+        message = `qᵀAq = ${qAq} is not finite`;
+        break;
+      }
+      exact += qAq;
       report(NaN, NaN);
     }
   }
@@ -170,6 +185,11 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
     A.apply(zV, AzV);
     matvecs++;
     const value = dotN(z, Az, n); // gᵀAg
+    if (!Number.isFinite(value)) {
+      status = "breakdown";
+      message = `probe ${j + 1}: gᵀAg = ${value} is not finite`;
+      break;
+    }
     used++;
     const d = value - mean;
     mean += d / used;

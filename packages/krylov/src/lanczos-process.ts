@@ -68,7 +68,8 @@ export interface LanczosProcessResult {
   basis?: Vec[];
   /**
    * `status`: `'converged'` when all the steps ran, `'breakdown'` when an invariant subspace
-   * was found (then T's eigenvalues are eigenvalues of A, and `converged` is true),
+   * was found (then T's eigenvalues are eigenvalues of A, and `converged` is true) or when a
+   * coefficient was not finite (`converged` false; the last α, β are that step's),
    * `'stopped'` by the callback or the signal. `residualNorm` is the last β.
    */
   stats: Stats;
@@ -132,6 +133,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   let status: Stats["status"] = "converged";
   let message: string | undefined;
   let tNorm = 0;
+  let finite = true; // false once a coefficient is NaN or ±∞ (a breakdown that is not an invariant subspace)
   let j = 0;
   const col = (c: number): number => (store ? c : c % 3) * n;
   for (; j < steps; j++) {
@@ -181,6 +183,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
     tNorm = Math.max(tNorm, betaPrev + Math.abs(a) + b);
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
       status = "breakdown";
+      finite = false;
       message = `non-finite coefficient at step ${j + 1} (α = ${a}, β = ${b})`;
       j++;
       break;
@@ -208,7 +211,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
     stats: {
       iterations: j,
       matvecs: j + probeProducts,
-      converged: status !== "stopped",
+      converged: status === "converged" || (status === "breakdown" && finite),
       status,
       residualNorm: j > 0 ? (beta[j - 1] as number) : 0,
       timeMs: performance.now() - start,

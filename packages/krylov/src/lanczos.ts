@@ -112,7 +112,8 @@ export interface LanczosResult {
   /**
    * `status` `'converged'` when all k pairs met the tolerance; `'maxIterations'` when
    * `maxMatvecs` or `maxRestarts` ran out (then unconverged pairs are the best current Ritz
-   * pairs); `'stopped'` by callback or signal. `iterations` counts Lanczos steps, `residualNorm`
+   * pairs); `'breakdown'` when a product with A was not finite (then only the pairs locked
+   * before it are returned); `'stopped'` by callback or signal. `iterations` counts Lanczos steps, `residualNorm`
    * is the largest of `residualNorms`; `residualHistory` (with `history: true`) one entry a cycle.
    */
   stats: Stats;
@@ -322,6 +323,11 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
         H[j * cap + i] = v;
       }
       const a = H[j * cap + j] as number; // α_j = v_jᵀ A v_j
+      if (!Number.isFinite(a) || !Number.isFinite(b)) {
+        status = "breakdown";
+        message = `non-finite coefficient at step ${steps} (α = ${a}, β = ${b}): A·v is not finite`;
+        break;
+      }
       normEst = Math.max(normEst, Math.abs(a));
       closed++;
       if (b > 1e-12 * Math.max(normEst, 1e-300) && Number.isFinite(b)) {
@@ -338,6 +344,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
         if (c.allLocked && (c.lock.length > 0 || phaseLocked.length > 0 || c.frontierConverged)) break;
       }
     }
+    if (status !== undefined) break; // a non-finite product: the locked pairs so far are the answer
     if (closed === 0) {
       status = "converged";
       break;

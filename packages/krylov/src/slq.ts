@@ -56,7 +56,9 @@ export interface SlqResult {
   density: (grid: ArrayLike<number>, sigma?: number) => Float64Array;
   /**
    * `status` `'converged'` when all probes ran (a Lanczos breakdown on an invariant subspace only
-   * shortens that probe's quadrature, which is then exact), `'stopped'` by the callback or the signal.
+   * shortens that probe's quadrature, which is then exact), `'breakdown'` when a product with A
+   * gave a non-finite coefficient (the probes before it are kept), `'stopped'` by the callback or
+   * the signal.
    * `iterations` is the number of probes done; `residualNorm` is 0.
    */
   stats: Stats;
@@ -114,6 +116,12 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
     const run = lanczosProcess(A, { steps, v0: probe, reorthogonalization: reorth });
     matvecs += run.stats.matvecs;
     iterations += run.stats.iterations;
+    if (!run.stats.converged) {
+      // A non-finite α or β (an overflowing or NaN product): no quadrature from this probe.
+      status = "breakdown";
+      message = `probe ${p + 1}: ${run.stats.message ?? "the Lanczos process broke down"}`;
+      break;
+    }
     const m = run.alpha.length;
     // Gauss quadrature of the probe: nodes θ_k, weights τ_k² = (first component of y_k)².
     const eig = tridiagonalEigen(run.alpha, run.beta.subarray(0, Math.max(m - 1, 0)), { vectors: "first" });
