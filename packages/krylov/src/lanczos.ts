@@ -93,7 +93,10 @@ export interface LanczosOptions {
    * `residualNorm`; returning `true` stops the run (status `'stopped'`) unless it has converged.
    */
   callback?: (info: LanczosRestartInfo) => boolean | void;
-  /** Cancels the run (status `'stopped'`). */
+  /**
+   * Cancels the run (status `'stopped'`), tested before every product with A; the pairs locked so
+   * far and the best current Ritz pairs are returned.
+   */
   signal?: AbortSignal;
   /** Refuse a non-symmetric A (two extra products on random probes, counted in `stats.matvecs`). Default false. */
   checkSymmetric?: boolean;
@@ -297,6 +300,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     const closedMax = Math.min(m, closed + (maxMatvecs - matvecs));
     let exhausted = false;
     while (closed < closedMax) {
+      if (signal?.aborted) break; // tested before every product; the cycle ends and the run stops below
       if (cols === closed && !appendColumn(true)) {
         exhausted = true; // the basis and the locked vectors span the whole space
         break;
@@ -346,7 +350,10 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     }
     if (status !== undefined) break; // a non-finite product: the locked pairs so far are the answer
     if (closed === 0) {
-      status = "converged";
+      if (signal?.aborted) {
+        status = "stopped";
+        message = "aborted by the signal";
+      } else status = "converged";
       break;
     }
     restarts++;
