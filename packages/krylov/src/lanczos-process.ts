@@ -5,7 +5,7 @@
  */
 import { checkInteger, type Stats } from "./stats.js";
 import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./lanczos-common.js";
-import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
+import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { cgsPass } from "./lanczos-kernels.js";
 import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
 
@@ -99,7 +99,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   const steps = checkInteger(fn, "options.steps", o.steps ?? Math.min(n, 30), 1);
   if (n === 0) throw new RangeError(`${fn}: A is 0×0`);
   const reorth = oneOf<Reorthogonalization>(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "partial", "none"], "full");
-  const keepBasis = o.basis ?? false;
+  const keepBasis = checkBoolean(fn, "options.basis", o.basis, false);
   const tolB = o.breakdownTolerance ?? 1e-12;
   if (!(typeof tolB === "number" && tolB >= 0 && Number.isFinite(tolB))) {
     throw new RangeError(`${fn}: options.breakdownTolerance must be a finite number ≥ 0, got ${String(tolB)}`);

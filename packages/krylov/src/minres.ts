@@ -187,7 +187,9 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       const bb2 = yM === undefined ? yy : dotN(r2, yM.data, n);
       if (!(bb2 >= 0) || !Number.isFinite(bb2)) {
         status = "breakdown";
-        message = `r₂ᵀMr₂ = ${bb2}: the preconditioner is not positive definite or a value overflowed`;
+        message = M === undefined
+          ? `‖r₂‖² = ${bb2} is not finite: a product with A overflowed or gave NaN`
+          : `r₂ᵀMr₂ = ${bb2}: the preconditioner is not positive definite or a value is not finite`;
         break;
       }
       beta = Math.sqrt(bb2);
