@@ -78,13 +78,19 @@ export function iris(): Dataset {
  * Interleaved noisy spirals in the plane, one arm per class (the classic toy problem of
  * Lang & Witbrock, 1988): point i of arm c is at radius r = t and angle
  * θ = 4t + 2πc/classes, t ∈ [0.1, 1], plus N(0, 0.05²) noise. Seeded, so every run is the same.
+ * `samples` points in all, spread over the arms as evenly as they divide; fewer samples than
+ * classes is a `UsageError`.
  */
 export function spirals(samples: number, classes: number, seed: number): Dataset {
+  if (samples < classes) {
+    throw new UsageError(`krylov hessian: --samples ${samples} is fewer than --classes ${classes} (each arm needs a point)`);
+  }
   const random = rng(seed);
   const rows: number[][] = [];
   const labels: string[] = [];
-  const perClass = Math.floor(samples / classes);
   for (let c = 0; c < classes; c++) {
+    // The first samples mod classes arms get one point more, so that there are `samples` in all.
+    const perClass = Math.floor(samples / classes) + (c < samples % classes ? 1 : 0);
     for (let i = 0; i < perClass; i++) {
       const t = 0.1 + (0.9 * i) / Math.max(1, perClass - 1);
       const theta = 4 * t + (2 * Math.PI * c) / classes;

@@ -37,6 +37,9 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const { path, matrix: A, info } = loadMatrix("solve", args.positional);
   const [m, n] = A.shape;
   if (m !== n) throw new UsageError(`krylov solve: ${path} is ${m}×${n}, but solve needs a square matrix`);
+  if (!A.symmetric) {
+    throw new UsageError(`krylov solve: ${path} is not symmetric (A(i, j) ≠ A(j, i)), but CG and MINRES need A = Aᵀ`);
+  }
   const method = str(v, "method");
   const precond = str(v, "precond");
   const rtol = num(v, "rtol");
