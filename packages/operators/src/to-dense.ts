@@ -6,6 +6,7 @@
 import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
 import { checkOperator, type LinearOperator } from "./operator.js";
+import { applyInto } from "./operand.js";
 import { vec } from "./vec.js";
 
 /**
@@ -21,7 +22,7 @@ export function toDense(A: LinearOperator): NdArray<Float64Array> {
   const col = vec(m);
   for (let j = 0; j < n; j++) {
     e.data[j] = 1;
-    A.apply(e, col);
+    applyInto(A, e, col); // col = A e⁽ʲ⁾, whether A writes into col or returns another vector
     e.data[j] = 0;
     for (let i = 0; i < m; i++) data[i * n + j] = col.data[i] as number;
   }
