@@ -73,17 +73,22 @@ export class ParamLayout<K extends string = string> {
 
   /**
    * Packs named values into one flat vector (into `out` when given). Every parameter must be
-   * present with its number of elements; ndarrays are read through their strides.
+   * present with its number of elements (checked before anything is written: `out` is left
+   * unchanged on error); ndarrays are read through their strides.
    */
   pack(values: Readonly<Record<K, ParamValue>>, out?: Vec): Vec {
     const o = out ?? vec(this.n);
     if (len(o) !== this.n) throw new RangeError(`params.pack: out has length ${len(o)} but the parameters need ${this.n}`);
-    for (const e of this.entries) {
+    // Every value is checked before anything is written, so `out` is untouched on error.
+    const readers = this.entries.map((e) => {
       const v = (values as Readonly<Record<string, ParamValue | undefined>>)[e.name];
       if (v === undefined) throw new RangeError(`params.pack: no value for parameter '${e.name}' ${shapeStr(e.shape)}`);
-      const flat = flatten(e, v);
+      return flatten(e, v);
+    });
+    this.entries.forEach((e, k) => {
+      const flat = readers[k] as (i: number) => number;
       for (let i = 0; i < e.size; i++) o.set(e.offset + i, flat(i));
-    }
+    });
     return o;
   }
 
