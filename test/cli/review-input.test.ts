@@ -34,3 +34,12 @@ test("spirals with fewer samples than classes exit 2 naming both options", async
   t.regex(r.stderr, /^krylov hessian: --samples 4 is fewer than --classes 5/);
   t.is(r.stdout, "");
 });
+
+test("a CSV label column with a single class exits 2 instead of training on a loss that is identically 0", async (t) => {
+  const csv = join(dir, "one-class.csv");
+  writeFileSync(csv, "a,b,label\n1,2,x\n3,4,x\n5,1,x\n");
+  const r = await krylov(["hessian", "--data", csv, "--label", "label", "--steps", "1"]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /^krylov hessian: .*one-class\.csv: the label 'label' holds a single class \('x'\)/);
+  t.is(r.stdout, "");
+});

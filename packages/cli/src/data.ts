@@ -105,8 +105,8 @@ export function spirals(samples: number, classes: number, seed: number): Dataset
  * Parses a CSV text with a header row. The `label` column holding any non-number makes a
  * classification problem (one-hot over its distinct values, in order of first appearance);
  * otherwise a regression on the standardized number. Every other column is a feature and
- * must be numeric. Fields are separated by commas; surrounding spaces and double quotes are
- * removed; blank lines are skipped.
+ * must be numeric; a class label needs at least two distinct values. Fields are separated
+ * by commas; surrounding spaces and double quotes are removed; blank lines are skipped.
  */
 export function parseCsv(text: string, file: string, label: string): Dataset {
   const lines = text.split(/\r?\n/);
@@ -147,6 +147,9 @@ export function parseCsv(text: string, file: string, label: string): Dataset {
   }
   if (rows.length === 0) throw new UsageError(`${file}: no data rows after the header`);
   const numeric = labels.every((s) => Number.isFinite(Number(s)));
+  if (!numeric && new Set(labels).size < 2) {
+    throw new UsageError(`${file}: the label '${label}' holds a single class ('${labels[0]}'); classification needs at least two`);
+  }
   return build(file, numeric ? "regression" : "classification", rows, labels, featureNames, label);
 }
 
