@@ -45,6 +45,9 @@ export function checkSymmetric(A: LinearOperator, options: CheckSymmetricOptions
     throw new RangeError(`checkSymmetric: options.probes must be a positive integer, got ${probes}`);
   }
   if (!(rtol >= 0)) throw new RangeError(`checkSymmetric: options.rtol must be non-negative, got ${rtol}`);
+  if (typeof seed !== "number" || !Number.isFinite(seed)) {
+    throw new RangeError(`checkSymmetric: options.seed must be a finite number, got ${String(seed)}`);
+  }
   const [m, n] = A.shape;
   if (m !== n) return { symmetric: false, worstRelativeAsymmetry: Infinity, probes: 0 };
   const random = rng(seed);
