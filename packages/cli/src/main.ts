@@ -69,8 +69,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const bar = progress(!flag(args.values, "quiet"));
-    const result = await command.run(args, bar);
-    bar.stop();
+    let result: Awaited<ReturnType<typeof command.run>>;
+    try {
+      result = await command.run(args, bar);
+    } finally {
+      bar.stop(); // also on an error, so a terminal gets its cursor back
+    }
     const json = `${JSON.stringify(result.report, null, 2)}\n`;
     const out = optStr(args.values, "out");
     let written: string | undefined;
