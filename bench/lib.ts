@@ -19,28 +19,6 @@ export interface Row {
 }
 
 /**
- * Runs `cases` one after another in the same process (benchmark.js, median of its samples)
- * and prints them with the ratio of each median to the first case's (`baseline`).
- *
- * @param title - the table's heading
- * @param options.maxTime - seconds benchmark.js spends per case (default 1)
- */
-export function compare(title: string, cases: Case[], options: { maxTime?: number; minSamples?: number } = {}): Row[] {
-  const rows: Row[] = [];
-  for (const c of cases) {
-    const b = new Benchmark(c.name, c.fn, {
-      maxTime: options.maxTime ?? 1,
-      minSamples: options.minSamples ?? 5,
-    });
-    b.run({ async: false });
-    if (b.error) throw b.error;
-    rows.push({ name: c.name, medianMs: median(b.stats.sample) * 1e3, rme: b.stats.rme, samples: b.stats.sample.length });
-  }
-  printTable(title, rows);
-  return rows;
-}
-
-/**
  * Runs the cases in interleaved rounds (case 1, case 2, …, case 1, case 2, …) so that a burst
  * of load on the shared machine hits every case alike. In each round benchmark.js times each
  * case (its calibrated clock, as many calls per sample as the timer's resolution needs, at most
@@ -76,19 +54,10 @@ export function interleaved(
   return rows;
 }
 
-/** Times `fn` `runs` times (after `warmup` untimed runs) and returns the median in ms. */
-export function timeMedian(fn: () => void, runs = 5, warmup = 1): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const s = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
-  return median(t);
-}
-
-/** Async variant of `timeMedian`. */
+/**
+ * Times an async `fn` `runs` times (after `warmup` untimed runs) and returns the median in ms
+ * (for cases benchmark.js cannot time synchronously, such as tfjs's `await data()`).
+ */
 export async function timeMedianAsync(fn: () => Promise<void>, runs = 5, warmup = 1): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const t: number[] = [];
