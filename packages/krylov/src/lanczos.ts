@@ -75,10 +75,22 @@ export interface LanczosOptions {
   /**
    * `'full'` (default): each new vector is orthogonalized against the locked vectors and the
    * whole basis (Gram–Schmidt, a second pass when the first removed more than 1 − 1/√2 of its
-   * norm). `'none'`: only against the locked vectors and by the Lanczos recurrence itself
-   * (cheaper per step; spurious copies of eigenvalues may then appear).
+   * norm). `'partial'`: Simon's (1984) partial reorthogonalization, carried over to the band
+   * and thick-restart form: the inner products Ω = VᵀV of the basis are estimated by the
+   * recurrence β·ω_{new,k} = Σ_l H_lk ω_{l,j} − Σ_i g_i ω_{i,k} + ϑ (from A·v_k = Σ_l H_lk v_l
+   * for a closed column k, g the coefficients the step subtracted, ϑ = ±0.3·ε·(β + ‖A‖est) the
+   * rounding), and only when max |ω_{new,k}| > min(√ε, tol) are that vector and the next
+   * orthogonalized against the basis (the vector is always orthogonalized against the locked ones).
+   * Semi-orthogonality (√ε) is enough for the Ritz values to be exact to working precision; the
+   * Ritz vectors' residuals keep an error of about the loss allowed times ‖A‖ (the coefficients a
+   * reorthogonalization removes are not in H), hence the bound tol when it is smaller. At a thick restart
+   * the estimates of the new basis (kept Ritz vectors and open columns) are reset to their
+   * measured inner products, and newly locked vectors are orthonormalized against the locked
+   * ones. Fewer sweeps over the basis than `'full'`, no ghosts. Selective reorthogonalization
+   * (Parlett & Scott 1979) is not offered. `'none'`: only against the locked vectors and by the
+   * Lanczos recurrence itself (cheaper per step; spurious copies of eigenvalues may then appear).
    */
-  reorthogonalization?: "full" | "none";
+  reorthogonalization?: "full" | "partial" | "none";
   /**
    * Record, after every restart cycle, the largest residual norm of the wanted pairs in
    * `stats.residualHistory` (entry c − 1 after cycle c; as many entries as `restarts`). The wanted
@@ -133,7 +145,8 @@ export interface LanczosResult {
  * the locked vectors and the basis (the known couplings in one sweep, then one classical
  * Gram–Schmidt pass over everything, repeated when it removed more than 1 − 1/√2 of the norm;
  * its subtraction is skipped when the coefficients Vᵀw are below 1e-12·‖w‖, so that a step
- * usually sweeps the basis once) and appends it as a new open column. The projected matrix H = VᵀAV is kept in full. A cycle ends
+ * usually sweeps the basis once; with `reorthogonalization: 'partial'` the pass over the basis is made only
+ * when Simon's estimates of the loss of orthogonality ask for it) and appends it as a new open column. The projected matrix H = VᵀAV is kept in full. A cycle ends
  * at m closed columns: the Ritz pairs of H's closed block, with residual ‖E·s‖ (E: the couplings
  * to the open columns), are computed; the wanted pairs that are accepted are locked (removed
  * from the basis, every later vector is orthogonalized against them) and the basis restarts from
@@ -171,7 +184,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const m = Math.min(checkInteger(fn, "options.maxBasis", o.maxBasis ?? Math.max(4 * k, 50), 2), n);
   const maxMatvecs = checkInteger(fn, "options.maxMatvecs", o.maxMatvecs ?? Math.max(1000, 20 * n), 1);
   const maxRestarts = checkInteger(fn, "options.maxRestarts", o.maxRestarts ?? 10000, 1);
-  const reorth = oneOf(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "none"] as const, "full");
+  const reorth = oneOf(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "partial", "none"] as const, "full");
   const seed = checkNumber(fn, "options.seed", o.seed ?? 0, -Infinity);
   const maxMult = o.maxMultiplicity === undefined ? Infinity : checkInteger(fn, "options.maxMultiplicity", o.maxMultiplicity, 1);
   const history: number[] | undefined = checkBoolean(fn, "options.history", o.history, false) ? [] : undefined;
@@ -182,6 +195,11 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const random = rng(seed + 1);
   const checkEvery = Math.max(1, Math.ceil(m / 10));
   const full = reorth === "full";
+  const partial = reorth === "partial";
+  // 'partial': the loss of orthogonality allowed. The coefficients a reorthogonalization removes are left out of H, which
+  // leaves an error of about that loss times ‖A‖ in the Ritz vectors' residuals: hence at most tol, besides √ε.
+  const omegaMax = Math.min(Math.sqrt(Number.EPSILON), Math.max(tol, Number.EPSILON));
+  const psi = Number.EPSILON * Math.sqrt(n); // Simon's estimate of a freshly orthogonalized inner product
 
   const bCap = Math.min(k + 1, 8); // most start vectors a phase may have
   const cap = m + bCap; // columns: at most m closed plus the open ones
@@ -189,6 +207,9 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const H = new Float64Array(cap * cap); // projected matrix H_ij = v_iᵀ A v_j (j closed, or i closed)
   const h = new Float64Array(cap); // coefficients of the current vector on the basis
   const g = new Float64Array(cap); // Gram–Schmidt workspace
+  const omega = new Float64Array(partial ? cap * cap : 0); // 'partial': estimates of v_iᵀv_k (symmetric)
+  const omegaNew = new Float64Array(partial ? cap : 0);
+  let forceNext = false; // 'partial': the step after an estimated loss reorthogonalizes too
   const w = new Float64Array(n);
   const wVec = columnView(w, 0, n);
   const locked: Locked[] = [];
@@ -239,11 +260,34 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       const after = orthogonalizeAll(cols, true, before);
       if (after > 1e-8 * before) {
         for (let i = 0; i < n; i++) V[cols * n + i] = (w[i] as number) / after;
+        if (partial) setOmegaRow(cols, null);
         cols++;
         return true;
       }
     }
     return false;
+  }
+
+  // 'partial': row c of Ω from omegaNew (or ψ everywhere when null: c was orthogonalized against the basis).
+  function setOmegaRow(c: number, est: Float64Array | null): void {
+    for (let k = 0; k < c; k++) {
+      const x = est === null ? psi : (est[k] as number);
+      omega[c * cap + k] = x;
+      omega[k * cap + c] = x;
+    }
+    omega[c * cap + c] = 1;
+  }
+
+  // 'partial': Ω of columns [0, c) measured (after a thick restart: the kept Ritz vectors and the open columns).
+  function measureOmega(c: number): void {
+    for (let i = 0; i < c; i++) {
+      basisDots(V, 0, i + 1, n, V.subarray(i * n, (i + 1) * n), g);
+      for (let k = 0; k < i; k++) {
+        omega[i * cap + k] = g[k] as number;
+        omega[k * cap + i] = g[k] as number;
+      }
+      omega[i * cap + i] = 1;
+    }
   }
 
   // A phase: an empty basis opened by b start vectors (the given or seeded v0 first, then random).
@@ -254,12 +298,25 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     H.fill(0);
     phaseB = b;
     phaseLocked = [];
+    forceNext = false;
     if (first) {
       for (let i = 0; i < n; i++) w[i] = V[i] as number;
       appendColumn(false);
     }
     while (cols < b && appendColumn(true));
     return cols > 0;
+  }
+
+  // 'partial': the Ritz vectors just locked (slots [from, from + count) of L), from a semi-orthogonal basis, are
+  // orthogonalized against the locked ones before them and normalized (the correction is of the order of their
+  // residual over the gap to the other locked values, or within an eigenspace).
+  function orthonormalizeLocked(from: number, count: number): void {
+    for (let c = from; c < from + count; c++) {
+      const x = L.subarray(c * n, (c + 1) * n);
+      for (let pass = 0; pass < 2; pass++) cgsPass(L, 0, c, n, x, gL);
+      const nx = norm(x, n);
+      for (let i = 0; i < n; i++) x[i] = (x[i] as number) / nx;
+    }
   }
 
   // Ritz pairs of the closed columns: H_c = S Θ Sᵀ; residual of pair i: ‖E·s_i‖, E = H[open, closed].
@@ -318,11 +375,34 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       for (let i = j; i < cols; i++) g[i] = h[i] as number;
       for (let i = j; i < cols; i++) H[i * cap + j] = h[i] as number;
       const local = Math.sqrt(basisSubtract(V, lo, cols, n, w, g));
-      // Full: w ⟂ locked and the basis (rounding-sized corrections; those on open columns refine H).
+      // 'partial': Simon's estimates of the new vector's inner products with the closed columns; those with
+      // the open ones are ψ (the sweep above subtracted their exact coefficients).
+      let withBasis = full;
+      if (partial && local > 0) {
+        let worst = 0;
+        for (let k = 0; k < j; k++) {
+          let t = 0;
+          for (let l = 0; l < cols; l++) {
+            const e = H[l * cap + k] as number;
+            if (e !== 0) t += e * (omega[l * cap + j] as number);
+          }
+          for (let i = lo; i < cols; i++) t -= (g[i] as number) * (omega[i * cap + k] as number);
+          t += (t >= 0 ? 1 : -1) * 0.3 * Number.EPSILON * (local + normEst);
+          const om = t / local;
+          omegaNew[k] = om;
+          worst = Math.max(worst, Math.abs(om));
+        }
+        for (let k = j; k < cols; k++) omegaNew[k] = psi;
+        if (forceNext || !(worst <= omegaMax)) {
+          withBasis = true;
+          forceNext = !forceNext;
+        }
+      }
+      // Full (or 'partial' past √ε): w ⟂ locked and the basis (rounding-sized corrections; those on open columns refine H).
       h.fill(0);
-      const b = orthogonalizeAll(cols, full, local);
+      const b = orthogonalizeAll(cols, withBasis, local);
       for (let i = j; i < cols; i++) {
-        const v = (H[i * cap + j] as number) + (full ? (h[i] as number) : 0);
+        const v = (H[i * cap + j] as number) + (withBasis ? (h[i] as number) : 0);
         H[i * cap + j] = v;
         H[j * cap + i] = v;
       }
@@ -336,6 +416,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       closed++;
       if (b > 1e-12 * Math.max(normEst, 1e-300) && Number.isFinite(b)) {
         for (let i = 0; i < n; i++) V[cols * n + i] = (w[i] as number) / b; // new open column w/β
+        if (partial) setOmegaRow(cols, withBasis ? null : omegaNew);
         H[cols * cap + j] = b;
         H[j * cap + cols] = b;
         cols++;
@@ -402,6 +483,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     if (scratch.length < need) scratch = new Float64Array(need);
     const open = cols - closed;
     restartBasis(V, n, closed, S, keepIdx, lockIdx, L, locked.length, scratch, open);
+    if (partial) orthonormalizeLocked(locked.length, lockIdx.length);
     for (const i of lockIdx) {
       const l = { value: theta[i] as number, end: choice.endOf[i] as number, converged: ok[i] === 1, res: res[i] as number };
       locked.push(l);
@@ -426,6 +508,10 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     }
     closed = p;
     cols = p + open;
+    if (partial) {
+      measureOmega(cols);
+      forceNext = false;
+    }
   }
 
   const { values, vectors, residualNorms, allConverged } = answer(A, n, ends, locked, L, k);
