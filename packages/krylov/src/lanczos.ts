@@ -88,7 +88,9 @@ export interface LanczosOptions {
    * measured inner products, and newly locked vectors are orthonormalized against the locked
    * ones. Fewer sweeps over the basis than `'full'`, no ghosts. Selective reorthogonalization
    * (Parlett & Scott 1979) is not offered. `'none'`: only against the locked vectors and by the
-   * Lanczos recurrence itself (cheaper per step; spurious copies of eigenvalues may then appear).
+   * Lanczos recurrence itself (cheaper per step; spurious copies of eigenvalues may then appear,
+   * and with thick restart the lost orthogonality can make the Ritz values diverge, even under a
+   * `'converged'` status: use it only to study that loss, never for results).
    */
   reorthogonalization?: "full" | "partial" | "none";
   /**
