@@ -107,6 +107,8 @@ export default async function (): Promise<void> {
     ["tol 1e-10 (residual)", { tol: 1e-10 }],
     ["valueTol 1e-10", { valueTol: 1e-10 }],
     ["valueTol 1e-10, maxMultiplicity 2", { valueTol: 1e-10, maxMultiplicity: 2 }],
+    ["valueTol 1e-10, partial reorthogonalization", { valueTol: 1e-10, reorthogonalization: "partial" }],
+    ["valueTol 1e-10, maxMultiplicity 2, partial reorthogonalization", { valueTol: 1e-10, maxMultiplicity: 2, reorthogonalization: "partial" }],
   ];
   for (const [setting, opts] of poissonRuns) {
     const m = measure(P.count, () => {
@@ -123,6 +125,7 @@ export default async function (): Promise<void> {
     ["valueTol 1e-8", { valueTol: 1e-8 }],
     ["tol 1e-8 (residual)", { tol: 1e-8 }],
     ["valueTol 1e-8, maxMultiplicity 1 (no search for copies, as eigsh)", { valueTol: 1e-8, maxMultiplicity: 1 }],
+    ["valueTol 1e-8, partial reorthogonalization", { valueTol: 1e-8, reorthogonalization: "partial" }],
   ];
   for (const [setting, opts] of hessRuns) {
     const m = measure(H.count, () => {
