@@ -45,9 +45,17 @@ export abstract class PointOperator extends BaseOperator {
   }
 
   protected _apply(x: Vec, out: Vec): void {
-    const n = this.shape[0];
-    this.vals[0] = x.offset === 0 && x.data.length === n ? x.data : x.data.subarray(x.offset, x.offset + n);
-    this.outs[0] = out.offset === 0 && out.data.length === n ? out.data : out.data.subarray(out.offset, out.offset + n);
+    this.vals[0] = this.view(x, this.vals[0] as Float64Array);
+    this.outs[0] = this.view(out, this.outs[0] as Float64Array);
     this.fn.run(this.vals, this.outs);
+  }
+
+  /** The n elements of a contiguous vector as a Float64Array, reusing `last` when it is that view already. */
+  private view(v: Vec, last: Float64Array): Float64Array {
+    const n = this.shape[0];
+    const d = v.data;
+    if (v.offset === 0 && d.length === n) return d;
+    if (last.buffer === d.buffer && last.byteOffset === d.byteOffset + v.offset * 8 && last.length === n) return last;
+    return d.subarray(v.offset, v.offset + n);
   }
 }
