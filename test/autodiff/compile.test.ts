@@ -1,5 +1,4 @@
 import test from "ava";
-import { rng } from "@krylov-ts/operators";
 import {
   add,
   compile,
@@ -21,12 +20,7 @@ import {
   softmaxCrossEntropy,
   type Tensor,
 } from "@krylov-ts/autodiff";
-import { relErr } from "../helpers/dense.js";
-
-function randomData(n: number, seed: number): Float64Array {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => r.normal());
-}
+import { relErr, randomData } from "../helpers/dense.js";
 
 /** A small two-layer network and its gradient: many ops, broadcasting, transposes. */
 function network(): { x: Tensor; w: Tensor; outputs: Tensor[] } {

@@ -1,5 +1,5 @@
 import test from "ava";
-import { rng, toDense, vec } from "@krylov-ts/operators";
+import { toDense, vec } from "@krylov-ts/operators";
 import {
   add,
   constant,
@@ -15,12 +15,7 @@ import {
   tanh,
   type Tensor,
 } from "@krylov-ts/autodiff";
-import { relErr, symmetricEigen } from "../helpers/dense.js";
-
-function randomData(n: number, seed: number, scale = 1): Float64Array {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => scale * r.normal());
-}
+import { relErr, symmetricEigen, randomData } from "../helpers/dense.js";
 
 const [B, d, h, c] = [6, 3, 4, 3];
 const X = constant(randomData(B * d, 1), [B, d]);

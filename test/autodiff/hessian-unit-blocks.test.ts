@@ -1,5 +1,5 @@
 import test from "ava";
-import { rng, toDense } from "@krylov-ts/operators";
+import { toDense } from "@krylov-ts/operators";
 import {
   add,
   concat,
@@ -23,14 +23,9 @@ import {
   type HvpMode,
   type Tensor,
 } from "@krylov-ts/autodiff";
-import { relErr } from "../helpers/dense.js";
+import { relErr, randomData } from "../helpers/dense.js";
 
 const modes: HvpMode[] = ["forward-over-reverse", "reverse-over-reverse"];
-
-function randomData(n: number, seed: number, scale = 1): Float64Array {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => scale * r.normal());
-}
 
 function randomConstant(shape: number[], seed: number): Tensor {
   return constant(randomData(shape.reduce((a, b) => a * b, 1), seed), shape);

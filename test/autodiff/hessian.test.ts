@@ -28,7 +28,7 @@ import {
   square,
   type Tensor,
 } from "@krylov-ts/autodiff";
-import { relErr } from "../helpers/dense.js";
+import { relErr, randomData } from "../helpers/dense.js";
 
 /** f(x) = Σ xᵢ⁴ + x₀x₁: H = diag(12xᵢ²) + (e₀e₁ᵀ + e₁e₀ᵀ). */
 const quartic = (x: Tensor): Tensor => add(sum(pow(x, 4)), sum(mul(slice(x, [0], [1]), slice(x, [1], [1]))));
@@ -40,11 +40,6 @@ function quarticHessian(x: ArrayLike<number>): Float64Array {
   H[1] = 1;
   H[n] = 1;
   return H;
-}
-
-function randomData(n: number, seed: number): Float64Array {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => r.normal());
 }
 
 test("hessian returns the analytic n×n Hessian as an ndarray", (t) => {

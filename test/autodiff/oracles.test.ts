@@ -1,5 +1,5 @@
 import test from "ava";
-import { rng, vec } from "@krylov-ts/operators";
+import { vec } from "@krylov-ts/operators";
 import {
   add,
   constant,
@@ -21,20 +21,9 @@ import {
   type HvpMode,
   type Tensor,
 } from "@krylov-ts/autodiff";
-import { relErr } from "../helpers/dense.js";
+import { relErr, randomData, maxAbsDiff } from "../helpers/dense.js";
 
 const modes: HvpMode[] = ["forward-over-reverse", "reverse-over-reverse"];
-
-function randomData(n: number, seed: number, scale = 1): Float64Array {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => scale * r.normal());
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
-}
 
 test("½xᵀAx has Hessian ½(A + Aᵀ) in both modes", (t) => {
   const n = 6;

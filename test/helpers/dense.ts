@@ -296,3 +296,38 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   }
   return d.sort();
 }
+
+/** n seeded standard-normal draws, times `scale`. */
+export function randomData(n: number, seed: number, scale = 1): Float64Array {
+  const r = rng(seed);
+  return Float64Array.from({ length: n }, () => scale * r.normal());
+}
+
+/** max |aᵢ − bᵢ| (∞ when the lengths differ). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = a.length === b.length ? 0 : Infinity;
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+  return worst;
+}
+
+/** max |VᵀV − I| of a list of vectors. */
+export function orthogonalityLoss(V: readonly Vec[]): number {
+  let worst = 0;
+  for (let i = 0; i < V.length; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = 0; t < (V[i] as Vec).size; t++) s += (V[i] as Vec).get(t) * (V[j] as Vec).get(t);
+      worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
+    }
+  }
+  return worst;
+}
+
+/** The k eigenvalues `which` asks for (as `lanczos` names them), ascending, from the full ascending spectrum. */
+export function expectedEigenvalues(all: ArrayLike<number>, k: number, which: "largest" | "smallest" | "both" | "magnitude"): number[] {
+  const s = Array.from(all);
+  if (which === "largest") return s.slice(-k);
+  if (which === "smallest") return s.slice(0, k);
+  if (which === "both") return [...s.slice(0, Math.floor(k / 2)), ...s.slice(s.length - Math.ceil(k / 2))];
+  return [...s].sort((a, b) => Math.abs(b) - Math.abs(a)).slice(0, k).sort((a, b) => a - b);
+}
