@@ -5,6 +5,7 @@ import { sub } from "./sub.js";
 import { mul } from "./mul.js";
 import { sum } from "./sum.js";
 import { prod } from "./strided.js";
+import { logSumExpAlong } from "./log-sum-exp.js";
 
 /**
  * log softmax along `axis` (default the last): y = x − logΣexp(x), computed stably.
@@ -44,7 +45,7 @@ registerOp<{ axis: number }>({
   },
 });
 
-/** y = x − m − log Σ exp(x − m) along the axis, m the maximum (−∞/+∞ maxima pass through). */
+/** y = x − log Σ exp(x) along the axis (the sum shifted by the maximum; −∞/+∞ maxima pass through). */
 export function logSoftmaxKernel(x: Float64Array, shape: Shape, out: Float64Array, axis: number): void {
   const len = shape[axis] as number;
   const inner = prod(shape, axis + 1, shape.length);
@@ -52,11 +53,7 @@ export function logSoftmaxKernel(x: Float64Array, shape: Shape, out: Float64Arra
   for (let o = 0; o < outer; o++) {
     for (let q = 0; q < inner; q++) {
       const base = o * len * inner + q;
-      let m = -Infinity;
-      for (let j = 0; j < len; j++) m = Math.max(m, x[base + j * inner] as number);
-      let s = 0;
-      for (let j = 0; j < len; j++) s += Math.exp((x[base + j * inner] as number) - m);
-      const c = m + Math.log(s);
+      const c = logSumExpAlong(x, base, len, inner);
       for (let j = 0; j < len; j++) out[base + j * inner] = (x[base + j * inner] as number) - c;
     }
   }

@@ -44,12 +44,7 @@ registerOp<{ axis: number; keepDims: boolean }>({
     const outer = prod(shape, 0, axis);
     for (let o = 0; o < outer; o++) {
       for (let q = 0; q < inner; q++) {
-        const base = o * len * inner + q;
-        let m = -Infinity;
-        for (let j = 0; j < len; j++) m = Math.max(m, x[base + j * inner] as number);
-        let s = 0;
-        if (m !== -Infinity && m !== Infinity) for (let j = 0; j < len; j++) s += Math.exp((x[base + j * inner] as number) - m);
-        out[o * inner + q] = m === -Infinity || m === Infinity ? m : m + Math.log(s);
+        out[o * inner + q] = logSumExpAlong(x, o * len * inner + q, len, inner);
       }
     }
   },
@@ -59,3 +54,16 @@ registerOp<{ axis: number; keepDims: boolean }>({
   },
   jvp: (node, [t]) => (t ? sum(mul(t, softmaxOf(node)), node.attrs.axis as number, node.attrs.keepDims as boolean) : null),
 });
+
+/**
+ * log Σⱼ exp(x[base + j·stride]) for j < len, shifted by the maximum m so nothing overflows;
+ * an infinite maximum is returned as it is.
+ */
+export function logSumExpAlong(x: Float64Array, base: number, len: number, stride: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < len; j++) m = Math.max(m, x[base + j * stride] as number);
+  if (m === -Infinity || m === Infinity) return m;
+  let s = 0;
+  for (let j = 0; j < len; j++) s += Math.exp((x[base + j * stride] as number) - m);
+  return m + Math.log(s);
+}
