@@ -16,8 +16,18 @@ export interface MatrixFile {
   readonly info: MatrixMarketInfo;
 }
 
-/** Reads and parses `path`; `command` names the subcommand in error messages. */
+/** Reads and parses `path`, and refuses a matrix that is not square and symmetric; `command` names the subcommand in error messages. */
 export function loadMatrix(command: string, path: string | undefined): MatrixFile {
+  const file = readMatrixFile(command, path);
+  const [m, n] = file.matrix.shape;
+  if (m !== n) throw new UsageError(`krylov ${command}: ${file.path} is ${m}×${n}, but ${command} needs a square matrix`);
+  if (!file.matrix.symmetric) {
+    throw new UsageError(`krylov ${command}: ${file.path} is not symmetric (A(i, j) ≠ A(j, i)), but ${command === "eigs" ? "Lanczos needs" : "CG and MINRES need"} A = Aᵀ`);
+  }
+  return file;
+}
+
+function readMatrixFile(command: string, path: string | undefined): MatrixFile {
   if (path === undefined) throw new UsageError(`krylov ${command}: missing FILE.mtx (see krylov ${command} --help)`);
   let text: string;
   try {

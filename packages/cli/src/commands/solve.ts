@@ -35,11 +35,7 @@ const spec: CommandSpec = {
 async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const v = args.values;
   const { path, matrix: A, info } = loadMatrix("solve", args.positional);
-  const [m, n] = A.shape;
-  if (m !== n) throw new UsageError(`krylov solve: ${path} is ${m}×${n}, but solve needs a square matrix`);
-  if (!A.symmetric) {
-    throw new UsageError(`krylov solve: ${path} is not symmetric (A(i, j) ≠ A(j, i)), but CG and MINRES need A = Aᵀ`);
-  }
+  const n = A.shape[0];
   const method = str(v, "method");
   const precond = str(v, "precond");
   const rtol = num(v, "rtol");
