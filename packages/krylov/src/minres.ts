@@ -9,6 +9,12 @@ import { checkNumber, type Stats, type Status } from "./stats.js";
 import { solveSetup, view } from "./solver-args.js";
 import { dotN, minresLanczos, minresUpdate, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
 
+/**
+ * γₖ ≤ 10ε·‖Tₖ‖_F counts as a zero pivot of the QR factor of T̄ₖ. Since every γ ≤ ‖Tₖ‖_F, this
+ * is where the condition estimate max γ / min γ would reach SciPy's limit 0.1/ε (its istop 4).
+ */
+const DEFICIENT = 10 * Number.EPSILON;
+
 /** What the callback of `minres` sees after each iteration (one object, updated in place). */
 export interface MinresIteration {
   /** Lanczos steps done so far (1 after the first). */
@@ -51,9 +57,14 @@ export interface MinresResult {
   stats: Stats;
   /**
    * `normA`: the Frobenius norm of the Lanczos tridiagonal Tₖ (a lower bound on ‖A − σI‖_F,
-   * Paige–Saunders' Anorm); `restarts`: how often the true-residual check restarted the run.
+   * Paige–Saunders' Anorm); `restarts`: how often the true-residual check restarted the run;
+   * `normAr`: ‖(A − σI)r‖, the optimality residual of the least-squares problem — measured at
+   * the returned x (one product, counted) when the status is `'leastSquares'`, else the
+   * recurrence estimate φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) of the previous step (NaN before any step;
+   * M-norms with a preconditioner); `cond`: Paige–Saunders' estimate max γₖ / min γₖ of
+   * cond(A − σI) from the rotated diagonals (a lower bound; NaN before any step).
    */
-  estimates: { normA: number; restarts: number };
+  estimates: { normA: number; restarts: number; normAr: number; cond: number };
 }
 
 /**
@@ -69,18 +80,43 @@ export interface MinresResult {
  * This departs from Paige & Saunders, whose test is on φ̄ₖ / (‖A‖‖x‖ + ‖b‖) — the reason
  * SciPy's result can miss the requested relative residual by orders of magnitude.
  *
+ * Singular systems. A consistent singular system (b in the range of A − σI) converges as
+ * above. On an inconsistent one ‖r‖ never drops below ‖P_N b‖ (P_N the projector on the null
+ * space), so a second test stops the run at a least-squares solution (Paige & Saunders 1975;
+ * SciPy's istop 2; Choi, Paige & Saunders 2011, §3.2 for the estimate):
+ *
+ *     ‖(A − σI)r‖₂ ≤ rtol·‖Tₖ‖_F·‖r‖₂      (status `'leastSquares'`, `converged` true)
+ *
+ * with ‖Tₖ‖_F the Frobenius norm of the Lanczos tridiagonal (`estimates.normA`). The recurrence
+ * gives ‖(A − σI)rₖ₋₁‖ = φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) for free (one step late); when that estimate
+ * passes, the test is verified on the true r (two products, counted: r and (A − σI)r), and the
+ * measured value is `estimates.normAr`; if it fails, the run restarts from the true residual as
+ * above. `stats.residualNorm` stays the true ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). With a preconditioner
+ * both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ rtol·‖Tₖ‖_F·‖M½r‖ (the least-squares problem
+ * is then min ‖b − (A − σI)x‖_M, whose solutions have (A − σI)M r = 0).
+ * A step whose rotated pivot γₖ is ≤ 10ε·‖Tₖ‖_F (T̄ₖ rank deficient: the Krylov space is invariant
+ * and holds a null vector; cond ≥ 0.1/ε in Paige–Saunders' estimate) is skipped rather than
+ * divided by — SciPy's `max(γ, ε)` would throw x along the null vector by ~1/ε — and the run
+ * verifies, stops or restarts; if that happens on the first step after a restart, the status is
+ * `'breakdown'`. From x₀ = 0 the range part of x approximates A⁺b, but x also holds a multiple of
+ * P_N b (K(A, b) contains b itself), so x is a least-squares solution, not the minimum-norm one;
+ * x − (xᵀr / rᵀr)·r removes that part and approximates A⁺b (MINRES-QLP, Choi, Paige & Saunders
+ * 2011, computes it directly). An rtol far below √ε may not be attainable on an inconsistent
+ * system: once the Krylov space has (nearly) become invariant, Lanczos loses orthogonality, the
+ * recurrence drifts and x can grow without bound before the budget ends (`'maxIterations'`).
+ *
  * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
  *
  * Per step: one product with A (and one with M) and three fused vector passes, SIMD kernels
  * over a workspace in WebAssembly memory where available (see kernels.ts); nothing is
  * allocated in the loop.
- * Singular inconsistent systems do not converge (status `'maxIterations'`).
  *
  * @param A - n×n symmetric operator
  * @param b - right-hand side, length n
  * @returns `{ x, stats, estimates }`
  * @example
  * const { x, stats } = minres(dense([[1, 2], [2, 1]]), [1, 0]); // indefinite
+ * const ls = minres(diagonal([0, 1, 2]), [1, 1, 1]); // singular, b ∉ range: status 'leastSquares', ‖r‖ = 1
  */
 export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): MinresResult {
   const fn = "minres";
@@ -128,6 +164,36 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   let restarts = 0;
   let tnorm2 = 0;
   let scale = 1;
+  let normAr = NaN; // ‖(A − σI)r‖: the recurrence estimate, or the measured value once the least-squares test was verified
+  let gmax = 0; // extreme rotated diagonals γₖ of the QR factor of Tₖ: cond(A) ≳ gmax/gmin (Paige–Saunders' Acond)
+  let gmin = Infinity;
+
+  /**
+   * The least-squares test on the true residual r (already in r₁, ‖r‖₂ = rNorm):
+   * ‖(A − σI)r‖ ≤ rtol·‖Tₖ‖_F·‖r‖, in the M-norms with a preconditioner (‖r‖_M = √(rᵀMr),
+   * ‖·‖ of M½(A − σI)M½ applied to M½r). One product with A (and two with M); sets normAr.
+   */
+  const leastSquaresHolds = (): boolean => {
+    const r = r1V.data;
+    let rr = rNorm;
+    let ar2 = 0;
+    if (M === undefined || yM === undefined) {
+      A.apply(r1V, AvV);
+      for (let i = 0; i < n; i++) ar2 += ((Av[i] as number) - sigma * (r[i] as number)) ** 2; // ‖(A − σI)r‖²
+    } else {
+      M.apply(r1V, yM); // z = M r
+      const z = yM.data;
+      rr = Math.sqrt(Math.max(dotN(r, z, n), 0)); // ‖r‖_M
+      A.apply(yM, AvV);
+      for (let i = 0; i < n; i++) Av[i] = (Av[i] as number) - sigma * (z[i] as number); // (A − σI)z
+      const q = view(w1);
+      M.apply(AvV, q); // M (A − σI) z, over w₁ (free: the run stops or restarts)
+      ar2 = Math.max(dotN(Av, q.data, n), 0);
+    }
+    matvecs++;
+    normAr = Math.sqrt(ar2);
+    return normAr <= rtol * Math.sqrt(tnorm2) * rr;
+  };
 
   // Lanczos and rotation state (set by the (re)start below).
   let beta = 0, oldBeta = 0, dbar = 0, epsln = 0, cs = -1, sn = 0, phibar = 0, step = 0;
@@ -200,20 +266,31 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       const gbar = sn * dbar - cs * alpha;
       epsln = sn * beta;
       dbar = -cs * beta;
-      const gamma = Math.max(Math.hypot(gbar, beta), Number.EPSILON);
-      cs = gbar / gamma;
-      sn = beta / gamma;
-      const phi = cs * phibar;
-      phibar = sn * phibar;
-      // w ← (v − ε₋₁w₁ − δw₂)/γ written over w₁; x ← x + φw; then w₁ ← w₂, w₂ ← w;
-      // and the next Lanczos vector v ← y/β in the same pass.
-      const ig = 1 / gamma;
-      const yNext = yM === undefined ? r2 : yM.data;
-      const sNext = beta > 0 ? 1 / beta : 0;
-      minresUpdate(v, w1, w2, x, yNext, oldEps, delta, ig, phi, sNext, n);
-      const wt = w1;
-      w1 = w2;
-      w2 = wt;
+      // ‖(A − σI)rₖ₋₁‖ = φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) (Choi, Paige & Saunders 2011, §3.2; lagged one step).
+      const root = Math.hypot(gbar, dbar);
+      normAr = Math.abs(phibar) * root; // in the M-norms with a preconditioner
+      const gamma = Math.hypot(gbar, beta);
+      // γₖ ≈ 0 (so βₖ₊₁ ≈ 0 too): T̄ₖ is rank deficient, the Krylov space is invariant and holds a
+      // null vector of A − σI. The step carries no information and 1/γₖ would throw x along that
+      // null vector by ~1/ε, so it is skipped: x stays xₖ₋₁ and the run verifies, stops or restarts.
+      const deficient = gamma <= DEFICIENT * Math.sqrt(tnorm2);
+      if (!deficient) {
+        if (gamma > gmax) gmax = gamma;
+        if (gamma < gmin) gmin = gamma;
+        cs = gbar / gamma;
+        sn = beta / gamma;
+        const phi = cs * phibar;
+        phibar = sn * phibar;
+        // w ← (v − ε₋₁w₁ − δw₂)/γ written over w₁; x ← x + φw; then w₁ ← w₂, w₂ ← w;
+        // and the next Lanczos vector v ← y/β in the same pass.
+        const ig = 1 / gamma;
+        const yNext = yM === undefined ? r2 : yM.data;
+        const sNext = beta > 0 ? 1 / beta : 0;
+        minresUpdate(v, w1, w2, x, yNext, oldEps, delta, ig, phi, sNext, n);
+        const wt = w1;
+        w1 = w2;
+        w2 = wt;
+      }
       k++;
       step++;
       const estimate = Math.abs(phibar);
@@ -227,7 +304,9 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
           break;
         }
       }
-      if (estimate * scale <= target || beta === 0) {
+      // The least-squares test ‖Ārₖ₋₁‖ ≤ rtol·‖Tₖ‖_F·‖rₖ₋₁‖ (SciPy's istop 2), on the recurrence.
+      const lsTrigger = root <= rtol * Math.sqrt(tnorm2);
+      if (estimate * scale <= target || beta === 0 || deficient || lsTrigger) {
         rNorm = trueResidual(r1V.data); // verify on the true residual; r₁ is rebuilt on restart anyway
         if (rNorm <= target) {
           status = "converged";
@@ -237,6 +316,22 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         if (!Number.isFinite(rNorm)) {
           status = "breakdown";
           message = "the residual is not finite";
+          break;
+        }
+        if ((lsTrigger || beta === 0 || deficient) && leastSquaresHolds()) {
+          status = "leastSquares";
+          converged = true;
+          message =
+            `least-squares solution: ‖Ar‖ = ${normAr.toExponential(3)} ≤ rtol·‖A‖·‖r‖ = ` +
+            `${(rtol * Math.sqrt(tnorm2) * rNorm).toExponential(3)} while ‖r‖ = ${rNorm.toExponential(3)} > ` +
+            `${target.toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} (singular, inconsistent system)`;
+          break;
+        }
+        if (deficient && step === 1) {
+          status = "breakdown";
+          message =
+            `γ₁ ≈ 0 right after a restart: the residual lies in the null space of A${sigma === 0 ? "" : " − σI"} to working ` +
+            `precision, and ‖Ar‖ = ${normAr.toExponential(3)} cannot be brought below rtol·‖A‖·‖r‖ = ${(rtol * Math.sqrt(tnorm2) * rNorm).toExponential(3)}`;
           break;
         }
         restarts++;
@@ -253,7 +348,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   return {
     x: view(owned(x)), // copied out of a workspace memory
     stats,
-    estimates: { normA: Math.sqrt(tnorm2), restarts },
+    estimates: { normA: Math.sqrt(tnorm2), restarts, normAr, cond: gmax > 0 ? gmax / gmin : NaN },
   };
 }
 

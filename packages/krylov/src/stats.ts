@@ -11,9 +11,12 @@
  * - `breakdown`: the process could not continue (a zero or non-finite coefficient);
  * - `negativeCurvature`: a direction with pᵀAp ≤ 0 was met (CG on an indefinite operator);
  * - `boundary`: the trust-region radius was reached (Steihaug CG);
- * - `stopped`: the callback asked to stop, or the `AbortSignal` fired.
+ * - `stopped`: the callback asked to stop, or the `AbortSignal` fired;
+ * - `leastSquares`: MINRES on a singular inconsistent system (b outside the range of A): the
+ *   least-squares test ‖Ar‖ ≤ rtol·‖A‖·‖r‖ held while ‖r‖ could not reach its target, so x is a
+ *   least-squares solution (SciPy's istop 2).
  */
-export type Status = "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped";
+export type Status = "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares";
 
 /** What every method reports beside its result. */
 export interface Stats {
@@ -21,7 +24,10 @@ export interface Stats {
   iterations: number;
   /** Applications of the operator (A·x products). */
   matvecs: number;
-  /** True when `status` is `'converged'` (or, for CG, a trust-region or curvature exit that solved its subproblem). */
+  /**
+   * True when `status` is `'converged'` (or, for CG, a trust-region or curvature exit that solved its subproblem;
+   * for MINRES, `'leastSquares'`: the least-squares problem is solved though b − Ax is not small).
+   */
   converged: boolean;
   /** Why the method stopped. */
   status: Status;
