@@ -60,7 +60,7 @@ export interface Parsed {
 
 /** The options every subcommand shares (output and progress). */
 export const commonOptions: readonly OptionSpec[] = [
-  { name: "out", kind: "string", meta: "DIR", help: "write report.json and the SVG plots into DIR (created if needed; files are written under temporary names, then renamed)" },
+  { name: "out", kind: "string", meta: "DIR", help: "write report.json and the SVG plots as folder DIR, whole or not at all (built beside it, then swapped in); an existing DIR is replaced, but refused if it holds files other than report.json, spectrum.svg, convergence.svg" },
   { name: "json", kind: "boolean", help: "print the report as JSON on stdout instead of tables" },
   { name: "quiet", short: "q", kind: "boolean", help: "no progress bars (they are drawn on stderr only when it is a terminal)" },
   { name: "help", short: "h", kind: "boolean", help: "show this help" },

@@ -260,6 +260,8 @@ export function errorCode(e: unknown): string {
       ENOENT: "no such file",
       EISDIR: "it is a directory",
       EACCES: "permission denied",
+      ENOTDIR: "a part of the path is a file, not a folder",
+      ENOSPC: "no space left on the device",
     };
     return words[code] ?? code;
   }

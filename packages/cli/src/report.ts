@@ -1,44 +1,145 @@
 /**
- * Writing a report folder without ever leaving partial output: every file is first written
- * under a temporary name in the folder, and only when all are written are they renamed to
- * their final names. On any error the temporary files are removed (and the folder too, when
- * this call created it).
+ * Writing a report folder whole or not at all. Every file is written into a fresh temporary
+ * folder beside DIR (same parent, so on one file system a rename is atomic); only when all are
+ * written is that folder swapped in: an existing DIR is renamed to a backup name beside it, the
+ * temporary folder is renamed to DIR, and the backup is removed. If the second rename fails,
+ * the backup is renamed back. At every moment DIR is either the old report or the new one,
+ * never a mix, and no temporary or backup folder is left behind.
+ *
+ * An existing DIR is replaced only when it holds nothing but a report's own files
+ * (`report.json`, `spectrum.svg`, `convergence.svg`); a DIR with any other entry (or with a
+ * folder of one of those names) is refused with a `UsageError` and left untouched, so that a
+ * user's other files are never deleted. The new report replaces the old one whole: a plot the
+ * new command does not draw (`solve` has no spectrum) does not survive from the old report.
  *
  * @module
  */
-import { mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./args.js";
 import { errorCode } from "./data.js";
 
-/** Writes `files` (name → contents) into `dir`; returns the folder's absolute path. */
-export function writeReport(dir: string, files: ReadonlyMap<string, string>): string {
-  const root = resolve(dir);
-  const created = !existsSync(root);
+/** The files a report folder may hold: an existing DIR holding anything else is refused. */
+export const reportFiles: readonly string[] = ["report.json", "spectrum.svg", "convergence.svg"];
+
+/** The file-system calls that write and swap the folder, replaceable in tests to simulate a failure. */
+export interface ReportFs {
+  readonly writeFile: (path: string, text: string) => void;
+  readonly rename: (from: string, to: string) => void;
+}
+
+const nodeFs: ReportFs = { writeFile: writeFileSync, rename: renameSync };
+
+/**
+ * Writes `files` (name → contents, names among `reportFiles`) as the folder `dir`, whole or
+ * not at all (see the module comment); returns the folder's absolute path. The parent folders
+ * are created if needed (and removed again on failure).
+ *
+ * @param fs - the write and rename calls (Node's by default; tests pass failing ones)
+ * @throws UsageError when `dir` is not a folder, holds files other than a report's, or a write
+ *   or rename fails (`krylov: cannot write the report into 'DIR' (…)`)
+ */
+export function writeReport(dir: string, files: ReadonlyMap<string, string>, fs: ReportFs = nodeFs): string {
+  const fail = (why: string): never => {
+    throw new UsageError(`krylov: cannot write the report into '${dir}' (${why})`);
+  };
+  for (const name of files.keys()) {
+    if (!reportFiles.includes(name)) throw new Error(`writeReport: '${name}' is not one of ${reportFiles.join(", ")}`);
+  }
+  let root = resolve(dir);
+  const old = existing(root, fail);
+  if (old !== undefined) root = old.path;
+  const parent = dirname(root);
+  const base = basename(root);
+
+  let createdParent: string | undefined;
   try {
-    mkdirSync(root, { recursive: true });
+    createdParent = mkdirSync(parent, { recursive: true });
   } catch (e) {
     throw new UsageError(`krylov: cannot create output folder '${dir}' (${errorCode(e)})`);
   }
-  const tag = `.tmp-${process.pid}-${Date.now()}`;
-  const written: string[] = [];
+  const undoParent = (): void => {
+    if (createdParent !== undefined) rmSync(createdParent, { recursive: true, force: true });
+  };
+
+  const tmp = join(parent, `.${base}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
   try {
-    for (const [name, text] of files) {
-      const tmp = join(root, `.${name}${tag}`);
-      writeFileSync(tmp, text);
-      written.push(tmp);
-    }
-    for (const [name] of files) renameSync(join(root, `.${name}${tag}`), join(root, name));
+    mkdirSync(tmp);
+    if (old !== undefined) chmodSync(tmp, old.mode);
+    for (const [name, text] of files) fs.writeFile(join(tmp, name), text);
   } catch (e) {
-    for (const tmp of written) rmSync(tmp, { force: true });
-    if (created) {
-      try {
-        rmdirSync(root);
-      } catch {
-        // the folder holds someone else's files: leave it
-      }
+    rmSync(tmp, { recursive: true, force: true });
+    undoParent();
+    return fail(errorCode(e));
+  }
+
+  if (old === undefined) {
+    try {
+      fs.rename(tmp, root);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      undoParent();
+      return fail(errorCode(e));
     }
-    throw new UsageError(`krylov: cannot write the report into '${dir}' (${errorCode(e)})`);
+    return root;
+  }
+
+  const backup = join(parent, `.${base}.old-${process.pid}-${randomBytes(6).toString("hex")}`);
+  try {
+    fs.rename(root, backup);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    return fail(errorCode(e));
+  }
+  try {
+    fs.rename(tmp, root);
+  } catch (e) {
+    let restored = true;
+    try {
+      fs.rename(backup, root);
+    } catch {
+      restored = false;
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    return fail(restored ? errorCode(e) : `${errorCode(e)}; the old report is kept in '${backup}'`);
+  }
+  // The backup holds only a report's files (checked above): remove those, then the folder.
+  for (const name of reportFiles) rmSync(join(backup, name), { force: true });
+  try {
+    rmdirSync(backup);
+  } catch {
+    // a file appeared in the old folder during the swap: keep it rather than delete it
   }
   return root;
+}
+
+/**
+ * The existing folder at `root` (its real path and permission bits), or `undefined` when
+ * nothing is there; refuses a non-folder and a folder holding anything but a report's files.
+ */
+function existing(root: string, fail: (why: string) => never): { path: string; mode: number } | undefined {
+  try {
+    lstatSync(root);
+  } catch (e) {
+    // Nothing there (ENOTDIR: a parent is a file, which creating the parents reports).
+    if (typeof e === "object" && e !== null && "code" in e && (e.code === "ENOENT" || e.code === "ENOTDIR")) return undefined;
+    return fail(errorCode(e));
+  }
+  let path: string;
+  let entries: string[];
+  try {
+    path = realpathSync(root);
+    if (!statSync(path).isDirectory()) return fail("it exists and is not a folder");
+    entries = readdirSync(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    return fail(errorCode(e));
+  }
+  const foreign = entries.filter((name) => !reportFiles.includes(name) || !lstatSync(join(path, name)).isFile()).sort();
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? `, … ${foreign.length - 3} more` : "");
+    fail(`it holds files other than a report's: ${shown}; --out replaces a folder only when it is new, empty or holds just ${reportFiles.join(", ")}`);
+  }
+  return { path, mode: statSync(path).mode & 0o7777 };
 }
