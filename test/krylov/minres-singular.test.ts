@@ -219,3 +219,21 @@ test("minres reports the least-squares status through a shifted operator the sam
   const { shifted } = leastSquaresReference(a, n, b, 7);
   t.true(norm(matvec(shifted, n, n, diff(p.x.data, q.x.data))) < 1e-6 * norm(b)); // the same (A − σI)x
 });
+
+test("minres with an unattainable rtol on an inconsistent system stops on stagnation instead of letting x diverge", (t) => {
+  // Before the stagnation stop this run went on to maxIterations with ‖x‖ ≈ 10¹⁵ and ‖r‖ ≈ 10¹⁵.
+  const n = 40;
+  const ev = Array.from({ length: n }, (_, i) => (i < 2 ? 0 : (i % 2 ? -1 : 1) * (1 + i)));
+  const a = withSpectrum(ev, 3);
+  const b = rng(103).normalVec(n).data;
+  const ref = leastSquaresReference(a, n, b);
+  const { x, stats } = minres(dense(a, [n, n]), b, { rtol: 1e-12, maxIterations: 400 });
+  t.is(stats.status, "breakdown");
+  t.false(stats.converged);
+  t.regex(stats.message ?? "", /least-squares stagnation/);
+  t.true(stats.iterations < 100);
+  const Ax = matvec(a, n, n, x.data);
+  t.true(Math.abs(stats.residualNorm - norm(diff(b, Ax))) <= 1e-10 * norm(b));
+  t.true(Math.abs(stats.residualNorm - norm(ref.PNb)) <= 1e-8 * norm(b));
+  t.true(norm(diff(Ax, ref.Pb)) <= 1e-6 * norm(b));
+});

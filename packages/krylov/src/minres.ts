@@ -14,6 +14,7 @@ import { dotN, minresLanczos, minresUpdate, normN, owned, scaleN, shiftedResidua
  * is where the condition estimate max γ / min γ would reach SciPy's limit 0.1/ε (its istop 4).
  */
 const DEFICIENT = 10 * Number.EPSILON;
+const SQRT_EPS = Math.sqrt(Number.EPSILON);
 
 /** What the callback of `minres` sees after each iteration (one object, updated in place). */
 export interface MinresIteration {
@@ -89,9 +90,13 @@ export interface MinresResult {
  *
  * with ‖Tₖ‖_F the Frobenius norm of the Lanczos tridiagonal (`estimates.normA`). The recurrence
  * gives ‖(A − σI)rₖ₋₁‖ = φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) for free (one step late); when that estimate
- * passes, the test is verified on the true r (two products, counted: r and (A − σI)r), and the
- * measured value is `estimates.normAr`; if it fails, the run restarts from the true residual as
- * above. `stats.residualNorm` stays the true ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). With a preconditioner
+ * passes max(rtol, √ε) the test is verified on the true r (two products, counted: r and
+ * (A − σI)r), and the measured value is `estimates.normAr`; if it fails, the run restarts from
+ * the true residual as above, and the next verification waits for an estimate 10× below the
+ * measured ratio. If ‖r‖ has not decreased between two failed verifications, rtol is out of
+ * reach (typically rtol ≪ √ε on an inconsistent system, where further steps would make x
+ * diverge along the null space once Lanczos loses orthogonality): the run stops with status
+ * `'breakdown'` and a message giving the ratio reached. `stats.residualNorm` stays the true ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). With a preconditioner
  * both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ rtol·‖Tₖ‖_F·‖M½r‖ (the least-squares problem
  * is then min ‖b − (A − σI)x‖_M, whose solutions have (A − σI)M r = 0).
  * A step whose rotated pivot γₖ is ≤ 10ε·‖Tₖ‖_F (T̄ₖ rank deficient: the Krylov space is invariant
@@ -101,9 +106,7 @@ export interface MinresResult {
  * `'breakdown'`. From x₀ = 0 the range part of x approximates A⁺b, but x also holds a multiple of
  * P_N b (K(A, b) contains b itself), so x is a least-squares solution, not the minimum-norm one;
  * x − (xᵀr / rᵀr)·r removes that part and approximates A⁺b (MINRES-QLP, Choi, Paige & Saunders
- * 2011, computes it directly). An rtol far below √ε may not be attainable on an inconsistent
- * system: once the Krylov space has (nearly) become invariant, Lanczos loses orthogonality, the
- * recurrence drifts and x can grow without bound before the budget ends (`'maxIterations'`).
+ * 2011, computes it directly).
  *
  * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
  *
@@ -167,6 +170,11 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   let normAr = NaN; // ‖(A − σI)r‖: the recurrence estimate, or the measured value once the least-squares test was verified
   let gmax = 0; // extreme rotated diagonals γₖ of the QR factor of Tₖ: cond(A) ≳ gmax/gmin (Paige–Saunders' Acond)
   let gmin = Infinity;
+  // The recurrence ratio ‖Ār‖/(‖Tₖ‖_F‖r‖) at which the least-squares test is verified: rtol, or
+  // at most √ε, so that a run with a tiny rtol is checked (and restarted) before the Krylov space
+  // turns invariant and Lanczos rounding takes over; lowered 10× below each failed measurement.
+  let lsCheck = Math.max(rtol, SQRT_EPS);
+  let lsFailedAt = Infinity; // ‖r‖ at the last failed least-squares verification
 
   /**
    * The least-squares test on the true residual r (already in r₁, ‖r‖₂ = rNorm):
@@ -192,7 +200,10 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
     }
     matvecs++;
     normAr = Math.sqrt(ar2);
-    return normAr <= rtol * Math.sqrt(tnorm2) * rr;
+    const ratio = normAr / (Math.sqrt(tnorm2) * rr);
+    if (ratio <= rtol) return true;
+    lsCheck = Math.max(rtol, Math.min(lsCheck, ratio) / 10);
+    return false;
   };
 
   // Lanczos and rotation state (set by the (re)start below).
@@ -305,7 +316,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         }
       }
       // The least-squares test ‖Ārₖ₋₁‖ ≤ rtol·‖Tₖ‖_F·‖rₖ₋₁‖ (SciPy's istop 2), on the recurrence.
-      const lsTrigger = root <= rtol * Math.sqrt(tnorm2);
+      const lsTrigger = root <= lsCheck * Math.sqrt(tnorm2);
       if (estimate * scale <= target || beta === 0 || deficient || lsTrigger) {
         rNorm = trueResidual(r1V.data); // verify on the true residual; r₁ is rebuilt on restart anyway
         if (rNorm <= target) {
@@ -327,6 +338,17 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
             `${target.toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} (singular, inconsistent system)`;
           break;
         }
+        if (lsTrigger && rNorm >= (1 - 1e-6) * lsFailedAt) {
+          // ‖r‖ has stalled since the last failed verification (b ∉ range): rtol is out of reach,
+          // and from here on rounding would make x diverge along the null space.
+          status = "breakdown";
+          message =
+            `least-squares stagnation: ‖Ar‖/(‖A‖‖r‖) = ${(normAr / (Math.sqrt(tnorm2) * rNorm)).toExponential(3)} > rtol = ${rtol} ` +
+            `while ‖r‖ = ${rNorm.toExponential(3)} no longer decreases: this rtol is below the attainable accuracy of MINRES on ` +
+            `this singular inconsistent system (x is the least-squares solution reached)`;
+          break;
+        }
+        if (lsTrigger) lsFailedAt = rNorm;
         if (deficient && step === 1) {
           status = "breakdown";
           message =

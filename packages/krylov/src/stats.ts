@@ -8,7 +8,8 @@
  * Why a method stopped:
  * - `converged`: the stopping rule held;
  * - `maxIterations`: the iteration budget ran out first;
- * - `breakdown`: the process could not continue (a zero or non-finite coefficient);
+ * - `breakdown`: the process could not continue (a zero or non-finite coefficient; for MINRES also
+ *   a stalled least-squares run whose rtol is out of reach);
  * - `negativeCurvature`: a direction with pᵀAp ≤ 0 was met (CG on an indefinite operator);
  * - `boundary`: the trust-region radius was reached (Steihaug CG);
  * - `stopped`: the callback asked to stop, or the `AbortSignal` fired;
