@@ -237,3 +237,14 @@ test("minres with an unattainable rtol on an inconsistent system stops on stagna
   t.true(Math.abs(stats.residualNorm - norm(ref.PNb)) <= 1e-8 * norm(b));
   t.true(norm(diff(Ax, ref.Pb)) <= 1e-6 * norm(b));
 });
+
+test("minres with rtol 0 on an inconsistent system stops with a breakdown once r lies in the null space", (t) => {
+  // The restart from the exact least-squares residual r = e₀ meets γ₁ ≈ 0 at once: nothing is left to do.
+  const d = [0, 1, 2, 3, 4, 5];
+  const { x, stats } = minres(diagonal(d), [1, 1, 1, 1, 1, 1], { rtol: 0, maxIterations: 1000 });
+  t.is(stats.status, "breakdown");
+  t.regex(stats.message ?? "", /null space/);
+  t.true(stats.iterations <= 8);
+  for (let i = 1; i < 6; i++) t.true(Math.abs((x.data[i] as number) - 1 / (d[i] as number)) < 1e-12);
+  t.true(Math.abs(stats.residualNorm - 1) < 1e-12);
+});

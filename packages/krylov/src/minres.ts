@@ -60,7 +60,8 @@ export interface MinresResult {
    * `normA`: the Frobenius norm of the Lanczos tridiagonal Tₖ (a lower bound on ‖A − σI‖_F,
    * Paige–Saunders' Anorm); `restarts`: how often the true-residual check restarted the run;
    * `normAr`: ‖(A − σI)r‖, the optimality residual of the least-squares problem — measured at
-   * the returned x (one product, counted) when the status is `'leastSquares'`, else the
+   * the returned x (one product, counted) when the least-squares test was verified there (status
+   * `'leastSquares'`, or a least-squares `'breakdown'`), else the
    * recurrence estimate φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) of the previous step (NaN before any step;
    * M-norms with a preconditioner); `cond`: Paige–Saunders' estimate max γₖ / min γₖ of
    * cond(A − σI) from the rotated diagonals (a lower bound; NaN before any step).
@@ -96,14 +97,14 @@ export interface MinresResult {
  * measured ratio. If ‖r‖ has not decreased between two failed verifications, rtol is out of
  * reach (typically rtol ≪ √ε on an inconsistent system, where further steps would make x
  * diverge along the null space once Lanczos loses orthogonality): the run stops with status
- * `'breakdown'` and a message giving the ratio reached. `stats.residualNorm` stays the true ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). With a preconditioner
- * both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ rtol·‖Tₖ‖_F·‖M½r‖ (the least-squares problem
+ * `'breakdown'` and a message giving the ratio reached. `stats.residualNorm` stays the true
+ * ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). With a preconditioner both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ rtol·‖Tₖ‖_F·‖M½r‖ (the least-squares problem
  * is then min ‖b − (A − σI)x‖_M, whose solutions have (A − σI)M r = 0).
  * A step whose rotated pivot γₖ is ≤ 10ε·‖Tₖ‖_F (T̄ₖ rank deficient: the Krylov space is invariant
  * and holds a null vector; cond ≥ 0.1/ε in Paige–Saunders' estimate) is skipped rather than
  * divided by — SciPy's `max(γ, ε)` would throw x along the null vector by ~1/ε — and the run
  * verifies, stops or restarts; if that happens on the first step after a restart, the status is
- * `'breakdown'`. From x₀ = 0 the range part of x approximates A⁺b, but x also holds a multiple of
+ * `'breakdown'`. From x₀ = 0 without M, the range part of x approximates A⁺b, but x also holds a multiple of
  * P_N b (K(A, b) contains b itself), so x is a least-squares solution, not the minimum-norm one;
  * x − (xᵀr / rᵀr)·r removes that part and approximates A⁺b (MINRES-QLP, Choi, Paige & Saunders
  * 2011, computes it directly).
@@ -335,7 +336,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
           message =
             `least-squares solution: ‖Ar‖ = ${normAr.toExponential(3)} ≤ rtol·‖A‖·‖r‖ = ` +
             `${(rtol * Math.sqrt(tnorm2) * rNorm).toExponential(3)} while ‖r‖ = ${rNorm.toExponential(3)} > ` +
-            `${target.toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} (singular, inconsistent system)`;
+            `${target.toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} to this tolerance (singular, inconsistent system)`;
           break;
         }
         if (lsTrigger && rNorm >= (1 - 1e-6) * lsFailedAt) {
