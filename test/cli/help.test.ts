@@ -9,8 +9,8 @@ test("krylov --help through the bin launcher lists the three commands", async (t
 
 const expected: Record<string, readonly string[]> = {
   hessian: ["data", "label", "classes", "samples", "hidden", "activation", "loss", "seed", "steps", "lr", "top", "bottom", "tol", "probes", "slq-probes", "slq-steps", "damping", "solver", "rtol", "max-iterations"],
-  eigs: ["k", "which", "tol", "probes", "steps", "seed"],
-  solve: ["rhs", "method", "rtol", "max-iterations", "precond", "seed"],
+  eigs: ["k", "which", "tol", "probes", "steps", "seed", "symmetry-tol"],
+  solve: ["rhs", "method", "rtol", "max-iterations", "precond", "seed", "symmetry-tol"],
 };
 
 for (const [command, options] of Object.entries(expected)) {

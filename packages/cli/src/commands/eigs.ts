@@ -3,13 +3,16 @@
  * thick-restart Lanczos, with their residuals ‖Av − λv‖, and (with `--out`) the spectral
  * density by stochastic Lanczos quadrature with those eigenvalues marked, and Lanczos'
  * convergence: the largest residual norm of the wanted pairs after each restart cycle.
+ * A matrix that is not exactly symmetric is refused unless `--symmetry-tol T` accepts it
+ * (max |a_ij − a_ji| ≤ T·max |a_ij|); Lanczos then runs on A as given (its recurrence assumes
+ * A = Aᵀ), so the values are those of (A + Aᵀ)/2 only up to an error of the order of T·max |a_ij|.
  *
  * @module
  */
 import { lanczos, slq } from "@krylov-ts/krylov";
 import { UsageError, num, str, type CommandSpec, type Parsed } from "../args.js";
 import type { Command, CommandResult } from "../command.js";
-import { loadMatrix } from "../matrix.js";
+import { asymmetryNote, loadMatrix } from "../matrix.js";
 import { densityGrid, sortedPairs } from "../spectrum.js";
 import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
 import type { Progress } from "../progress.js";
@@ -27,13 +30,15 @@ const spec: CommandSpec = {
     { name: "probes", kind: "integer", default: "8", min: 1, help: "random probes of the spectral density (SLQ), for --out" },
     { name: "steps", kind: "integer", default: "60", min: 2, help: "Lanczos steps per SLQ probe" },
     { name: "seed", kind: "integer", default: "0", help: "seed of the Lanczos start vector and SLQ probes" },
+    { name: "symmetry-tol", kind: "number", default: "0", min: 0, meta: "T", help: "accept a non-symmetric A when max |a_ij − a_ji| ≤ T·max |a_ij| (0: exact symmetry); with T > 0 the solver runs on A as given, not on (A + Aᵀ)/2" },
   ],
   epilog: ["Example:", "  krylov eigs gr_30_30.mtx -k 4 --which both --out eigs-report"],
 };
 
 async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const v = args.values;
-  const { path, matrix: A, info } = loadMatrix("eigs", args.positional);
+  const symmetryTol = num(v, "symmetry-tol");
+  const { path, matrix: A, info, asymmetry } = loadMatrix("eigs", args.positional, symmetryTol);
   const n = A.shape[0];
   const k = num(v, "k");
   const which = str(v, "which") as "largest" | "smallest" | "both";
@@ -64,8 +69,8 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
 
   const report = {
     command: "eigs",
-    matrix: { path, ...info, symmetric: A.symmetric },
-    options: { k, which, tol, seed, probes, steps },
+    matrix: { path, ...info, symmetric: A.symmetric, asymmetry },
+    options: { k, which, tol, seed, probes, steps, symmetryTol },
     eigenvalues: pairs.map((p) => p.value),
     residualNorms: pairs.map((p) => p.residual),
     stats: { ...result.stats, restarts: result.restarts, seconds },
@@ -73,6 +78,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   };
   const text = [
     `krylov eigs ${path}: ${n}×${n}, ${A.nnz} nonzeros, ${k} ${which === "both" ? "from each end" : which}`,
+    ...asymmetryNote(asymmetry, symmetryTol),
     "",
     table(
       ["#", "eigenvalue", "‖Av − λv‖"],
