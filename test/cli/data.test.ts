@@ -1,5 +1,8 @@
 import test from "ava";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { iris, parseCsv, spirals } from "../../packages/cli/src/data.js";
+import { krylov, tempDir } from "./run.js";
 
 function columnStats(X: Float64Array, m: number, d: number, j: number): { mean: number; std: number } {
   let mean = 0;
@@ -83,3 +86,13 @@ for (const [what, text, message] of [
     t.false((err?.message ?? "").includes("\n"));
   });
 }
+
+test("krylov hessian trains on a CSV whose label column name and values hold quoted commas", async (t) => {
+  const csv = join(tempDir(), "quoted.csv");
+  writeFileSync(csv, 'width,"label, long",height\r\n1,"setosa, wild",2\r\n"3.5","say ""hi""",4\r\n5,"setosa, wild",7\r\n2,"say ""hi""",1\r\n\r\n');
+  const r = await krylov(["hessian", "--data", csv, "--label", "label, long", "--steps", "5", "--hidden", "3", "--json", "--quiet"]);
+  t.is(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout) as { data: { samples: number; features: number; classes: string[] } };
+  t.deepEqual([rep.data.samples, rep.data.features], [4, 2]);
+  t.deepEqual(rep.data.classes, ["setosa, wild", 'say "hi"']);
+});

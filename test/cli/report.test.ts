@@ -82,6 +82,14 @@ test("a failed rename of the new folder onto DIR puts the old report back and le
   t.deepEqual(readdirSync(parent), ["report"]);
 });
 
+test("a failed rename of DIR to its backup name leaves the old report in place and no temporary folder", (t) => {
+  const parent = tempDir();
+  const dir = oldReport(parent);
+  t.throws(() => writeReport(dir, newReport, failing("rename", 1)), { message: /cannot write the report into .* \(EBUSY\)$/ });
+  t.deepEqual(contents(dir), { "report.json": '{"old":true}\n', "spectrum.svg": "<svg>old</svg>" });
+  t.deepEqual(readdirSync(parent), ["report"]);
+});
+
 test("a failed rename into a new folder removes the temporary folder and the parents it created", (t) => {
   const parent = tempDir();
   const err = t.throws(() => writeReport(join(parent, "made", "report"), newReport, failing("rename", 1)));

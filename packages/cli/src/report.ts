@@ -3,8 +3,9 @@
  * folder beside DIR (same parent, so on one file system a rename is atomic); only when all are
  * written is that folder swapped in: an existing DIR is renamed to a backup name beside it, the
  * temporary folder is renamed to DIR, and the backup is removed. If the second rename fails,
- * the backup is renamed back. At every moment DIR is either the old report or the new one,
- * never a mix, and no temporary or backup folder is left behind.
+ * the backup is renamed back. DIR holds the old report or the new one, never a mix (between
+ * the two renames it is briefly absent), and no temporary or backup folder is left behind,
+ * except when renaming the backup back fails too: the error message then names the backup.
  *
  * An existing DIR is replaced only when it holds nothing but a report's own files
  * (`report.json`, `spectrum.svg`, `convergence.svg`); a DIR with any other entry (or with a
