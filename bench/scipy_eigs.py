@@ -1,10 +1,10 @@
 """SciPy reference figures for bench/krylov-eigs.bench.ts.
 
-Usage: python3 bench/scipy_eigs.py N HESSIAN_FILE [RUNS]
-N is the grid side of the 2-D Poisson problem (n = N²). HESSIAN_FILE holds the dense MLP
+Usage: python3 bench/scipy_eigs.py N RUNS HESSIAN_FILE...
+N is the grid side of the 2-D Poisson problem (n = N²). Each HESSIAN_FILE holds a dense MLP
 Hessian written by the TypeScript benchmark, little-endian float64: n, then the n×n matrix row
-by row. Products are counted through a LinearOperator wrapper; times are medians of RUNS
-(default 3). The Hessian's reference top 5 come from numpy's eigvalsh. Prints one JSON object.
+by row. Products are counted through a LinearOperator wrapper; times are medians of RUNS.
+Each Hessian's reference top 5 come from numpy's eigvalsh. Prints one JSON object.
 """
 import json
 import sys
@@ -44,20 +44,23 @@ def run_eigsh(op, count, k, tol, runs):
 
 def main():
     N = int(sys.argv[1])
-    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    runs = int(sys.argv[2])
     out = {"scipy": scipy.__version__, "numpy": np.__version__}
     A = poisson2d(N)
     op, count = counted(N * N, lambda x: A @ x)
     out["poisson"] = [run_eigsh(op, count, 6, tol, runs) for tol in (1e-6, 1e-10)]
 
-    raw = np.fromfile(sys.argv[2], dtype="<f8")
-    n = int(raw[0])
-    H = raw[1 : 1 + n * n].reshape(n, n)
-    hop, hcount = counted(n, lambda x: H @ x)
-    out["hessian"] = [run_eigsh(hop, hcount, 5, tol, runs) for tol in (1e-8, 0)]
-    t = time.perf_counter()
-    out["hessianTop"] = np.linalg.eigvalsh(H)[-5:].tolist()
-    out["eighSecs"] = time.perf_counter() - t
+    out["hessians"] = []
+    for path in sys.argv[3:]:
+        raw = np.fromfile(path, dtype="<f8")
+        n = int(raw[0])
+        H = raw[1 : 1 + n * n].reshape(n, n)
+        hop, hcount = counted(n, lambda x, H=H: H @ x)
+        one = {"runs": [run_eigsh(hop, hcount, 5, tol, runs) for tol in (1e-8, 0)]}
+        t = time.perf_counter()
+        one["top"] = np.linalg.eigvalsh(H)[-5:].tolist()
+        one["eighSecs"] = time.perf_counter() - t
+        out["hessians"].append(one)
     print(json.dumps(out))
 
 
