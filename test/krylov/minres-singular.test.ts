@@ -243,7 +243,7 @@ test("minres with rtol 0 on an inconsistent system stops with a breakdown once r
   const d = [0, 1, 2, 3, 4, 5];
   const { x, stats } = minres(diagonal(d), [1, 1, 1, 1, 1, 1], { rtol: 0, maxIterations: 1000 });
   t.is(stats.status, "breakdown");
-  t.regex(stats.message ?? "", /null space/);
+  t.regex(stats.message ?? "", /null space|least-squares stagnation/);
   t.true(stats.iterations <= 8);
   for (let i = 1; i < 6; i++) t.true(Math.abs((x.data[i] as number) - 1 / (d[i] as number)) < 1e-12);
   t.true(Math.abs(stats.residualNorm - 1) < 1e-12);

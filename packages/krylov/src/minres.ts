@@ -57,7 +57,7 @@ export interface MinresResult {
   /** `residualNorm` is the true ‖b − (A − σI)x‖₂ at the returned x (its product counted). */
   stats: Stats;
   /**
-   * `normA`: the Frobenius norm of the Lanczos tridiagonal Tₖ (a lower bound on ‖A − σI‖_F,
+   * `normA`: the Frobenius norm of the Lanczos tridiagonal Tₖ, the largest over the runs when restarted (a lower bound on ‖A − σI‖_F,
    * Paige–Saunders' Anorm); `restarts`: how often the true-residual check restarted the run;
    * `normAr`: ‖(A − σI)r‖, the optimality residual of the least-squares problem — measured at
    * the returned x (one product, counted) when the least-squares test was verified there (status
@@ -89,25 +89,31 @@ export interface MinresResult {
  *
  *     ‖(A − σI)r‖₂ ≤ rtol·‖Tₖ‖_F·‖r‖₂      (status `'leastSquares'`, `converged` true)
  *
- * with ‖Tₖ‖_F the Frobenius norm of the Lanczos tridiagonal (`estimates.normA`). The recurrence
- * gives ‖(A − σI)rₖ₋₁‖ = φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) for free (one step late); when that estimate
- * passes max(rtol, √ε) the test is verified on the true r (two products, counted: r and
- * (A − σI)r), and the measured value is `estimates.normAr`; if it fails, the run restarts from
- * the true residual as above, and the next verification waits for an estimate 10× below the
- * measured ratio. If ‖r‖ has not decreased between two failed verifications, rtol is out of
- * reach (typically rtol ≪ √ε on an inconsistent system, where further steps would make x
- * diverge along the null space once Lanczos loses orthogonality): the run stops with status
- * `'breakdown'` and a message giving the ratio reached. `stats.residualNorm` stays the true
- * ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). With a preconditioner both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ rtol·‖Tₖ‖_F·‖M½r‖ (the least-squares problem
- * is then min ‖b − (A − σI)x‖_M, whose solutions have (A − σI)M r = 0).
+ * with ‖Tₖ‖_F the Frobenius norm of the Lanczos tridiagonal (`estimates.normA`, the largest over
+ * the runs). The recurrence gives ‖(A − σI)rₖ₋₁‖ = φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) for free (one step
+ * late); when that ratio passes max(rtol, √ε), the test is verified on the true r (two products,
+ * counted: r and (A − σI)r; the measured value is `estimates.normAr`). `stats.residualNorm`
+ * stays the true ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). A failed verification lowers the next trigger to
+ * half the measured ratio and the run goes on — or, when the measured ratio is within 1000·rtol
+ * but 10× above the recurrence's (drift from lost orthogonality, typical once the Krylov space is
+ * exhausted), it restarts from the true residual with the trigger 10× lower. Restarting on every
+ * failure would cost ill-conditioned consistent runs their Krylov space (LFAT5 then misses its
+ * budget). Stagnation: if at a failed verification ‖r‖ has not decreased since the previous one
+ * and the measured ratio is ≤ √ε, or the ratio has grown 10× past the best one met (≤ √ε), or
+ * ‖r‖ exceeds its initial value, rtol is out of reach — typically rtol ≪ √ε on an inconsistent
+ * system, where further steps let x diverge along the null space (to ~10¹⁵ unchecked). The run
+ * then stops with status `'breakdown'`, returning the best least-squares point it verified (kept
+ * in one more workspace vector) and a message giving its ratio.
+ * With a preconditioner both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ rtol·‖Tₖ‖_F·‖M½r‖ (the
+ * least-squares problem is then min ‖b − (A − σI)x‖_M, whose solutions have (A − σI)M r = 0).
  * A step whose rotated pivot γₖ is ≤ 10ε·‖Tₖ‖_F (T̄ₖ rank deficient: the Krylov space is invariant
  * and holds a null vector; cond ≥ 0.1/ε in Paige–Saunders' estimate) is skipped rather than
  * divided by — SciPy's `max(γ, ε)` would throw x along the null vector by ~1/ε — and the run
  * verifies, stops or restarts; if that happens on the first step after a restart, the status is
- * `'breakdown'`. From x₀ = 0 without M, the range part of x approximates A⁺b, but x also holds a multiple of
- * P_N b (K(A, b) contains b itself), so x is a least-squares solution, not the minimum-norm one;
- * x − (xᵀr / rᵀr)·r removes that part and approximates A⁺b (MINRES-QLP, Choi, Paige & Saunders
- * 2011, computes it directly).
+ * `'breakdown'`. From x₀ = 0 without M, the range part of x approximates A⁺b, but x also holds a
+ * multiple of P_N b (K(A, b) contains b itself), so x is a least-squares solution, not the
+ * minimum-norm one; x − (xᵀr / rᵀr)·r removes that part and approximates A⁺b (MINRES-QLP,
+ * Choi, Paige & Saunders 2011, computes it directly).
  *
  * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
  *
@@ -132,15 +138,16 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
 
   // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts);
   // buffers rotate by reference.
-  const ws = workspace(n, M === undefined ? 8 : 9) as Float64Array[];
-  const [x, v, r1a, r2a, w1a, w2a, Av, bw] = ws as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const ws = workspace(n, M === undefined ? 10 : 11) as Float64Array[];
+  const [x, v, r1a, r2a, w1a, w2a, Av, bw, rt, xBest] = ws as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const rtV = view(rt); // the true residual of a least-squares check, which must not disturb the run
   if (x0 !== undefined) x.set(x0);
   bw.set(bb); // b, beside the other vectors for the true-residual kernel
   const xv = view(x);
   const vV = view(v);
   let r1V = view(r1a);
   let r2V = view(r2a);
-  const yM = M === undefined ? undefined : view(ws[8] as Float64Array); // y = M r₂ (r₂ itself without M)
+  const yM = M === undefined ? undefined : view(ws[10] as Float64Array); // y = M r₂ (r₂ itself without M)
   let w1 = w1a;
   let w2 = w2a;
   const AvV = view(Av);
@@ -161,50 +168,53 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   if (x0 === undefined || bNorm === 0) r1V.data.set(bb);
   else rNorm = trueResidual(r1V.data);
 
+  const r0Norm = rNorm; // ‖r‖ never grows in exact arithmetic: a least-squares point above it has diverged
   let status: Status = "maxIterations";
   let converged = false;
   let message: string | undefined;
   let k = 0;
   let restarts = 0;
-  let tnorm2 = 0;
+  let tnorm2 = 0; // ‖Tₖ‖_F² of the current run (since the last restart)
+  let normT = 0; // the largest ‖Tₖ‖_F over the runs: the ‖A − σI‖ of the least-squares test
   let scale = 1;
   let normAr = NaN; // ‖(A − σI)r‖: the recurrence estimate, or the measured value once the least-squares test was verified
   let gmax = 0; // extreme rotated diagonals γₖ of the QR factor of Tₖ: cond(A) ≳ gmax/gmin (Paige–Saunders' Acond)
   let gmin = Infinity;
   // The recurrence ratio ‖Ār‖/(‖Tₖ‖_F‖r‖) at which the least-squares test is verified: rtol, or
-  // at most √ε, so that a run with a tiny rtol is checked (and restarted) before the Krylov space
-  // turns invariant and Lanczos rounding takes over; lowered 10× below each failed measurement.
+  // √ε when rtol is smaller (a run with a tiny rtol is checked before the Krylov space turns
+  // invariant and Lanczos rounding takes over); after a failed check, half the measured ratio (10× lower on a drift restart).
   let lsCheck = Math.max(rtol, SQRT_EPS);
+  let lsRatio = NaN; // the last measured ‖Ār‖/(‖Tₖ‖_F‖r‖)
   let lsFailedAt = Infinity; // ‖r‖ at the last failed least-squares verification
+  // The best least-squares point met (smallest measured ratio): x in xBest, its ‖r‖ and ‖Ār‖.
+  let bestRatio = Infinity, bestRNorm = Infinity, bestNormAr = NaN;
 
   /**
-   * The least-squares test on the true residual r (already in r₁, ‖r‖₂ = rNorm):
+   * The least-squares test on the true residual r (in `rV`, ‖r‖₂ = rNorm):
    * ‖(A − σI)r‖ ≤ rtol·‖Tₖ‖_F·‖r‖, in the M-norms with a preconditioner (‖r‖_M = √(rᵀMr),
-   * ‖·‖ of M½(A − σI)M½ applied to M½r). One product with A (and two with M); sets normAr.
+   * ‖·‖ of M½(A − σI)M½ applied to M½r). One product with A (and two with M) over Av and y,
+   * free after the step, and the spare vector rt. Sets normAr and lsRatio.
    */
-  const leastSquaresHolds = (): boolean => {
-    const r = r1V.data;
+  const leastSquaresHolds = (rV: Vec): boolean => {
+    const r = rV.data;
     let rr = rNorm;
     let ar2 = 0;
     if (M === undefined || yM === undefined) {
-      A.apply(r1V, AvV);
+      A.apply(rV, AvV);
       for (let i = 0; i < n; i++) ar2 += ((Av[i] as number) - sigma * (r[i] as number)) ** 2; // ‖(A − σI)r‖²
     } else {
-      M.apply(r1V, yM); // z = M r
+      M.apply(rV, yM); // z = M r
       const z = yM.data;
       rr = Math.sqrt(Math.max(dotN(r, z, n), 0)); // ‖r‖_M
       A.apply(yM, AvV);
       for (let i = 0; i < n; i++) Av[i] = (Av[i] as number) - sigma * (z[i] as number); // (A − σI)z
-      const q = view(w1);
-      M.apply(AvV, q); // M (A − σI) z, over w₁ (free: the run stops or restarts)
-      ar2 = Math.max(dotN(Av, q.data, n), 0);
+      M.apply(AvV, rtV); // M (A − σI) z, over the spare vector (r, if it was there, is no longer needed)
+      ar2 = Math.max(dotN(Av, rt, n), 0);
     }
     matvecs++;
     normAr = Math.sqrt(ar2);
-    const ratio = normAr / (Math.sqrt(tnorm2) * rr);
-    if (ratio <= rtol) return true;
-    lsCheck = Math.max(rtol, Math.min(lsCheck, ratio) / 10);
-    return false;
+    lsRatio = normAr / (normT * rr);
+    return lsRatio <= rtol;
   };
 
   // Lanczos and rotation state (set by the (re)start below).
@@ -235,7 +245,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         const y0 = yM === undefined ? r1V.data : yM.data;
         const s0 = 1 / beta;
         scaleN(s0, y0, v, n); // v ← y / β
-        oldBeta = 0; dbar = 0; epsln = 0; cs = -1; sn = 0; phibar = beta; step = 0;
+        oldBeta = 0; dbar = 0; epsln = 0; cs = -1; sn = 0; phibar = beta; step = 0; tnorm2 = 0;
         w1.fill(0);
         w2.fill(0);
         start = false;
@@ -272,6 +282,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       }
       beta = Math.sqrt(bb2);
       tnorm2 += alpha * alpha + oldBeta * oldBeta + beta * beta;
+      normT = Math.max(normT, Math.sqrt(tnorm2));
       // Apply the previous rotation Qₖ₋₁, then the new one to annihilate β.
       const oldEps = epsln;
       const delta = cs * dbar + sn * alpha;
@@ -285,7 +296,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       // γₖ ≈ 0 (so βₖ₊₁ ≈ 0 too): T̄ₖ is rank deficient, the Krylov space is invariant and holds a
       // null vector of A − σI. The step carries no information and 1/γₖ would throw x along that
       // null vector by ~1/ε, so it is skipped: x stays xₖ₋₁ and the run verifies, stops or restarts.
-      const deficient = gamma <= DEFICIENT * Math.sqrt(tnorm2);
+      const deficient = gamma <= DEFICIENT * normT;
       if (!deficient) {
         if (gamma > gmax) gmax = gamma;
         if (gamma < gmin) gmin = gamma;
@@ -307,6 +318,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       step++;
       const estimate = Math.abs(phibar);
       history?.push(estimate);
+
       if (callback !== undefined) {
         info.iteration = k;
         info.residualNorm = estimate;
@@ -317,9 +329,12 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         }
       }
       // The least-squares test ‖Ārₖ₋₁‖ ≤ rtol·‖Tₖ‖_F·‖rₖ₋₁‖ (SciPy's istop 2), on the recurrence.
-      const lsTrigger = root <= lsCheck * Math.sqrt(tnorm2);
-      if (estimate * scale <= target || beta === 0 || deficient || lsTrigger) {
-        rNorm = trueResidual(r1V.data); // verify on the true residual; r₁ is rebuilt on restart anyway
+      const lsTrigger = root <= lsCheck * normT;
+      const restart = estimate * scale <= target || beta === 0 || deficient; // the run goes on only from a true residual
+      if (restart || lsTrigger) {
+        // Verify on the true residual: into r₁ when the run restarts anyway, else aside (the run goes on).
+        const rV = restart ? r1V : rtV;
+        rNorm = trueResidual(rV.data);
         if (rNorm <= target) {
           status = "converged";
           converged = true;
@@ -330,35 +345,66 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
           message = "the residual is not finite";
           break;
         }
-        if ((lsTrigger || beta === 0 || deficient) && leastSquaresHolds()) {
+        const lsVerify = lsTrigger || beta === 0 || deficient;
+        if (lsVerify && leastSquaresHolds(rV) && rNorm <= r0Norm) {
           status = "leastSquares";
           converged = true;
           message =
-            `least-squares solution: ‖Ar‖ = ${normAr.toExponential(3)} ≤ rtol·‖A‖·‖r‖ = ` +
-            `${(rtol * Math.sqrt(tnorm2) * rNorm).toExponential(3)} while ‖r‖ = ${rNorm.toExponential(3)} > ` +
+            `least-squares solution: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} ≤ rtol while ‖r‖ = ${rNorm.toExponential(3)} > ` +
             `${target.toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} to this tolerance (singular, inconsistent system)`;
           break;
         }
-        if (lsTrigger && rNorm >= (1 - 1e-6) * lsFailedAt) {
-          // ‖r‖ has stalled since the last failed verification (b ∉ range): rtol is out of reach,
-          // and from here on rounding would make x diverge along the null space.
-          status = "breakdown";
-          message =
-            `least-squares stagnation: ‖Ar‖/(‖A‖‖r‖) = ${(normAr / (Math.sqrt(tnorm2) * rNorm)).toExponential(3)} > rtol = ${rtol} ` +
-            `while ‖r‖ = ${rNorm.toExponential(3)} no longer decreases: this rtol is below the attainable accuracy of MINRES on ` +
-            `this singular inconsistent system (x is the least-squares solution reached)`;
-          break;
+        let drift = false;
+        if (lsVerify) {
+          // Stagnation: at a least-squares point to √ε, ‖r‖ has not decreased since the last failed
+          // check, or the ratio has grown 10× past the best one met (x starting to diverge along
+          // the null space once Lanczos has lost orthogonality). rtol is out of reach: stop, with
+          // the best point met.
+          const stalled = rNorm >= (1 - 1e-6) * Math.min(lsFailedAt, bestRNorm);
+          const diverged = rNorm > r0Norm;
+          if (diverged || (stalled && (lsRatio <= SQRT_EPS || (bestRatio <= SQRT_EPS && lsRatio > 10 * bestRatio)))) {
+            if (bestRatio < Infinity && (bestRatio < lsRatio || diverged)) {
+              x.set(xBest.subarray(0, n));
+              rNorm = bestRNorm;
+              normAr = bestNormAr;
+              lsRatio = bestRatio;
+            }
+            status = "breakdown";
+            message =
+              `least-squares stagnation: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} > rtol = ${rtol} while ‖r‖ = ` +
+              `${rNorm.toExponential(3)} no longer decreases: this rtol is below the attainable accuracy of MINRES on ` +
+              `this singular inconsistent system (x is the best least-squares point met)`;
+            break;
+          }
+          if (lsRatio < bestRatio) {
+            bestRatio = lsRatio;
+            bestRNorm = rNorm;
+            bestNormAr = normAr;
+            xBest.set(x.subarray(0, n));
+          }
+          lsFailedAt = rNorm;
+          // A measured ratio 10× above the recurrence's, on a plateau of φ̄ (b ∉ range reached), is
+          // drift from lost orthogonality: restart from the true residual (next check 10× lower).
+          // Else the run goes on (a restart would cost an ill-conditioned consistent run its
+          // Krylov space), checked again once the ratio has halved.
+          drift = lsTrigger && lsRatio > 10 * (root / normT) && lsRatio <= 1000 * rtol;
+          lsCheck = Math.max(rtol, Math.min(lsCheck, lsRatio) / (drift ? 10 : 2));
         }
-        if (lsTrigger) lsFailedAt = rNorm;
         if (deficient && step === 1) {
           status = "breakdown";
           message =
             `γ₁ ≈ 0 right after a restart: the residual lies in the null space of A${sigma === 0 ? "" : " − σI"} to working ` +
-            `precision, and ‖Ar‖ = ${normAr.toExponential(3)} cannot be brought below rtol·‖A‖·‖r‖ = ${(rtol * Math.sqrt(tnorm2) * rNorm).toExponential(3)}`;
+            `precision, and ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} cannot be brought below rtol = ${rtol}`;
           break;
         }
-        restarts++;
-        start = true; // restart from the true residual (now in r₁)
+        if (drift && !restart) {
+          if (M === undefined) r1.set(rt); // the true residual, still in rt without a preconditioner
+          else rNorm = trueResidual(r1); // rt was overwritten by the check
+        }
+        if (restart || drift) {
+          restarts++;
+          start = true; // restart from the true residual (now in r₁)
+        }
       }
     }
   }
@@ -371,7 +417,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   return {
     x: view(owned(x)), // copied out of a workspace memory
     stats,
-    estimates: { normA: Math.sqrt(tnorm2), restarts, normAr, cond: gmax > 0 ? gmax / gmin : NaN },
+    estimates: { normA: normT, restarts, normAr, cond: gmax > 0 ? gmax / gmin : NaN },
   };
 }
 
