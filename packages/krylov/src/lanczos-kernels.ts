@@ -4,30 +4,65 @@
  *
  * They are written for memory traffic, which is what limits them at large n: each sweeps the
  * basis once, in blocks of rows small enough for the block of `w` (and of the output) to stay in
- * the first-level cache, and four columns at a time (four independent accumulators, one load of
- * w for four columns). Nothing allocates.
+ * the first-level cache, and four columns at a time (one load of w for four columns). Nothing
+ * allocates.
+ *
+ * Each kernel runs the WebAssembly SIMD export of simd/kernels.wat when the basis, w and the
+ * coefficients all live in one solver workspace (`workspaceArrays` of simd/backend.ts), and the
+ * JavaScript loop below otherwise; the loops follow the SIMD order exactly (as in kernels.ts), so
+ * both backends give bit-identical results:
+ * - `basisDots`: in each block of rows, a column's sum has two partial sums, over the even and
+ *   the odd rows of the block's pairs, added (even + odd), then the block's last row when the
+ *   block is odd, then added to h[c];
+ * - `basisSubtract`: on the block's pairs of rows, w − (((h₀v₀ + h₁v₁) + h₂v₂) + h₃v₃) for each
+ *   four columns, then w − h_c·v_c for the remaining ones; on an odd block's last row,
+ *   w − h_c·v_c column by column; the block's ‖w‖² summed as a column's sum in `basisDots`;
+ * - `combineColumns`: each entry summed over the input columns in order from 0.
  *
  * @module
  */
+import { kernelsOf } from "./simd/backend.js";
 
-/** Rows per block: 2,048 doubles of w (16 KB) stay in L1 while four columns stream past. */
+/** Rows per block: 2,048 doubles of w (16 KB) stay in L1 while four columns stream past (kernels.wat has the same). */
 const ROWS = 2048;
+
+/** Whether V (columns [0, to) of length n), w (n) and h (to) can take the SIMD export of V's memory. */
+function simdOperands(V: Float64Array, to: number, n: number, w: Float64Array, h: Float64Array): boolean {
+  return w.buffer === V.buffer && h.buffer === V.buffer && to * n <= V.length && n <= w.length && to <= h.length;
+}
 
 /** h[c] ← v_cᵀw for c ∈ [from, to) (one sweep over those columns). */
 export function basisDots(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): void {
   for (let c = from; c < to; c++) h[c] = 0;
+  const k = kernelsOf(V);
+  if (k !== undefined && simdOperands(V, to, n, w, h)) return k.basisDots(V.byteOffset, from, to, n, w.byteOffset, h.byteOffset);
   for (let r0 = 0; r0 < n; r0 += ROWS) {
     const r1 = Math.min(n, r0 + ROWS);
+    const odd = (r1 - r0) % 2 === 1;
+    const re = odd ? r1 - 1 : r1; // end of the block's pairs
     let c = from;
     for (; c + 4 <= to; c += 4) {
       const o0 = c * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let r = r0; r < r1; r++) {
-        const x = w[r] as number;
-        s0 += (V[o0 + r] as number) * x;
-        s1 += (V[o1 + r] as number) * x;
-        s2 += (V[o2 + r] as number) * x;
-        s3 += (V[o3 + r] as number) * x;
+      let e0 = 0, e1 = 0, e2 = 0, e3 = 0; // even rows of the pairs
+      let d0 = 0, d1 = 0, d2 = 0, d3 = 0; // odd rows
+      for (let r = r0; r < re; r += 2) {
+        const x = w[r] as number, y = w[r + 1] as number;
+        e0 += (V[o0 + r] as number) * x;
+        d0 += (V[o0 + r + 1] as number) * y;
+        e1 += (V[o1 + r] as number) * x;
+        d1 += (V[o1 + r + 1] as number) * y;
+        e2 += (V[o2 + r] as number) * x;
+        d2 += (V[o2 + r + 1] as number) * y;
+        e3 += (V[o3 + r] as number) * x;
+        d3 += (V[o3 + r + 1] as number) * y;
+      }
+      let s0 = e0 + d0, s1 = e1 + d1, s2 = e2 + d2, s3 = e3 + d3;
+      if (odd) {
+        const x = w[re] as number;
+        s0 += (V[o0 + re] as number) * x;
+        s1 += (V[o1 + re] as number) * x;
+        s2 += (V[o2 + re] as number) * x;
+        s3 += (V[o3 + re] as number) * x;
       }
       h[c] = (h[c] as number) + s0;
       h[c + 1] = (h[c + 1] as number) + s1;
@@ -36,45 +71,51 @@ export function basisDots(V: Float64Array, from: number, to: number, n: number, 
     }
     for (; c < to; c++) {
       const o = c * n;
-      let s0 = 0, s1 = 0;
-      let r = r0;
-      for (; r + 1 < r1; r += 2) {
-        s0 += (V[o + r] as number) * (w[r] as number);
-        s1 += (V[o + r + 1] as number) * (w[r + 1] as number);
+      let e = 0, d = 0;
+      for (let r = r0; r < re; r += 2) {
+        e += (V[o + r] as number) * (w[r] as number);
+        d += (V[o + r + 1] as number) * (w[r + 1] as number);
       }
-      if (r < r1) s0 += (V[o + r] as number) * (w[r] as number);
-      h[c] = (h[c] as number) + s0 + s1;
+      let s = e + d;
+      if (odd) s += (V[o + re] as number) * (w[re] as number);
+      h[c] = (h[c] as number) + s;
     }
   }
 }
 
 /** w ← w − Σ_{c∈[from,to)} h[c]·v_c (one sweep over those columns); returns ‖w‖² afterwards. */
 export function basisSubtract(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): number {
+  const k = kernelsOf(V);
+  if (k !== undefined && simdOperands(V, to, n, w, h)) return k.basisSubtract(V.byteOffset, from, to, n, w.byteOffset, h.byteOffset);
   let ww = 0;
   for (let r0 = 0; r0 < n; r0 += ROWS) {
     const r1 = Math.min(n, r0 + ROWS);
+    const odd = (r1 - r0) % 2 === 1;
+    const re = odd ? r1 - 1 : r1; // end of the block's pairs
     let c = from;
     for (; c + 4 <= to; c += 4) {
       const o0 = c * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
       const h0 = h[c] as number, h1 = h[c + 1] as number, h2 = h[c + 2] as number, h3 = h[c + 3] as number;
-      for (let r = r0; r < r1; r++) {
+      for (let r = r0; r < re; r++) {
         w[r] = (w[r] as number) - (h0 * (V[o0 + r] as number) + h1 * (V[o1 + r] as number) + h2 * (V[o2 + r] as number) + h3 * (V[o3 + r] as number));
       }
     }
     for (; c < to; c++) {
       const o = c * n;
       const hc = h[c] as number;
-      for (let r = r0; r < r1; r++) w[r] = (w[r] as number) - hc * (V[o + r] as number);
+      for (let r = r0; r < re; r++) w[r] = (w[r] as number) - hc * (V[o + r] as number);
     }
-    let s0 = 0, s1 = 0;
+    if (odd) for (c = from; c < to; c++) w[re] = (w[re] as number) - (h[c] as number) * (V[c * n + re] as number);
+    let e = 0, d = 0;
     let r = r0;
     for (; r + 1 < r1; r += 2) {
       const a = w[r] as number, b = w[r + 1] as number;
-      s0 += a * a;
-      s1 += b * b;
+      e += a * a;
+      d += b * b;
     }
-    if (r < r1) s0 += (w[r] as number) ** 2;
-    ww += s0 + s1;
+    let s = e + d;
+    if (r < r1) s += (w[r] as number) * (w[r] as number);
+    ww += s;
   }
   return ww;
 }
@@ -120,8 +161,14 @@ export function combineColumns(
   const nc = cols.length;
   const St = nc * B; // S[:, cols_c] copied contiguous at St + c·used
   for (let c = 0; c < nc; c++) for (let i = 0; i < used; i++) scratch[St + c * used + i] = S[i * ld + (cols[c] as number)] as number;
+  const k = scratch.buffer === V.buffer && used * n <= V.length && St + nc * used <= scratch.length ? kernelsOf(V) : undefined;
   for (let r0 = 0; r0 < n; r0 += B) {
     const nb = Math.min(B, n - r0);
+    if (k !== undefined) {
+      k.combineBlock(V.byteOffset, n, used, scratch.byteOffset + 8 * St, nc, r0, nb, scratch.byteOffset);
+      for (let c = 0; c < nc; c++) put(c, r0, scratch.subarray(c * B, c * B + nb));
+      continue;
+    }
     for (let c = 0; c < nc; c++) {
       const so = St + c * used;
       const t = c * B;

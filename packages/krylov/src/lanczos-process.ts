@@ -7,6 +7,7 @@ import { checkInteger, type Stats } from "./stats.js";
 import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./lanczos-common.js";
 import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { cgsPass } from "./lanczos-kernels.js";
+import { workspaceArrays } from "./simd/backend.js";
 import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
 
 export type { Reorthogonalization } from "./lanczos-common.js";
@@ -113,13 +114,12 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   // Storage: all m + 1 vectors when they are needed (reorthogonalization or basis), else 3.
   const store = keepBasis || reorth !== "none";
   const cols = store ? steps + 1 : 3;
-  const V = new Float64Array(cols * n);
+  // V, w and g in one workspace (WebAssembly memory with the SIMD backend); g: Gram–Schmidt coefficients
+  const [V, w, g] = workspaceArrays(n, [cols * n, n, steps + 1]) as [Float64Array, Float64Array, Float64Array];
   startVector(fn, o.v0, seed, A, V);
-  const w = new Float64Array(n);
   const wVec = columnView(w, 0, n);
   const alpha = new Float64Array(steps);
   const beta = new Float64Array(steps);
-  const g = new Float64Array(steps + 1); // Gram–Schmidt coefficients (workspace)
   // Simon's ω estimates: rows j−1, j, j+1 of the orthogonality matrix.
   const partial = reorth === "partial";
   let omegaPrev = new Float64Array(partial ? steps + 2 : 0);

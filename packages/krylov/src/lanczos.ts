@@ -9,6 +9,7 @@ import { columnView, norm, restartBasis, startVector } from "./lanczos-common.js
 import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./lanczos-kernels.js";
 import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
+import { workspaceArrays } from "./simd/backend.js";
 import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./lanczos-select.js";
 
 export type { Which } from "./lanczos-select.js";
@@ -205,19 +206,22 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
 
   const bCap = Math.min(k + 1, 8); // most start vectors a phase may have
   const cap = m + bCap; // columns: at most m closed plus the open ones
-  const V = new Float64Array(cap * n); // basis, column c at c·n: closed columns, then open ones
+  const lockCap = Math.min(k + 4, n); // locked vectors L holds before it grows (then a plain array: JS kernels)
+  // One workspace (WebAssembly memory with the SIMD backend, for the kernels of lanczos-kernels.ts): the basis V
+  // (column c at c·n: closed columns, then open ones), h (coefficients of the current vector on the basis), g
+  // (Gram–Schmidt workspace), w, the locked block L with its workspace gL, and the restart scratch.
+  const [V, h, g, w, L0, gL0, scratch0] = workspaceArrays(n, [cap * n, cap, cap, n, lockCap * n, lockCap, (COMBINE_ROWS + m) * (m + k + 4)]) as [
+    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+  ];
   const H = new Float64Array(cap * cap); // projected matrix H_ij = v_iᵀ A v_j (j closed, or i closed)
-  const h = new Float64Array(cap); // coefficients of the current vector on the basis
-  const g = new Float64Array(cap); // Gram–Schmidt workspace
   const omega = new Float64Array(partial ? cap * cap : 0); // 'partial': estimates of v_iᵀv_k (symmetric)
   const omegaNew = new Float64Array(partial ? cap : 0);
   let forceNext = false; // 'partial': the step after an estimated loss reorthogonalizes too
-  const w = new Float64Array(n);
   const wVec = columnView(w, 0, n);
   const locked: Locked[] = [];
-  let L = new Float64Array(Math.min(k + 4, n) * n); // locked vectors, one after another
-  let gL = new Float64Array(Math.min(k + 4, n)); // Gram–Schmidt workspace for L
-  let scratch = new Float64Array((COMBINE_ROWS + m) * (m + k + 4)); // restart workspace
+  let L = L0; // locked vectors, one after another
+  let gL = gL0; // Gram–Schmidt workspace for L
+  let scratch = scratch0; // restart workspace
   startVector(fn, o.v0, seed, A, V);
 
   let matvecs = probeProducts; // the symmetry probe's, then the method's own

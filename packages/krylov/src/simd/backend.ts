@@ -12,8 +12,9 @@
  *
  * The backend is chosen at load: SIMD when `WebAssembly.validate` accepts the module's bytes
  * (Node ≥ 16.4, every current browser) and the environment variable `KRYLOV_TS_NO_SIMD` is not
- * `1`; {@link setSimd} switches it at run time (the tests run both). The module is 2.4 KB, under
- * the 4 KB that browsers allow to compile synchronously on the main thread.
+ * `1`; {@link setSimd} switches it at run time (the tests run both). The module is 4,031 bytes,
+ * under the 4 KB (4,096 bytes) that browsers allow to compile synchronously on the main thread:
+ * keep it so when adding kernels.
  *
  * @module
  */
@@ -33,6 +34,12 @@ export interface SimdKernels {
     v: number, w1: number, w2: number, x: number, y: number,
     eps: number, delta: number, g: number, phi: number, s: number, n: number,
   ): void;
+  /** h[c] ← v_cᵀw for c ∈ [from, to); V is column 0 of a basis of columns of length n. */
+  basisDots(V: number, from: number, to: number, n: number, w: number, h: number): void;
+  /** w ← w − Σ_{c∈[from,to)} h[c]·v_c; returns ‖w‖². */
+  basisSubtract(V: number, from: number, to: number, n: number, w: number, h: number): number;
+  /** out[64·c + r] ← Σ_{i<used} s[used·c + i]·V[r0 + r + i·n] for c < nc, r < nb ≤ 64. */
+  combineBlock(V: number, n: number, used: number, s: number, nc: number, r0: number, nb: number, out: number): void;
 }
 
 /** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
@@ -93,15 +100,31 @@ export function setSimd(on: boolean, minimumLength = DEFAULT_MIN_LENGTH): boolea
  * Results must leave a solver through {@link owned}.
  */
 export function workspace(n: number, count: number): Float64Array[] {
-  const stride = Math.ceil((n * 8) / ALIGN) * ALIGN;
-  const total = stride * count;
+  const lengths: number[] = [];
+  for (let j = 0; j < count; j++) lengths.push(n);
+  return workspaceArrays(n, lengths);
+}
+
+/**
+ * Zeroed arrays of the given lengths for one solve whose vectors have length n (a Lanczos basis
+ * of m columns is one array of length m·n), laid out one after another in one fresh
+ * WebAssembly memory (each 64-byte aligned, never grown) under the same conditions as
+ * {@link workspace}: the SIMD backend on, n at least the minimum length, the total within
+ * {@link MAX_WORKSPACE_BYTES}; plain Float64Arrays otherwise. Results must leave a solver
+ * through {@link owned} (or a copy).
+ */
+export function workspaceArrays(n: number, lengths: readonly number[]): Float64Array[] {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const length of lengths) {
+    offsets.push(total);
+    total += Math.ceil((length * 8) / ALIGN) * ALIGN;
+  }
   if (enabled && n >= minLength && total <= MAX_WORKSPACE_BYTES) {
-    const views = simdWorkspace(n, count, stride, total);
+    const views = simdWorkspace(lengths, offsets, total);
     if (views !== undefined) return views;
   }
-  const out: Float64Array[] = [];
-  for (let j = 0; j < count; j++) out.push(new Float64Array(n));
-  return out;
+  return lengths.map((length) => new Float64Array(length));
 }
 
 /** `a` itself, or a fresh copy when it lives in a workspace memory (so results never pin one). */
@@ -114,7 +137,7 @@ export function kernelsOf(a: Float64Array): SimdKernels | undefined {
   return registry.get(a.buffer);
 }
 
-function simdWorkspace(n: number, count: number, stride: number, total: number): Float64Array[] | undefined {
+function simdWorkspace(lengths: readonly number[], offsets: readonly number[], total: number): Float64Array[] | undefined {
   const wasm = api as WasmApi;
   try {
     compiled ??= new wasm.Module(bytes);
@@ -124,7 +147,7 @@ function simdWorkspace(n: number, count: number, stride: number, total: number):
     const buffer = memory.buffer;
     registry.set(buffer, instance.exports as SimdKernels);
     const views: Float64Array[] = [];
-    for (let j = 0; j < count; j++) views.push(new Float64Array(buffer, j * stride, n));
+    for (let j = 0; j < lengths.length; j++) views.push(new Float64Array(buffer, offsets[j] as number, lengths[j] as number));
     return views;
   } catch {
     return undefined; // out of memory or address space for another memory: plain arrays
