@@ -49,8 +49,8 @@ test("workspaceArrays lays arrays of any lengths one after another in one memory
 });
 
 test("basisDots and basisSubtract give bit-identical results on both backends, odd lengths and column counts", (t) => {
-  // Lengths across the 2,048-row blocks (odd last blocks), column ranges with 0–3 columns past the fours.
-  for (const n of [1, 2, 7, 33, 2047, 2049, 4099]) {
+  // Lengths within one and across the 32,768-row blocks (odd last blocks), column ranges with 0–3 columns past the fours.
+  for (const n of [1, 2, 7, 33, 2049, 32769, 65539]) {
     for (const [from, to] of [[0, 1], [0, 5], [2, 9], [1, 4], [3, 3]] as const) {
       const { simd, js } = operands(n, 9, n + 10 * to);
       const [Vs, ws, hs] = simd as [Float64Array, Float64Array, Float64Array];
@@ -98,7 +98,7 @@ test("basisDots and basisSubtract match plainly summed dot products and updates 
 });
 
 test("combineColumns gives bit-identical blocks on both backends, with partial row blocks", (t) => {
-  for (const n of [5, 67, 131, 200]) {
+  for (const n of [5, 67, 131, 514, 771]) {
     const used = 7;
     const picks = [4, 0, 6];
     const size = (COMBINE_ROWS + used) * picks.length;

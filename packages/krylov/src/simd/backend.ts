@@ -34,12 +34,12 @@ export interface SimdKernels {
     v: number, w1: number, w2: number, x: number, y: number,
     eps: number, delta: number, g: number, phi: number, s: number, n: number,
   ): void;
-  /** h[c] ← v_cᵀw for c ∈ [from, to); V is column 0 of a basis of columns of length n. */
-  basisDots(V: number, from: number, to: number, n: number, w: number, h: number): void;
-  /** w ← w − Σ_{c∈[from,to)} h[c]·v_c; returns ‖w‖². */
-  basisSubtract(V: number, from: number, to: number, n: number, w: number, h: number): number;
+  /** h[c] ← h[c] + v_cᵀw for c ∈ [from, to), in blocks of `rows` rows; V is column 0 of a basis of columns of length n. */
+  basisDots(V: number, from: number, to: number, n: number, w: number, h: number, rows: number): void;
+  /** w ← w − Σ_{c∈[from,to)} h[c]·v_c, in blocks of `rows` rows; returns ‖w‖². */
+  basisSubtract(V: number, from: number, to: number, n: number, w: number, h: number, rows: number): number;
   /** out[64·c + r] ← Σ_{i<used} s[used·c + i]·V[r0 + r + i·n] for c < nc, r < nb ≤ 64. */
-  combineBlock(V: number, n: number, used: number, s: number, nc: number, r0: number, nb: number, out: number): void;
+  combineBlock(V: number, n: number, used: number, s: number, nc: number, r0: number, nb: number, out: number, stride: number): void;
 }
 
 /** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */

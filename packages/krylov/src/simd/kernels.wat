@@ -14,7 +14,7 @@
 ;; - the fused updates returning a sum of squares or products: 4 partial sums over
 ;;   i ≡ j (mod 4) in the blocks of 4, combined as (s₀ + s₂) + (s₁ + s₃), then the tail;
 ;; - the Lanczos basis kernels (../lanczos-kernels.ts) on a basis V of consecutive columns
-;;   (column c at byte V + 8·c·n), swept in blocks of 2,048 rows: in each block, a column's
+;;   (column c at byte V + 8·c·n), swept in blocks of `block` rows (an argument): in each block, a column's
 ;;   sum has 2 partial sums over the even and the odd rows of the block's pairs, added
 ;;   (even + odd), then the block's last row when the block is odd, then into the running total.
 (module
@@ -382,9 +382,9 @@
     (local.set $p (i32.add (local.get $h) (i32.shl (local.get $c) (i32.const 3))))
     (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (local.get $x))))
 
-  ;; h[c] ← h[c] + v_cᵀw for c ∈ [from, to) (the caller zeroes h): blocks of 2,048 rows, four columns at a time (one load of
+  ;; h[c] ← h[c] + v_cᵀw for c ∈ [from, to) (the caller zeroes h): blocks of `block` rows, four columns at a time (one load of
   ;; w for four f64x2 accumulators), then the remaining columns one at a time
-  (func (export "basisDots") (param $V i32) (param $from i32) (param $to i32) (param $n i32) (param $w i32) (param $h i32)
+  (func (export "basisDots") (param $V i32) (param $from i32) (param $to i32) (param $n i32) (param $w i32) (param $h i32) (param $block i32)
     (local $c i32) (local $r0 i32) (local $rows i32) (local $pairs i32) (local $odd i32) (local $i i32) (local $col i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $pw i32)
     (local $x v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $zero v128)
@@ -393,7 +393,7 @@
       (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $n)))
         (local.set $rows (i32.sub (local.get $n) (local.get $r0)))
-        (if (i32.gt_u (local.get $rows) (i32.const 2048)) (then (local.set $rows (i32.const 2048))))
+        (if (i32.gt_u (local.get $rows) (local.get $block)) (then (local.set $rows (local.get $block))))
         (local.set $pairs (i32.shl (i32.and (local.get $rows) (i32.const -2)) (i32.const 3)))
         (local.set $odd (i32.and (local.get $rows) (i32.const 1)))
         (local.set $pw (i32.add (local.get $w) (i32.shl (local.get $r0) (i32.const 3))))
@@ -447,11 +447,11 @@
         (local.set $r0 (i32.add (local.get $r0) (local.get $rows)))
         (br $blocks))))
 
-  ;; w ← w − Σ_{c∈[from,to)} h[c]·v_c, returns ‖w‖²: blocks of 2,048 rows; in each, over the block's
+  ;; w ← w − Σ_{c∈[from,to)} h[c]·v_c, returns ‖w‖²: blocks of `block` rows; in each, over the block's
   ;; pairs of rows, four columns at a time, w − (((h₀v₀ + h₁v₁) + h₂v₂) + h₃v₃), then the remaining
   ;; columns one at a time, w − h_c·v_c; the odd last row of the block w − h_c·v_c column by column;
   ;; then the block's ‖w‖² (as a column's sum in basisDots) added to the total
-  (func (export "basisSubtract") (param $V i32) (param $from i32) (param $to i32) (param $n i32) (param $w i32) (param $h i32) (result f64)
+  (func (export "basisSubtract") (param $V i32) (param $from i32) (param $to i32) (param $n i32) (param $w i32) (param $h i32) (param $block i32) (result f64)
     (local $c i32) (local $r0 i32) (local $rows i32) (local $pairs i32) (local $odd i32) (local $i i32) (local $col i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $pw i32) (local $ph i32) (local $ww f64)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
@@ -460,7 +460,7 @@
       (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $n)))
         (local.set $rows (i32.sub (local.get $n) (local.get $r0)))
-        (if (i32.gt_u (local.get $rows) (i32.const 2048)) (then (local.set $rows (i32.const 2048))))
+        (if (i32.gt_u (local.get $rows) (local.get $block)) (then (local.set $rows (local.get $block))))
         (local.set $pairs (i32.shl (i32.and (local.get $rows) (i32.const -2)) (i32.const 3)))
         (local.set $odd (i32.and (local.get $rows) (i32.const 1)))
         (local.set $pw (i32.add (local.get $w) (i32.shl (local.get $r0) (i32.const 3))))
@@ -533,64 +533,73 @@
         (br $blocks)))
     (local.get $ww))
 
-  ;; The thick-restart combination, one block of rows: out[64·c + r] ← Σ_{i<used} s[used·c + i]·V[r0 + r + i·n]
-  ;; for c < nc, r < nb (≤ 64); each entry summed over i in order from 0 (8 rows at a time, then one by one)
+  ;; The thick-restart combination, one block of rows: out[c·stride/8 + r] ← Σ_{i<used} s[used·c + i]·V[r0 + r + i·n]
+  ;; for c < nc, r < nb (even: the caller adds an odd last row). Each entry is summed over i in order from 0: the block of each output
+  ;; column is zeroed, then four input columns at a time (one pass over the outputs adds
+  ;; s₀v₀, s₁v₁, s₂v₂, s₃v₃ in turn), then the remaining ones. The outputs stay in the cache;
+  ;; the input columns (a power-of-two stride apart when n is, which no cache can hold many
+  ;; of) are each read once. $nb and $r are bytes.
   (func (export "combineBlock") (param $V i32) (param $n i32) (param $used i32) (param $s i32) (param $nc i32)
-    (param $r0 i32) (param $nb i32) (param $out i32)
-    (local $c i32) (local $r i32) (local $k i32) (local $col i32) (local $o i32) (local $ps i32) (local $po i32)
-    (local $sv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $zero v128) (local $t f64)
+    (param $r0 i32) (param $nb i32) (param $out i32) (param $stride i32)
+    (local $c i32) (local $i i32) (local $r i32) (local $col i32) (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $ps i32) (local $po i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local.set $col (i32.shl (local.get $n) (i32.const 3)))
-    (block $colsDone
-      (loop $cols
-        (br_if $colsDone (i32.ge_u (local.get $c) (local.get $nc)))
-        (local.set $ps (i32.add (local.get $s) (i32.shl (i32.mul (local.get $c) (local.get $used)) (i32.const 3))))
-        (local.set $po (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 9))))
-        (local.set $r (i32.const 0))
-        (block $eightsDone
-          (loop $eights
-            (br_if $eightsDone (i32.gt_u (i32.add (local.get $r) (i32.const 8)) (local.get $nb)))
-            (local.set $a0 (local.get $zero))
-            (local.set $a1 (local.get $zero))
-            (local.set $a2 (local.get $zero))
-            (local.set $a3 (local.get $zero))
-            (local.set $o (i32.add (local.get $V) (i32.shl (i32.add (local.get $r0) (local.get $r)) (i32.const 3))))
-            (local.set $k (i32.const 0))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $k) (local.get $used)))
-                (local.set $sv (v128.load64_splat (i32.add (local.get $ps) (i32.shl (local.get $k) (i32.const 3)))))
-                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $sv) (v128.load align=8 (local.get $o)))))
-                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $sv) (v128.load offset=16 align=8 (local.get $o)))))
-                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $sv) (v128.load offset=32 align=8 (local.get $o)))))
-                (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $sv) (v128.load offset=48 align=8 (local.get $o)))))
-                (local.set $o (i32.add (local.get $o) (local.get $col)))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $sum)))
-            (local.set $o (i32.add (local.get $po) (i32.shl (local.get $r) (i32.const 3))))
-            (v128.store align=8 (local.get $o) (local.get $a0))
-            (v128.store offset=16 align=8 (local.get $o) (local.get $a1))
-            (v128.store offset=32 align=8 (local.get $o) (local.get $a2))
-            (v128.store offset=48 align=8 (local.get $o) (local.get $a3))
-            (local.set $r (i32.add (local.get $r) (i32.const 8)))
-            (br $eights)))
-        (block $restDone
-          (loop $rest
-            (br_if $restDone (i32.ge_u (local.get $r) (local.get $nb)))
-            (local.set $t (f64.const 0))
-            (local.set $o (i32.add (local.get $V) (i32.shl (i32.add (local.get $r0) (local.get $r)) (i32.const 3))))
-            (local.set $k (i32.const 0))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $k) (local.get $used)))
-                (local.set $t (f64.add (local.get $t) (f64.mul
-                  (f64.load (i32.add (local.get $ps) (i32.shl (local.get $k) (i32.const 3))))
-                  (f64.load (local.get $o)))))
-                (local.set $o (i32.add (local.get $o) (local.get $col)))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $sum)))
-            (f64.store (i32.add (local.get $po) (i32.shl (local.get $r) (i32.const 3))) (local.get $t))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br $rest)))
+    (local.set $V (i32.add (local.get $V) (i32.shl (local.get $r0) (i32.const 3))))
+    (local.set $nb (i32.shl (local.get $nb) (i32.const 3)))
+    ;; zero the output blocks
+    (block $done
+      (loop $zero
+        (br_if $done (i32.ge_u (local.get $c) (local.get $nc)))
+        (memory.fill (i32.add (local.get $out) (i32.mul (local.get $c) (local.get $stride))) (i32.const 0) (local.get $nb))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
-        (br $cols))))
+        (br $zero)))
+    (block $inputsDone
+      (loop $inputs
+        (br_if $inputsDone (i32.ge_u (local.get $i) (local.get $used)))
+        (local.set $p0 (i32.add (local.get $V) (i32.mul (local.get $i) (local.get $col))))
+        (local.set $c (i32.const 0))
+        (block $outputsDone
+          (loop $outputs
+            (br_if $outputsDone (i32.ge_u (local.get $c) (local.get $nc)))
+            (local.set $ps (i32.add (local.get $s) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $used)) (local.get $i)) (i32.const 3))))
+            (local.set $po (i32.add (local.get $out) (i32.mul (local.get $c) (local.get $stride))))
+            (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $used))
+              (then
+                ;; four inputs: out ← (((out + s₀v₀) + s₁v₁) + s₂v₂) + s₃v₃
+                (local.set $p1 (i32.add (local.get $p0) (local.get $col)))
+                (local.set $p2 (i32.add (local.get $p1) (local.get $col)))
+                (local.set $p3 (i32.add (local.get $p2) (local.get $col)))
+                (local.set $s0 (v128.load64_splat (local.get $ps)))
+                (local.set $s1 (v128.load64_splat offset=8 (local.get $ps)))
+                (local.set $s2 (v128.load64_splat offset=16 (local.get $ps)))
+                (local.set $s3 (v128.load64_splat offset=24 (local.get $ps)))
+                (local.set $r (i32.const 0))
+                (block $rowsDone
+                  (loop $row
+                    (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $nb)))
+                    (v128.store align=8 (i32.add (local.get $po) (local.get $r)) (f64x2.add (f64x2.add (f64x2.add (f64x2.add
+                      (v128.load align=8 (i32.add (local.get $po) (local.get $r)))
+                      (f64x2.mul (local.get $s0) (v128.load align=8 (i32.add (local.get $p0) (local.get $r)))))
+                      (f64x2.mul (local.get $s1) (v128.load align=8 (i32.add (local.get $p1) (local.get $r)))))
+                      (f64x2.mul (local.get $s2) (v128.load align=8 (i32.add (local.get $p2) (local.get $r)))))
+                      (f64x2.mul (local.get $s3) (v128.load align=8 (i32.add (local.get $p3) (local.get $r))))))
+                    (local.set $r (i32.add (local.get $r) (i32.const 16)))
+                    (br $row))))
+              (else
+                ;; one input: out ← out + s₀v₀
+                (local.set $s0 (v128.load64_splat (local.get $ps)))
+                (local.set $r (i32.const 0))
+                (block $rowsDone
+                  (loop $row
+                    (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $nb)))
+                    (v128.store align=8 (i32.add (local.get $po) (local.get $r)) (f64x2.add
+                      (v128.load align=8 (i32.add (local.get $po) (local.get $r)))
+                      (f64x2.mul (local.get $s0) (v128.load align=8 (i32.add (local.get $p0) (local.get $r))))))
+                    (local.set $r (i32.add (local.get $r) (i32.const 16)))
+                    (br $row)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $outputs)))
+        (local.set $i (i32.add (local.get $i) (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $used)))))
+        (br $inputs))))
 )
