@@ -12,7 +12,7 @@
  *
  * The backend is chosen at load: SIMD when `WebAssembly.validate` accepts the module's bytes
  * (Node ≥ 16.4, every current browser) and the environment variable `KRYLOV_TS_NO_SIMD` is not
- * `1`; {@link setSimd} switches it at run time (the tests run both). The module is 4,031 bytes,
+ * `1`; {@link setSimd} switches it at run time (the tests run both). The module is 4,045 bytes,
  * under the 4 KB (4,096 bytes) that browsers allow to compile synchronously on the main thread:
  * keep it so when adding kernels.
  *
@@ -38,7 +38,7 @@ export interface SimdKernels {
   basisDots(V: number, from: number, to: number, n: number, w: number, h: number, rows: number): void;
   /** w ← w − Σ_{c∈[from,to)} h[c]·v_c, in blocks of `rows` rows; returns ‖w‖². */
   basisSubtract(V: number, from: number, to: number, n: number, w: number, h: number, rows: number): number;
-  /** out[64·c + r] ← Σ_{i<used} s[used·c + i]·V[r0 + r + i·n] for c < nc, r < nb ≤ 64. */
+  /** out[c·stride/8 + r] ← Σ_{i<used} s[used·c + i]·V[r0 + r + i·n] for c < nc, r < nb (even). */
   combineBlock(V: number, n: number, used: number, s: number, nc: number, r0: number, nb: number, out: number, stride: number): void;
 }
 
