@@ -97,10 +97,9 @@ test("basisDots and basisSubtract match plainly summed dot products and updates 
   }
 });
 
-test("combineColumns gives bit-identical blocks on both backends, with partial row blocks", (t) => {
-  for (const n of [5, 67, 131, 514, 771]) {
-    const used = 7;
-    const picks = [4, 0, 6];
+test("combineColumns gives bit-identical blocks on both backends, with partial and odd row blocks", (t) => {
+  for (const [n, used] of [[5, 7], [67, 3], [131, 8], [514, 7], [771, 9]] as const) {
+    const picks = [used - 1, 0, used >> 1];
     const size = (COMBINE_ROWS + used) * picks.length;
     const [V, scratch] = withBackend(true, () => workspaceArrays(n, [used * n, size])) as [Float64Array, Float64Array];
     const r = rng(n);
