@@ -14,8 +14,6 @@ export interface RestartQrWork {
   M: Float64Array;
   /** cap: Gram–Schmidt coefficients of one column. */
   g: Float64Array;
-  /** n: the column being orthonormalized. */
-  x: Float64Array;
 }
 
 /**
@@ -25,7 +23,8 @@ export interface RestartQrWork {
  *
  * The relation before: A·V_c = V·H[0:cols, 0:closed] for the `closed` first columns V_c (up to
  * the components on the locked vectors, which every step removes). Each column is projected off
- * the locked vectors L, then Gram–Schmidt (classical, two passes, the coefficients accumulated)
+ * the locked vectors L (those just locked: V is orthogonal to the others already), then Gram–Schmidt (classical, a second pass when the first removed more than 1 − 1/√2 of the
+ * norm, the coefficients accumulated)
  * gives (I − LLᵀ)V = Q·R with R upper triangular; with (I − LLᵀ)V_c = Q_c·R_cc,
  * A·Q_c = Q·(R·H[:, 0:closed]·R_cc⁻¹) + (terms in span L) + (the locked pairs' residuals)·‖LᵀV_c‖·‖R_cc⁻¹‖:
  * the new H is that (cols′×closed′) block, whose closed block Q_cᵀAQ_c is symmetric up to those
@@ -34,34 +33,39 @@ export interface RestartQrWork {
  * a closed column that loses more than half of its norm is dropped with its column of H (at a
  * thick restart its row of H[:, closed] holds only its own Ritz value, so the others' relation does
  * not involve it), which bounds ‖R_cc⁻¹‖ by 2/‖v‖. An open column whose part left is below 1e-10 of
- * its norm is dropped too; its coefficients stay in R, so the relation is kept. Cost ≈ 4·cols²·n flops.
+ * its norm is dropped too; its coefficients stay in R, so the relation is kept. Cost ≈ 2·(cols + locked)·cols·n flops a pass.
  *
  * @param V - columns [0, cols) of length n at c·n; overwritten by Q (columns [0, cols′))
  * @param H - cap×cap row-major; entries H[i][j] with j < closed are read, all are rewritten
- * @param L - the `lockedCount` locked vectors, orthonormal
+ * @param L - the locked vectors, orthonormal; V is orthogonal to those before `lockedFrom` already (every
+ *   step orthogonalizes against them), and is projected off those in [lockedFrom, lockedTo), the ones just
+ *   locked from this basis
  * @returns the new numbers of closed and of all columns
  */
 export function reorthonormalizeBasis(
   V: Float64Array, n: number, closed: number, cols: number, H: Float64Array, cap: number,
-  L: Float64Array, lockedCount: number, work: RestartQrWork,
+  L: Float64Array, lockedFrom: number, lockedTo: number, work: RestartQrWork,
 ): { closed: number; cols: number } {
-  const { R, M, g, x } = work;
+  const { R, M, g } = work;
   R.fill(0, 0, cap * cap);
   const closedKept: number[] = []; // original indices of the closed columns kept (their q index is their position)
   let nq = 0;
   for (let c = 0; c < cols; c++) {
-    x.set(V.subarray(c * n, (c + 1) * n));
+    const x = V.subarray(c * n, (c + 1) * n); // in place: the Q columns so far are [0, nq), nq ≤ c
     const before = Math.sqrt(squaredNorm(x, n));
+    let after = before;
     for (let pass = 0; pass < 2; pass++) {
-      if (lockedCount > 0) cgsPass(L, 0, lockedCount, n, x, g);
+      const was = after;
+      if (lockedTo > lockedFrom) after = cgsPass(L, lockedFrom, lockedTo, n, x, g);
       if (nq > 0) {
-        cgsPass(V, 0, nq, n, x, g);
+        after = cgsPass(V, 0, nq, n, x, g);
         for (let i = 0; i < nq; i++) R[i * cap + c] = (R[i * cap + c] as number) + (g[i] as number);
       }
+      if (after >= was * Math.SQRT1_2) break; // twice is enough, once when little was removed (DGKS)
     }
-    const after = Math.sqrt(squaredNorm(x, n));
     if (after > (c < closed ? 0.5 : 1e-10) * before && after > 0) {
-      for (let i = 0; i < n; i++) V[nq * n + i] = (x[i] as number) / after; // q_nq (columns ≤ c: already read)
+      for (let i = 0; i < n; i++) x[i] = (x[i] as number) / after;
+      if (nq < c) V.copyWithin(nq * n, c * n, (c + 1) * n); // q_nq, after a dropped column
       R[nq * cap + c] = after;
       if (c < closed) closedKept.push(c);
       nq++;

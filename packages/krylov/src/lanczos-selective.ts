@@ -84,3 +84,16 @@ function grow(set: GoodRitzSet, n: number, cap: number): void {
   set.coef = coef;
   set.g = new Float64Array(size);
 }
+
+/**
+ * Steps until the next check of the Ritz pairs: Ritz residuals fall about geometrically, so from the
+ * smallest residual outside the good set at this check (`nearest`) and at the previous one (`previous`,
+ * `apart` steps before) the step where it reaches `threshold` is extrapolated; the check is made at the
+ * last step before it, at least 1 and at most `most` steps on (also when nothing is falling yet).
+ */
+export function stepsUntilGood(nearest: number, previous: number, apart: number, threshold: number, most: number): number {
+  if (!(nearest < previous) || !(nearest > threshold) || apart <= 0 || !Number.isFinite(nearest)) return nearest <= threshold ? 1 : most;
+  const logRate = Math.log(nearest / previous) / apart; // < 0: log of the factor a step
+  const steps = Math.log(threshold / nearest) / logRate; // > 0
+  return Math.max(1, Math.min(most, Math.floor(steps)));
+}

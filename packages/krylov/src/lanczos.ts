@@ -9,7 +9,7 @@ import { columnView, norm, restartBasis, startVector } from "./lanczos-common.js
 import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
 import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./lanczos-kernels.js";
 import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
-import { addGoodRitzVectors, goodRitzSet } from "./lanczos-selective.js";
+import { addGoodRitzVectors, goodRitzSet, stepsUntilGood } from "./lanczos-selective.js";
 import { orthonormalizeNewLocked, reorthonormalizeBasis } from "./lanczos-restart-qr.js";
 import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./lanczos-select.js";
 
@@ -93,8 +93,9 @@ export interface LanczosOptions {
    * `'selective'`: Parlett & Scott's (1979) selective orthogonalization. By Paige's theorem a new
    * Lanczos vector loses orthogonality only towards the Ritz vectors that have converged: its
    * component on y_i = V·s_i is about ε·‖A‖/‖E·s_i‖, ‖E·s_i‖ being the pair's residual estimate.
-   * So the Ritz pairs of the cycle are monitored (every ⌈m/10⌉ steps, and every step while some
-   * pair is within 10⁴ of turning good, so that none turns good unseen for long); a pair with
+   * So the Ritz pairs of the cycle are monitored (every ⌈m/10⌉ steps, and sooner when the smallest
+   * residual outside the good set, extrapolated geometrically from the last two checks, will reach
+   * the threshold: a pair is caught within a step of turning good at the cost of few checks); a pair with
    * ‖E·s_i‖ ≤ ε·‖A‖est/ω, ω = min(√ε, tol) the loss allowed, is "good": y_i is formed once (c·n flops)
    * and every later vector of the cycle is orthogonalized against the good vectors (one classical
    * Gram–Schmidt pass, two when it removed more than 1 − 1/√2 of the norm) besides the locked ones.
@@ -253,10 +254,12 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   let gL = new Float64Array(Math.min(k + 4, n)); // Gram–Schmidt workspace for L
   let scratch = new Float64Array((COMBINE_ROWS + m) * (m + k + 4)); // restart workspace
   const good = goodRitzSet(selective ? n : 0, selective ? cap : 0); // 'selective': the good Ritz vectors of the cycle
-  let watch = false; // 'selective': some pair is near good, check every step
+  let nextCheck = 0; // 'selective': the closed count at which to check the Ritz pairs next
+  let lastNearest = Infinity; // 'selective': the smallest residual outside the good set at the last check
+  let lastCheck = 0; // 'selective': the closed count then
   let fullNext = false; // 'selective': the step after a small β sweeps the basis too
   const qrWork = restartQr
-    ? { R: new Float64Array(cap * cap), M: new Float64Array(cap * cap), g: new Float64Array(cap), x: new Float64Array(n) }
+    ? { R: new Float64Array(cap * cap), M: new Float64Array(cap * cap), g: new Float64Array(cap) }
     : undefined;
   startVector(fn, o.v0, seed, A, V);
 
@@ -472,13 +475,17 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       } // else A v_j lies in the basis: the block loses a direction (a fresh one is opened when none is left)
       // End the cycle as soon as the wanted set would be complete (every wanted pair converged, to be
       // locked now or confirmed by a fresh phase); tested every ⌈m/10⌉ steps.
-      // 'selective': the Ritz pairs are monitored on the same schedule, and every step while one is near good.
+      // 'selective': the Ritz pairs are also checked when the smallest residual outside the good set is predicted to reach
+      // the threshold (at most ⌈m/10⌉ steps on; see stepsUntilGood).
       const due = closed < closedMax && closed % checkEvery === 0;
-      if (due || (selective && watch && closed < closedMax)) {
+      if (due || (selective && closed >= nextCheck && closed < closedMax)) {
         const q = rayleighRitz();
         if (selective) {
           const threshold = goodFactor * normEst;
-          watch = addGoodRitzVectors(good, V, n, closed, cap, q.S, q.res, threshold) <= 1e4 * threshold;
+          const nearest = addGoodRitzVectors(good, V, n, closed, cap, q.S, q.res, threshold);
+          nextCheck = closed + stepsUntilGood(nearest, lastNearest, closed - lastCheck, threshold, checkEvery);
+          lastNearest = nearest;
+          lastCheck = closed;
         }
         if (due) {
           const c = chooseRitz(ends, locked, q.theta, q.res, q.ok, 0);
@@ -542,9 +549,11 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     restartBasis(V, n, closed, S, keepIdx, lockIdx, L, locked.length, scratch, open);
     if (partial) orthonormalizeLocked(locked.length, lockIdx.length);
     // 'selective', 'none': orthonormalized too, and a copy of a locked vector (a ghost) is not locked.
+    const lockedBefore = locked.length;
     const lockKept = restartQr ? orthonormalizeNewLocked(L, n, locked.length, lockIdx.length, gL) : lockIdx.map(() => true);
     good.count = 0; // 'selective': the good vectors were in the old basis
-    watch = false;
+    nextCheck = 0;
+    lastNearest = Infinity;
     fullNext = false;
     for (const [c, i] of lockIdx.entries()) {
       if (!lockKept[c]) continue;
@@ -572,7 +581,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     closed = p;
     cols = p + open;
     // 'selective', 'none': the kept Ritz vectors V·s are orthonormal only as far as V was; restore it, H rewritten to match.
-    if (qrWork !== undefined) ({ closed, cols } = reorthonormalizeBasis(V, n, closed, cols, H, cap, L, locked.length, qrWork));
+    if (qrWork !== undefined) ({ closed, cols } = reorthonormalizeBasis(V, n, closed, cols, H, cap, L, lockedBefore, locked.length, qrWork));
     if (partial) {
       measureOmega(cols);
       forceNext = false;
