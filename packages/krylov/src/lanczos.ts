@@ -95,25 +95,29 @@ export interface LanczosOptions {
    * component on y_i = V·s_i is about ε·‖A‖/‖E·s_i‖, ‖E·s_i‖ being the pair's residual estimate.
    * So the Ritz pairs of the cycle are monitored (every ⌈m/10⌉ steps, and sooner when the smallest
    * residual outside the good set, extrapolated geometrically from the last two checks, will reach
-   * the threshold: a pair is caught within a step of turning good at the cost of few checks); a pair with
-   * ‖E·s_i‖ ≤ ε·‖A‖est/ω, ω = min(√ε, tol) the loss allowed, is "good": y_i is formed once (c·n flops)
-   * and every later vector of the cycle is orthogonalized against the good vectors (one classical
+   * the threshold, so that a pair is usually caught within a step of turning good, with few extra
+   * checks); a pair with ‖E·s_i‖ ≤ ε·‖A‖est/ω, ω = min(√ε, tol) the loss allowed, is "good":
+   * y_i is formed once (c·n flops) and every later vector of the cycle is orthogonalized against the good vectors (one classical
    * Gram–Schmidt pass, two when it removed more than 1 − 1/√2 of the norm) besides the locked ones.
    * Paige's analysis assumes β not small: a step whose β is below ε·‖A‖est/ω (near an invariant
    * subspace, as when a basis nearly fills the space) magnifies its rounding in every direction, so
-   * it and the next step are orthogonalized against the whole basis, as `'full'` does. The set is dropped at each thick restart, where the restarted basis (kept Ritz vectors and open
-   * columns, which carry the loss allowed) is re-orthonormalized with H rewritten to match (no product,
-   * ≈ 4·(p + b)²·n flops for p kept vectors), and newly locked vectors are orthonormalized against the
-   * locked ones. The coefficients removed on the good vectors are not in H, which leaves an error of
-   * about ω·‖A‖ in the Ritz residuals (a floor of √ε·‖A‖, hence ω = tol when tol is smaller). Cheaper
+   * it and the next step are orthogonalized against the whole basis, as `'full'` does. The set is
+   * dropped at each thick restart, where the restarted basis (kept Ritz vectors and open columns,
+   * which carry the loss allowed) is re-orthonormalized with H rewritten to match (no product;
+   * ≈ 2·(p + b)·(p + b + l)·n flops a Gram–Schmidt pass for p kept vectors, b open columns, l vectors
+   * just locked), and newly locked vectors are orthonormalized against the locked ones. The
+   * coefficients removed on the good vectors are not in H, which leaves an error of about ω·‖A‖ in the Ritz residuals (a floor of √ε·‖A‖, hence ω = tol when tol is smaller). Cheaper
    * than `'full'` when few pairs converge within a cycle: a step sweeps the good vectors, usually a
    * handful, instead of the whole basis, and no Ω estimates are kept as `'partial'` does; no ghosts.
+   * Measured on 2-D Poisson 256², top 6 to tol 1e-10: the same 3,133 products as `'full'` and
+   * `'partial'`, in 12.0 s against 21.7 s and 10.0 s (one run each, side by side).
    *
    * `'none'`: only against the locked vectors and by the Lanczos recurrence itself (cheapest per
    * step, no sweep over the basis). Orthogonality is lost within a cycle once a pair converges, and
    * spurious copies of eigenvalues (ghosts) may appear; the loss is not carried across cycles: each
    * thick restart re-orthonormalizes the restarted basis as `'selective'` does, and newly locked
-   * vectors are orthonormalized against the locked ones, so the Ritz values stay within the
+   * vectors are orthonormalized against the locked ones (a Ritz vector with ‖V·s‖ < ½, or that
+   * loses half of its norm to them, a ghost's, is not locked), so the Ritz values stay within the
    * spectrum. A returned pair whose true residual exceeds 100 times what the tolerance accepts
    * turns a `'converged'` status to `'breakdown'` (see `LanczosResult.stats`). For studying the loss
    * of orthogonality; not for results.
