@@ -112,3 +112,17 @@ test("a run whose returned pairs' true residuals exceed the tolerance 100-fold e
     t.true(r.stats.residualNorm > 100 * 1e-10 * 50);
   }
 });
+
+test("selective orthogonalization stays exact when the basis fills the space and outlying pairs converge within a few steps", (t) => {
+  // With checks every ⌈m/10⌉ steps alone, good pairs were caught late here and the values went negative for an SPD A.
+  const n = 40;
+  for (const seed of [5, 6]) {
+    const A = randomSPD(n, 1e4, seed);
+    const ref = symmetricEigen(A.data, n).values;
+    for (const which of ["smallest", "both"] as const) {
+      const r = lanczos(A, { k: 3, which, valueTol: 1e-10, maxBasis: n, reorthogonalization: "selective" });
+      t.is(r.stats.status, "converged", `${which} ${seed}`);
+      r.values.forEach((v, i) => t.true(Math.abs(v - (expectedEigenvalues(ref, 3, which)[i] as number)) <= 1e-9 * Math.abs(v), `${which} ${seed}`));
+    }
+  }
+});

@@ -86,14 +86,16 @@ function grow(set: GoodRitzSet, n: number, cap: number): void {
 }
 
 /**
- * Steps until the next check of the Ritz pairs: Ritz residuals fall about geometrically, so from the
- * smallest residual outside the good set at this check (`nearest`) and at the previous one (`previous`,
- * `apart` steps before) the step where it reaches `threshold` is extrapolated; the check is made at the
- * last step before it, at least 1 and at most `most` steps on (also when nothing is falling yet).
+ * Steps until the next check of the Ritz pairs: Ritz residuals fall about geometrically, so the step
+ * where the smallest residual outside the good set (`nearest`) reaches `threshold` is extrapolated at
+ * the rate it fell since the previous check (`previous`, `apart` steps before), or at a tenfold fall a
+ * step when that is faster or unknown (the pair nearest may change, and an outlying eigenvalue's pair
+ * converges fast); the check is made at the last step before it, at least 1 and at most `most` steps on.
  */
 export function stepsUntilGood(nearest: number, previous: number, apart: number, threshold: number, most: number): number {
-  if (!(nearest < previous) || !(nearest > threshold) || apart <= 0 || !Number.isFinite(nearest)) return nearest <= threshold ? 1 : most;
-  const logRate = Math.log(nearest / previous) / apart; // < 0: log of the factor a step
+  if (!(nearest > threshold) || !Number.isFinite(nearest)) return nearest <= threshold ? 1 : most;
+  let logRate = -Math.LN10; // log of the fall a step: at least tenfold
+  if (nearest < previous && apart > 0) logRate = Math.min(logRate, Math.log(nearest / previous) / apart);
   const steps = Math.log(threshold / nearest) / logRate; // > 0
   return Math.max(1, Math.min(most, Math.floor(steps)));
 }
