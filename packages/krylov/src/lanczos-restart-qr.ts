@@ -23,9 +23,9 @@ export interface RestartQrWork {
  *
  * The relation before: A·V_c = V·H[0:cols, 0:closed] for the `closed` first columns V_c (up to
  * the components on the locked vectors, which every step removes). Each column is projected off
- * the locked vectors L (those just locked: V is orthogonal to the others already), then Gram–Schmidt (classical, a second pass when the first removed more than 1 − 1/√2 of the
- * norm, the coefficients accumulated)
- * gives (I − LLᵀ)V = Q·R with R upper triangular; with (I − LLᵀ)V_c = Q_c·R_cc,
+ * the locked vectors L (those just locked: V is orthogonal to the others already), then
+ * Gram–Schmidt (classical, a second pass when the first removed more than 1 − 1/√2 of the norm,
+ * the coefficients accumulated) gives (I − LLᵀ)V = Q·R with R upper triangular; with (I − LLᵀ)V_c = Q_c·R_cc,
  * A·Q_c = Q·(R·H[:, 0:closed]·R_cc⁻¹) + (terms in span L) + (the locked pairs' residuals)·‖LᵀV_c‖·‖R_cc⁻¹‖:
  * the new H is that (cols′×closed′) block, whose closed block Q_cᵀAQ_c is symmetric up to those
  * errors and is stored symmetrized. In a basis that lost orthogonality a kept Ritz vector can lie
@@ -33,7 +33,8 @@ export interface RestartQrWork {
  * a closed column that loses more than half of its norm is dropped with its column of H (at a
  * thick restart its row of H[:, closed] holds only its own Ritz value, so the others' relation does
  * not involve it), which bounds ‖R_cc⁻¹‖ by 2/‖v‖. An open column whose part left is below 1e-10 of
- * its norm is dropped too; its coefficients stay in R, so the relation is kept. Cost ≈ 2·(cols + locked)·cols·n flops a pass.
+ * its norm is dropped too; its coefficients stay in R, so the relation is kept. Cost ≈
+ * 2·(cols + just locked)·cols·n flops a pass.
  *
  * @param V - columns [0, cols) of length n at c·n; overwritten by Q (columns [0, cols′))
  * @param H - cap×cap row-major; entries H[i][j] with j < closed are read, all are rewritten
