@@ -130,6 +130,7 @@ export default async function (): Promise<void> {
     ["valueTol 1e-10, maxMultiplicity 2", { valueTol: 1e-10, maxMultiplicity: 2 }],
     ["valueTol 1e-10, partial reorthogonalization", { valueTol: 1e-10, reorthogonalization: "partial" }],
     ["valueTol 1e-10, maxMultiplicity 2, partial reorthogonalization", { valueTol: 1e-10, maxMultiplicity: 2, reorthogonalization: "partial" }],
+    ["valueTol 1e-10, maxMultiplicity 2, selective orthogonalization", { valueTol: 1e-10, maxMultiplicity: 2, reorthogonalization: "selective" }],
   ];
   for (const [setting, opts] of poissonRuns) {
     const m = measure(P.count, () => {
