@@ -1,14 +1,16 @@
 /**
- * CSR matrix-vector products: krylov-ts `csr(...).apply` against the same row loop written
- * plainly over the same arrays, on gr_30_30 and 494_bus (SuiteSparse, from ../shared) and on
- * the 2-D Poisson 5-point matrix of 512² unknowns. The transpose view (scatter) is shown
- * beside, and SciPy's `A @ x` as an outside reference when python3 with scipy is available.
+ * CSR matrix-vector products: krylov-ts `csr(...).apply` on its two backends (the WebAssembly
+ * loop, the default for matrices of at least 1,024 entries, and the JavaScript loop, switched
+ * with `CsrOperator.setWasm`) against the same row loop written plainly over the same arrays,
+ * on gr_30_30 and 494_bus (SuiteSparse, from ../shared) and on the 2-D Poisson 5-point matrix
+ * of 512² unknowns. The transpose view (scatter) is shown beside on both backends, and SciPy's
+ * `A @ x` as an outside reference when python3 with scipy is available.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { csr, readMatrixMarket, rng, transpose, vec, type CsrOperator } from "@krylov-ts/operators";
+import { CsrOperator, csr, readMatrixMarket, rng, transpose, vec } from "@krylov-ts/operators";
 import { fmt, interleaved, type Case, type Row } from "./lib.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -95,24 +97,42 @@ export default async function (): Promise<void> {
     const { rowPointers: rp, colIndices: ci, values: v } = A;
     // Small matrices: several products per timed sample, so the clock's resolution does not matter.
     const reps = Math.max(1, Math.floor(2e5 / A.nnz));
+    if (A.backend !== "wasm") throw new Error(`csr bench: ${name} is not placed in WebAssembly memory`);
+    /** `fn` on the JavaScript backend (the switch is global, so it is set around each sample). */
+    const onJs = (fn: () => void) => (): void => {
+      CsrOperator.setWasm(false);
+      try {
+        fn();
+      } finally {
+        CsrOperator.setWasm(true);
+      }
+    };
     const cases: Case[] = [
       { name: "plain CSR loop", fn: () => { for (let r = 0; r < reps; r++) csrLoop(rp, ci, v, x.data, y.data, m); } },
-      { name: "krylov-ts csr apply", fn: () => { for (let r = 0; r < reps; r++) A.apply(x, y); } },
-      { name: "krylov-ts transpose(csr) apply (scatter)", fn: () => { for (let r = 0; r < reps; r++) At.apply(xT, yT); } },
+      { name: "krylov-ts csr apply, JavaScript", fn: onJs(() => { for (let r = 0; r < reps; r++) A.apply(x, y); }) },
+      { name: "krylov-ts csr apply, WebAssembly", fn: () => { for (let r = 0; r < reps; r++) A.apply(x, y); } },
+      { name: "krylov-ts transpose(csr) apply (scatter), JavaScript", fn: onJs(() => { for (let r = 0; r < reps; r++) At.apply(xT, yT); }) },
+      { name: "krylov-ts transpose(csr) apply (scatter), WebAssembly", fn: () => { for (let r = 0; r < reps; r++) At.apply(xT, yT); } },
     ];
     const rows = interleaved(`CSR matvec, ${name} (n = ${n}, nnz = ${A.nnz}), ${reps} product(s) per sample`, cases);
     summary.push({ name, n, nnz: A.nnz, rows: rows.map((r) => ({ ...r, medianMs: r.medianMs / reps })) });
   }
 
-  console.log("\n### CSR matvec: time per product (ms) and krylov-ts throughput relative to the plain loop\n");
-  console.log("| matrix | n | nnz | plain loop | krylov-ts apply | ratio | transpose (scatter) | SciPy A @ x |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("\n### CSR matvec: time per product (ms); speed-ups of the WebAssembly backend\n");
+  console.log(
+    "| matrix | n | nnz | plain loop | apply, JS | apply, wasm | wasm vs JS | wasm vs plain | " +
+      "transpose, JS | transpose, wasm | wasm vs JS | SciPy A @ x | wasm ÷ SciPy time |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const s of summary) {
-    const [plain, ours, scatter] = s.rows as [Row, Row, Row];
+    const [plain, js, wasm, scatterJs, scatterWasm] = s.rows as [Row, Row, Row, Row, Row];
     const sp = scipy?.[s.name];
+    const x = (a: Row, b: Row): string => `${(a.medianMs / b.medianMs).toFixed(2)}×`;
     console.log(
-      `| ${s.name} | ${s.n} | ${s.nnz} | ${fmt(plain.medianMs)} | ${fmt(ours.medianMs)} | ` +
-        `${(plain.medianMs / ours.medianMs).toFixed(2)}× | ${fmt(scatter.medianMs)} | ${sp === undefined ? "—" : fmt(sp)} |`,
+      `| ${s.name} | ${s.n} | ${s.nnz} | ${fmt(plain.medianMs)} | ${fmt(js.medianMs)} | ${fmt(wasm.medianMs)} | ` +
+        `${x(js, wasm)} | ${x(plain, wasm)} | ${fmt(scatterJs.medianMs)} | ${fmt(scatterWasm.medianMs)} | ` +
+        `${x(scatterJs, scatterWasm)} | ${sp === undefined ? "—" : fmt(sp)} | ` +
+        `${sp === undefined ? "—" : (wasm.medianMs / sp).toFixed(2)} |`,
     );
   }
 }

@@ -1,0 +1,167 @@
+/**
+ * The WebAssembly backend of the CSR products (private to the package): the module of csr.wat,
+ * the placement of a CSR matrix in a `WebAssembly.Memory` of its own, and the switch between
+ * this backend and the JavaScript loops of csr.ts.
+ *
+ * `csr(...)` asks {@link placeCsr} for storage: with the backend on and the matrix large
+ * enough, the operator's `rowPointers`, `colIndices` and `values` are Int32Array/Float64Array
+ * views into one memory created for that operator (sized once for the matrix and an input and
+ * an output vector, never grown, so the views never detach), on which an instance of the
+ * module runs. Each product copies x into the memory, runs the kernel and copies y out. The
+ * kernels add in the order of the JavaScript loops, so both backends give the same bits; the
+ * JavaScript loops run over the same views when the backend is switched off at run time.
+ *
+ * The backend is on when `WebAssembly.validate` accepts the module (every runtime with
+ * WebAssembly: the module uses no SIMD) and the environment variable `KRYLOV_TS_NO_SIMD` is
+ * not `1` (the switch of the solvers' SIMD kernels turns every WebAssembly backend off);
+ * {@link setCsrWasm} switches it at run time (the tests run both).
+ *
+ * @module
+ */
+import { CSR_WASM_BASE64 } from "./csr-wasm-bytes.js";
+
+/** The exports of csr.wat (array arguments are byte offsets into the memory). */
+export interface CsrKernels {
+  /** y = A x over m rows. */
+  spmv(rp: number, ci: number, v: number, x: number, y: number, m: number): void;
+  /** y += Aᵀ x over m rows (x has length m). */
+  spmvT(rp: number, ci: number, v: number, x: number, y: number, m: number): void;
+}
+
+/** An m×n CSR matrix placed in WebAssembly memory, with its vector slots. */
+export interface CsrWasm {
+  readonly kernels: CsrKernels;
+  readonly rowPointers: Int32Array;
+  readonly colIndices: Int32Array;
+  readonly values: Float64Array;
+  /** Byte offsets of rowPointers, colIndices, values and the two vector slots. */
+  readonly rp: number;
+  readonly ci: number;
+  readonly v: number;
+  readonly x: number;
+  readonly y: number;
+  /** Views of the input slot: length n (for A x) and m (for Aᵀ x). */
+  readonly xA: Float64Array;
+  readonly xT: Float64Array;
+  /** Views of the output slot: length m (for A x) and n (for Aᵀ x). */
+  readonly yA: Float64Array;
+  readonly yT: Float64Array;
+}
+
+/** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+}
+
+/**
+ * Largest memory created for one matrix (bytes, 1 GiB): nnz·12 + (m + 1)·4 + 2·max(m, n)·8
+ * beyond it keeps the matrix in plain arrays and the JavaScript loops.
+ */
+export const MAX_CSR_WASM_BYTES = 2 ** 30;
+/**
+ * Fewest stored entries placed in WebAssembly memory. The kernel wins from a few dozen entries
+ * up (measured, Node 20: 0.15 µs against 0.37 µs per product at 156 entries, 1.6 ms against
+ * 3.1 ms at 1.3M), but a memory costs one 64 KiB page, an instance and tens of microseconds
+ * to create, so small matrices, often built by the hundred, keep plain arrays.
+ */
+export const DEFAULT_MIN_NNZ = 1024;
+const PAGE = 65536;
+/** Each array starts on a 64-byte boundary (a cache line). */
+const ALIGN = 64;
+
+const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+const bytes = decodeBase64(CSR_WASM_BASE64);
+const supported = api !== undefined && validates(api, bytes);
+let compiled: object | undefined;
+let enabled =
+  supported && (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD !== "1";
+let minNnz = DEFAULT_MIN_NNZ;
+
+/** Whether this runtime runs the module. */
+export function csrWasmSupported(): boolean {
+  return supported;
+}
+
+/** Whether the backend is on (placement of new matrices and products of placed ones). */
+export function csrWasmEnabled(): boolean {
+  return enabled;
+}
+
+/**
+ * Switches the backend: `true` (ignored where unsupported) places matrices of at least
+ * `minimumNnz` stored entries created from now on in WebAssembly memory and runs the products
+ * of every placed matrix there; `false` runs every product in JavaScript (over the same
+ * arrays) and places no new matrix. Returns the previous on/off setting.
+ */
+export function setCsrWasm(on: boolean, minimumNnz = DEFAULT_MIN_NNZ): boolean {
+  const previous = enabled;
+  enabled = on && supported;
+  minNnz = Math.max(1, minimumNnz);
+  return previous;
+}
+
+/**
+ * The CSR arrays copied into a fresh WebAssembly memory with room for the vectors, or
+ * `undefined` (keep the given arrays) when the backend is off, the matrix has fewer than the
+ * minimum number of entries, it would exceed {@link MAX_CSR_WASM_BYTES}, or the memory cannot
+ * be had.
+ */
+export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values: Float64Array, m: number, n: number): CsrWasm | undefined {
+  const nnz = values.length;
+  if (!enabled || nnz < minNnz) return undefined;
+  const long = Math.max(m, n);
+  const rp = 0;
+  const ci = rp + aligned((m + 1) * 4);
+  const v = ci + aligned(nnz * 4);
+  const x = v + aligned(nnz * 8);
+  const y = x + aligned(long * 8);
+  const total = y + aligned(long * 8);
+  if (total > MAX_CSR_WASM_BYTES) return undefined;
+  const wasm = api as WasmApi;
+  try {
+    compiled ??= new wasm.Module(bytes);
+    const pages = Math.max(1, Math.ceil(total / PAGE));
+    const memory = new wasm.Memory({ initial: pages, maximum: pages });
+    const instance = new wasm.Instance(compiled, { env: { memory } });
+    const buffer = memory.buffer;
+    const placed: CsrWasm = {
+      kernels: instance.exports as CsrKernels,
+      rowPointers: new Int32Array(buffer, rp, m + 1),
+      colIndices: new Int32Array(buffer, ci, nnz),
+      values: new Float64Array(buffer, v, nnz),
+      rp, ci, v, x, y,
+      xA: new Float64Array(buffer, x, n),
+      xT: new Float64Array(buffer, x, m),
+      yA: new Float64Array(buffer, y, m),
+      yT: new Float64Array(buffer, y, n),
+    };
+    placed.rowPointers.set(rowPointers);
+    placed.colIndices.set(colIndices);
+    placed.values.set(values);
+    return placed;
+  } catch {
+    return undefined; // out of memory or address space for another memory: plain arrays
+  }
+}
+
+function aligned(byteLength: number): number {
+  return Math.ceil(byteLength / ALIGN) * ALIGN;
+}
+
+function validates(wasm: WasmApi, b: Uint8Array): boolean {
+  try {
+    return wasm.validate(b);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
