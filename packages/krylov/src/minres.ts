@@ -213,7 +213,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
     }
     matvecs++;
     normAr = Math.sqrt(ar2);
-    lsRatio = normAr / (normT * rr);
+    lsRatio = normAr === 0 ? 0 : normAr / (normT * rr); // ‖Ār‖ = 0 solves the least-squares problem, even when Tₖ = 0
     return lsRatio <= rtol;
   };
 
@@ -281,7 +281,9 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         break;
       }
       beta = Math.sqrt(bb2);
-      tnorm2 += alpha * alpha + oldBeta * oldBeta + beta * beta;
+      // ‖T̄ₖ‖_F² gains αₖ² + βₖ² + βₖ₊₁²; β₁ = ‖r₀‖ is the right-hand side β₁e₁, not an entry of T̄ₖ (SciPy's tnorm2
+      // sums it in, which makes the estimate, and the least-squares test, depend on the scale of b).
+      tnorm2 += alpha * alpha + (step > 0 ? oldBeta * oldBeta : 0) + beta * beta;
       normT = Math.max(normT, Math.sqrt(tnorm2));
       // Apply the previous rotation Qₖ₋₁, then the new one to annihilate β.
       const oldEps = epsln;
