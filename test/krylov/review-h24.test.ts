@@ -1,6 +1,7 @@
 import test from "ava";
-import { diagonal } from "@krylov-ts/operators";
-import { minres } from "@krylov-ts/krylov";
+import { dense, diagonal } from "@krylov-ts/operators";
+import { lanczos, minres } from "@krylov-ts/krylov";
+import { maxAbsDiff, symmetricEigen } from "../helpers/dense.js";
 
 test("minres on a nonsingular system converges whatever the scale of b, and its normA stays a lower bound on ‖A‖_F", (t) => {
   // ‖Tₖ‖_F once summed β₁ = ‖b‖ in: with ‖b‖ ≫ ‖A‖ the least-squares test ‖Ar‖ ≤ rtol·‖Tₖ‖_F·‖r‖ then held at
@@ -26,5 +27,22 @@ test("minres with b in the null space of A stops at once with the least-squares 
     t.deepEqual(Array.from(x.data), [0, 0, 0]);
     t.true(Math.abs(stats.residualNorm - Math.hypot(...b)) <= 1e-15 * Math.hypot(...b));
     t.is(estimates.normAr, 0);
+  }
+});
+
+test("lanczos with tol 0 on a small matrix it solves exactly reports converged, not a breakdown of its rounding-level residuals", (t) => {
+  // The Krylov space is exhausted, every residual estimate is 0 and the true residuals are rounding (~1e-14): the
+  // check "true residual ≤ 100·tol·‖A‖" turned that into 'breakdown' for any tol below about 1e-16.
+  const n = 6;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = i === j ? 4 + i : 1 / (1 + i + j);
+  const ref = symmetricEigen(a, n).values;
+  for (const tol of [0, 1e-17]) {
+    for (const reorthogonalization of ["full", "partial", "selective"] as const) {
+      const r = lanczos(dense(a, [n, n], { symmetric: true }), { k: 2, tol, reorthogonalization });
+      t.is(r.stats.status, "converged", `tol ${tol} ${reorthogonalization}: ${r.stats.message ?? ""}`);
+      t.true(maxAbsDiff(r.values, ref.slice(n - 2)) < 1e-13);
+      for (const res of r.residualNorms) t.true(res < 1e-13);
+    }
   }
 });

@@ -164,7 +164,7 @@ export interface LanczosResult {
    * `maxMatvecs` or `maxRestarts` ran out (then unconverged pairs are the best current Ritz
    * pairs); `'breakdown'` when a product with A was not finite (then only the pairs locked
    * before it are returned); `'stopped'` by callback or signal. A returned pair whose true residual exceeds its bound 100-fold
-   * (100·max(tol·‖A‖est, √(2·valueTol·|λ|·‖A‖est)), the most either tolerance accepts; only a basis that lost
+   * (100·max(tol·‖A‖est, √(2·valueTol·|λ|·‖A‖est), ε√n·‖A‖est), the most either tolerance accepts, or rounding; only a basis that lost
    * orthogonality or a non-symmetric A can do that) makes a `'converged'` run `'breakdown'`,
    * with a message naming the pair. `iterations` counts Lanczos steps, `residualNorm`
    * is the largest of `residualNorms`; `residualHistory` (with `history: true`) one entry a cycle.
@@ -603,9 +603,10 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   let finalStatus = status === "converged" && !allConverged ? "maxIterations" : (status ?? "maxIterations");
   // The estimates are trusted only as far as the true residuals confirm them: a returned pair 100 times over its
   // bound (tol·‖A‖est, or what valueTol accepts: r ≤ √(valueTol·|λ|·gap), gap ≤ 2‖A‖est) means a basis that lost
-  // orthogonality or a non-symmetric A, never a converged run.
+  // orthogonality or a non-symmetric A, never a converged run. The bound is at least ψ·‖A‖est = ε√n·‖A‖est: a true
+  // residual is only computed to rounding, so a tol near or below ε (tol 0 included) must not turn rounding into a breakdown.
   if (finalStatus === "converged") {
-    const c = residualNorms.findIndex((r, i) => !(r <= 100 * Math.max(tol * normEst, Math.sqrt(2 * valueTol * Math.abs(values[i] as number) * normEst))));
+    const c = residualNorms.findIndex((r, i) => !(r <= 100 * Math.max(tol * normEst, psi * normEst, Math.sqrt(2 * valueTol * Math.abs(values[i] as number) * normEst))));
     if (c >= 0) {
       finalStatus = "breakdown";
       message = `the true residual of λ = ${values[c]} is ${residualNorms[c]}, over 100 times its tolerance: the estimates were not borne out (a basis that lost orthogonality, or a non-symmetric A)`;
