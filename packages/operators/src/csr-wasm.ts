@@ -63,9 +63,11 @@ interface WasmApi {
 export const MAX_CSR_WASM_BYTES = 2 ** 30;
 /**
  * Fewest stored entries placed in WebAssembly memory. The kernel wins from a few dozen entries
- * up (measured, Node 20: 0.15 µs against 0.37 µs per product at 156 entries, 1.6 ms against
- * 3.1 ms at 1.3M), but a memory costs one 64 KiB page, an instance and tens of microseconds
- * to create, so small matrices, often built by the hundred, keep plain arrays.
+ * up (measured, Node 20: 0.15 µs against 0.37 µs per product at 156 entries, 1.5 ms against
+ * 3.9 ms at 1.3M), but a memory costs at least one 64 KiB page, an instance and time: `csr`
+ * takes ≈ 30 µs longer at 1,024 entries (75 against 44 µs), which the products repay after
+ * about ten (1.0 against 4.0 µs each). Smaller matrices, often built by the hundred in tests
+ * and examples, keep plain arrays.
  */
 export const DEFAULT_MIN_NNZ = 1024;
 const PAGE = 65536;

@@ -25,11 +25,13 @@ import type { Vec } from "./vec.js";
  * Backends: with at least {@link CsrOperator.wasmMinNnz} stored entries (default 1,024) the
  * three arrays are views into a `WebAssembly.Memory` created for this operator at construction
  * (sized for the matrix plus one input and one output vector, never grown, at most 1 GiB), and
- * `apply`/`applyTranspose` copy x in, run the WebAssembly loop and copy the result out: 2× the
- * JavaScript loop's speed on a 1.3M-entry Poisson matrix. The results are bit-identical to the
- * JavaScript loops (same order of additions per row). Smaller or larger matrices, runtimes
- * without WebAssembly, and the environment variable `KRYLOV_TS_NO_SIMD=1` keep plain arrays and
- * the JavaScript loops; {@link CsrOperator.setWasm} switches at run time.
+ * `apply`/`applyTranspose` copy x in, run the WebAssembly loop and copy the result out: 2.6×
+ * the JavaScript loop's speed on a 1.3M-entry Poisson matrix, 3.8× on 494_bus (bench/csr.bench.ts).
+ * The results are bit-identical to the JavaScript loops (same order of additions per row).
+ * Smaller or larger matrices, runtimes without WebAssembly, and the environment variable
+ * `KRYLOV_TS_NO_SIMD=1` keep plain arrays and the JavaScript loops; {@link CsrOperator.setWasm}
+ * switches at run time. A placed operator's arrays share one `WebAssembly.Memory` buffer, which
+ * cannot be transferred to a worker (copy them, e.g. `values.slice()`).
  */
 export class CsrOperator extends BaseOperator {
   /** Length m+1: row i occupies `[rowPointers[i], rowPointers[i+1])`. */
