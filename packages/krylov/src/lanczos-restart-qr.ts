@@ -57,7 +57,8 @@ export function reorthonormalizeBasis(
     let after = before;
     for (let pass = 0; pass < 2; pass++) {
       const was = after;
-      if (lockedTo > lockedFrom) after = cgsPass(L, lockedFrom, lockedTo, n, x, g);
+      // against L's slots [lockedFrom, lockedTo) as a block from 0: g holds `cap` coefficients, fewer than the locked slots may number
+      if (lockedTo > lockedFrom) after = cgsPass(L.subarray(lockedFrom * n, lockedTo * n), 0, lockedTo - lockedFrom, n, x, g);
       if (nq > 0) {
         after = cgsPass(V, 0, nq, n, x, g);
         for (let i = 0; i < nq; i++) R[i * cap + c] = (R[i * cap + c] as number) + (g[i] as number);
