@@ -170,6 +170,7 @@ interface CsvRecord {
 function csvRecords(text: string, file: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   let lastLine = 0; // the line on which the last complete row ended
+  let overcount = 0; // csv-parse counts a CRLF inside quotes as two lines: the excess so far, taken off its line numbers
   try {
     parse(text, {
       bom: true,
@@ -180,9 +181,10 @@ function csvRecords(text: string, file: string): CsvRecord[] {
       on_record: (fields: string[], context) => {
         // context.lines is where the row ends; a quoted field may span lines.
         const breaks = fields.reduce((n, f) => n + (f.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+        overcount += fields.reduce((n, f) => n + (f.match(/\r\n/g)?.length ?? 0), 0);
         // csv-parse trims each field to "" on a line of spaces only: a blank line, skipped.
-        if (!(fields.length === 1 && fields[0] === "")) records.push({ fields, line: context.lines - breaks });
-        lastLine = context.lines;
+        if (!(fields.length === 1 && fields[0] === "")) records.push({ fields, line: context.lines - overcount - breaks });
+        lastLine = context.lines - overcount;
         return null;
       },
     });
@@ -195,7 +197,7 @@ function csvRecords(text: string, file: string): CsvRecord[] {
       while (i < lines.length - 1 && (lines[i] as string).trim() === "") i++;
       throw new UsageError(`${file}:${i + 1}: a quoted field is never closed (an opening " without its closing ")`);
     }
-    const line = typeof e["lines"] === "number" ? e["lines"] : lastLine + 1;
+    const line = typeof e["lines"] === "number" ? e["lines"] - overcount : lastLine + 1;
     const what = e.code === "CSV_INVALID_CLOSING_QUOTE" || e.code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE"
       ? "text after a closing quote (a quoted field must end at its closing \", before the next comma)"
       : e.message.replace(/ at line \d+.*$/, "").replace(/\s+/g, " ");
