@@ -63,3 +63,24 @@ test("lanczos 'selective' and 'none' keep their restarted basis once more vector
     t.true(r.stats.matvecs <= 1.25 * full.stats.matvecs, `${mode}: ${r.stats.matvecs} products, 'full' ${full.stats.matvecs}`);
   }
 });
+
+test("minres with a loose rtol on a nonsingular system of condition 1e4 converges instead of stopping as least-squares", (t) => {
+  // The least-squares test at a loose rtol, ‖Ar‖ ≤ 0.01·‖Tₖ‖_F·‖r‖, holds for any r near the small eigenvalues of a
+  // matrix with cond > 1/rtol: diag(1…1e4) stopped after 17 steps as 'leastSquares' (converged) with ‖r‖/‖b‖ = 0.14,
+  // calling b "not in the range of A". An inexact Newton step on such a Hessian is the common case.
+  const n = 50;
+  for (const top of [1e4, 1e6]) {
+    const d = Array.from({ length: n }, (_, i) => 1 + (i * (top - 1)) / (n - 1));
+    const b = d.map(() => 1);
+    for (const rtol of [0.1, 1e-2, 1e-3]) {
+      const { stats } = minres(diagonal(d), b, { rtol });
+      t.is(stats.status, "converged", `cond ${top}, rtol ${rtol}: ${stats.message ?? ""}`);
+      t.true(stats.residualNorm <= rtol * Math.sqrt(n), `cond ${top}, rtol ${rtol}`);
+    }
+  }
+  // A singular inconsistent system with the same loose rtol still stops at a least-squares point, now to √ε.
+  const d = [0, ...Array.from({ length: n - 1 }, (_, i) => 1 + i)];
+  const { x, stats } = minres(diagonal(d), d.map(() => 1), { rtol: 0.1 });
+  t.is(stats.status, "leastSquares", stats.message);
+  for (let i = 1; i < n; i++) t.true(Math.abs((x.data[i] as number) - 1 / (d[i] as number)) <= 1e-6 / (d[i] as number));
+});

@@ -87,14 +87,16 @@ export interface MinresResult {
  * space), so a second test stops the run at a least-squares solution (Paige & Saunders 1975;
  * SciPy's istop 2; Choi, Paige & Saunders 2011, §3.2 for the estimate):
  *
- *     ‖(A − σI)r‖₂ ≤ rtol·‖Tₖ‖_F·‖r‖₂      (status `'leastSquares'`, `converged` true)
+ *     ‖(A − σI)r‖₂ ≤ min(rtol, √ε)·‖Tₖ‖_F·‖r‖₂      (status `'leastSquares'`, `converged` true)
  *
+ * (its tolerance is at most √ε whatever rtol: at a loose rtol, say 0.01, the test would hold for any r near
+ * the small eigenvalues of a nonsingular A with cond > 1/rtol, and stop it short of its residual target).
  * with ‖Tₖ‖_F the Frobenius norm of the Lanczos tridiagonal (`estimates.normA`, the largest over
  * the runs). The recurrence gives ‖(A − σI)rₖ₋₁‖ = φ̄ₖ₋₁·√(γ̄ₖ² + δ̄ₖ₊₁²) for free (one step
- * late); when that ratio passes max(rtol, √ε), the test is verified on the true r (two products,
+ * late); when that ratio passes √ε, the test is verified on the true r (two products,
  * counted: r and (A − σI)r; the measured value is `estimates.normAr`). `stats.residualNorm`
  * stays the true ‖b − (A − σI)x‖₂ (≈ ‖P_N b‖). A failed verification lowers the next trigger to
- * half the measured ratio and the run goes on — or, when the measured ratio is within 1000·rtol
+ * half the measured ratio and the run goes on — or, when the measured ratio is within 1000·min(rtol, √ε)
  * but 10× above the recurrence's (drift from lost orthogonality, typical once the Krylov space is
  * exhausted), it restarts from the true residual with the trigger 10× lower. Restarting on every
  * failure would cost ill-conditioned consistent runs their Krylov space (LFAT5 then misses its
@@ -104,7 +106,7 @@ export interface MinresResult {
  * system, where further steps let x diverge along the null space (to ~10¹⁵ unchecked). The run
  * then stops with status `'breakdown'`, returning the best least-squares point it verified (kept
  * in one more workspace vector) and a message giving its ratio.
- * With a preconditioner both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ rtol·‖Tₖ‖_F·‖M½r‖ (the
+ * With a preconditioner both sides are in the M-norms: ‖M½(A − σI)M r‖ ≤ min(rtol, √ε)·‖Tₖ‖_F·‖M½r‖ (the
  * least-squares problem is then min ‖b − (A − σI)x‖_M, whose solutions have (A − σI)M r = 0).
  * A step whose rotated pivot γₖ is ≤ 10ε·‖Tₖ‖_F (T̄ₖ rank deficient: the Krylov space is invariant
  * and holds a null vector; cond ≥ 0.1/ε in Paige–Saunders' estimate) is skipped rather than
@@ -180,10 +182,11 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   let normAr = NaN; // ‖(A − σI)r‖: the recurrence estimate, or the measured value once the least-squares test was verified
   let gmax = 0; // extreme rotated diagonals γₖ of the QR factor of Tₖ: cond(A) ≳ gmax/gmin (Paige–Saunders' Acond)
   let gmin = Infinity;
-  // The recurrence ratio ‖Ār‖/(‖Tₖ‖_F‖r‖) at which the least-squares test is verified: rtol, or
-  // √ε when rtol is smaller (a run with a tiny rtol is checked before the Krylov space turns
+  // The recurrence ratio ‖Ār‖/(‖Tₖ‖_F‖r‖) at which the least-squares test is verified: √ε, even when rtol is
+  // smaller (a run with a tiny rtol is checked before the Krylov space turns
   // invariant and Lanczos rounding takes over); after a failed check, half the measured ratio (10× lower on a drift restart).
-  let lsCheck = Math.max(rtol, SQRT_EPS);
+  let lsCheck = SQRT_EPS;
+  const lsTol = Math.min(rtol, SQRT_EPS); // the least-squares test's tolerance: a looser one stops ill-conditioned nonsingular runs
   let lsRatio = NaN; // the last measured ‖Ār‖/(‖Tₖ‖_F‖r‖)
   let lsFailedAt = Infinity; // ‖r‖ at the last failed least-squares verification
   // The best least-squares point met (smallest measured ratio): x in xBest, its ‖r‖ and ‖Ār‖.
@@ -191,7 +194,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
 
   /**
    * The least-squares test on the true residual r (in `rV`, ‖r‖₂ = rNorm):
-   * ‖(A − σI)r‖ ≤ rtol·‖Tₖ‖_F·‖r‖, in the M-norms with a preconditioner (‖r‖_M = √(rᵀMr),
+   * ‖(A − σI)r‖ ≤ min(rtol, √ε)·‖Tₖ‖_F·‖r‖, in the M-norms with a preconditioner (‖r‖_M = √(rᵀMr),
    * ‖·‖ of M½(A − σI)M½ applied to M½r). One product with A (and two with M) over Av and y,
    * free after the step, and the spare vector rt. Sets normAr and lsRatio.
    */
@@ -214,7 +217,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
     matvecs++;
     normAr = Math.sqrt(ar2);
     lsRatio = normAr === 0 ? 0 : normAr / (normT * rr); // ‖Ār‖ = 0 solves the least-squares problem, even when Tₖ = 0
-    return lsRatio <= rtol;
+    return lsRatio <= lsTol;
   };
 
   // Lanczos and rotation state (set by the (re)start below).
@@ -330,7 +333,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
           break;
         }
       }
-      // The least-squares test ‖Ārₖ₋₁‖ ≤ rtol·‖Tₖ‖_F·‖rₖ₋₁‖ (SciPy's istop 2), on the recurrence.
+      // The least-squares test ‖Ārₖ₋₁‖ ≤ min(rtol, √ε)·‖Tₖ‖_F·‖rₖ₋₁‖ (SciPy's istop 2, at rtol), on the recurrence.
       const lsTrigger = root <= lsCheck * normT;
       const restart = estimate * scale <= target || beta === 0 || deficient; // the run goes on only from a true residual
       if (restart || lsTrigger) {
@@ -352,7 +355,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
           status = "leastSquares";
           converged = true;
           message =
-            `least-squares solution: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} ≤ rtol while ‖r‖ = ${rNorm.toExponential(3)} > ` +
+            `least-squares solution: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} ≤ ${lsTol.toExponential(3)} while ‖r‖ = ${rNorm.toExponential(3)} > ` +
             `${target.toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} to this tolerance (singular, inconsistent system)`;
           break;
         }
@@ -373,7 +376,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
             }
             status = "breakdown";
             message =
-              `least-squares stagnation: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} > rtol = ${rtol} while ‖r‖ = ` +
+              `least-squares stagnation: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} > ${lsTol.toExponential(3)} = min(rtol, √ε) while ‖r‖ = ` +
               `${rNorm.toExponential(3)} no longer decreases: this rtol is below the attainable accuracy of MINRES on ` +
               `this singular inconsistent system (x is the best least-squares point met)`;
             break;
@@ -389,14 +392,14 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
           // drift from lost orthogonality: restart from the true residual (next check 10× lower).
           // Else the run goes on (a restart would cost an ill-conditioned consistent run its
           // Krylov space), checked again once the ratio has halved.
-          drift = lsTrigger && lsRatio > 10 * (root / normT) && lsRatio <= 1000 * rtol;
-          lsCheck = Math.max(rtol, Math.min(lsCheck, lsRatio) / (drift ? 10 : 2));
+          drift = lsTrigger && lsRatio > 10 * (root / normT) && lsRatio <= 1000 * lsTol;
+          lsCheck = Math.max(lsTol, Math.min(lsCheck, lsRatio) / (drift ? 10 : 2));
         }
         if (deficient && step === 1) {
           status = "breakdown";
           message =
             `γ₁ ≈ 0 right after a restart: the residual lies in the null space of A${sigma === 0 ? "" : " − σI"} to working ` +
-            `precision, and ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} cannot be brought below rtol = ${rtol}`;
+            `precision, and ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} cannot be brought below min(rtol, √ε) = ${lsTol.toExponential(3)}`;
           break;
         }
         if (drift && !restart) {

@@ -14,7 +14,7 @@
  * - `boundary`: the trust-region radius was reached (Steihaug CG);
  * - `stopped`: the callback asked to stop, or the `AbortSignal` fired;
  * - `leastSquares`: MINRES on a singular inconsistent system (b outside the range of A): the
- *   least-squares test ‖Ar‖ ≤ rtol·‖A‖·‖r‖ held while ‖r‖ could not reach its target, so x is a
+ *   least-squares test ‖Ar‖ ≤ min(rtol, √ε)·‖A‖·‖r‖ held while ‖r‖ could not reach its target, so x is a
  *   least-squares solution (SciPy's istop 2).
  */
 export type Status = "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares";
