@@ -112,8 +112,9 @@ export interface LanczosOptions {
    * coefficients removed on the good vectors are not in H, which leaves an error of about ω·‖A‖ in the Ritz residuals (a floor of √ε·‖A‖, hence ω = tol when tol is smaller). Cheaper
    * than `'full'` when few pairs converge within a cycle: a step sweeps the good vectors, usually a
    * handful, instead of the whole basis, and no Ω estimates are kept as `'partial'` does; no ghosts.
-   * Measured on 2-D Poisson 256², top 6 to tol 1e-10: the same 3,133 products as `'full'` and
-   * `'partial'`, in 12.2 s against 17.0 s and 10.3 s (one run each, side by side).
+   * Measured on 2-D Poisson 256², top 6 (valueTol 1e-10, maxMultiplicity 2; bench/krylov-eigs): the
+   * same 1,986 products as `'full'` and `'partial'`, in 4.2 s against 5.3 s and 3.0 s (its Ritz checks
+   * cost what the sweeps save).
    *
    * `'none'`: only against the locked vectors and by the Lanczos recurrence itself (cheapest per
    * step, no sweep over the basis). Orthogonality is lost within a cycle once a pair converges, and
