@@ -12,6 +12,7 @@ import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
 import { workspaceArrays } from "./simd/backend.js";
 import { addGoodRitzVectors, goodRitzSet, stepsUntilGood } from "./lanczos-selective.js";
 import { orthonormalizeNewLocked, reorthonormalizeBasis } from "./lanczos-restart-qr.js";
+import { OmegaEstimates, orthonormalizeLocked } from "./lanczos-partial.js";
 import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./lanczos-select.js";
 
 export type { Which } from "./lanczos-select.js";
@@ -256,9 +257,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
   const H = new Float64Array(cap * cap); // projected matrix H_ij = v_iᵀ A v_j (j closed, or i closed)
-  const omega = new Float64Array(partial ? cap * cap : 0); // 'partial': estimates of v_iᵀv_k (symmetric)
-  const omegaNew = new Float64Array(partial ? cap : 0);
-  let forceNext = false; // 'partial': the step after an estimated loss reorthogonalizes too
+  const omega = partial ? new OmegaEstimates(cap, psi, omegaMax) : undefined; // 'partial': Simon's estimates of VᵀV
   const wVec = columnView(w, 0, n);
   const locked: Locked[] = [];
   let L = L0; // locked vectors, one after another
@@ -317,34 +316,12 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       const after = orthogonalizeAll(cols, true, before);
       if (after > 1e-8 * before) {
         for (let i = 0; i < n; i++) V[cols * n + i] = (w[i] as number) / after;
-        if (partial) setOmegaRow(cols, null);
+        omega?.setRow(cols, true);
         cols++;
         return true;
       }
     }
     return false;
-  }
-
-  // 'partial': row c of Ω from omegaNew (or ψ everywhere when null: c was orthogonalized against the basis).
-  function setOmegaRow(c: number, est: Float64Array | null): void {
-    for (let k = 0; k < c; k++) {
-      const x = est === null ? psi : (est[k] as number);
-      omega[c * cap + k] = x;
-      omega[k * cap + c] = x;
-    }
-    omega[c * cap + c] = 1;
-  }
-
-  // 'partial': Ω of columns [0, c) measured (after a thick restart: the kept Ritz vectors and the open columns).
-  function measureOmega(c: number): void {
-    for (let i = 0; i < c; i++) {
-      basisDots(V, 0, i + 1, n, V.subarray(i * n, (i + 1) * n), g);
-      for (let k = 0; k < i; k++) {
-        omega[i * cap + k] = g[k] as number;
-        omega[k * cap + i] = g[k] as number;
-      }
-      omega[i * cap + i] = 1;
-    }
   }
 
   // A phase: an empty basis opened by b start vectors (the given or seeded v0 first, then random).
@@ -355,25 +332,13 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     H.fill(0);
     phaseB = b;
     phaseLocked = [];
-    forceNext = false;
+    omega?.reset();
     if (first) {
       for (let i = 0; i < n; i++) w[i] = V[i] as number;
       appendColumn(false);
     }
     while (cols < b && appendColumn(true));
     return cols > 0;
-  }
-
-  // 'partial': the Ritz vectors just locked (slots [from, from + count) of L), from a semi-orthogonal basis, are
-  // orthogonalized against the locked ones before them and normalized (the correction is of the order of their
-  // residual over the gap to the other locked values, or within an eigenspace).
-  function orthonormalizeLocked(from: number, count: number): void {
-    for (let c = from; c < from + count; c++) {
-      const x = L.subarray(c * n, (c + 1) * n);
-      for (let pass = 0; pass < 2; pass++) cgsPass(L, 0, c, n, x, gL);
-      const nx = norm(x, n);
-      for (let i = 0; i < n; i++) x[i] = (x[i] as number) / nx;
-    }
   }
 
   // Ritz pairs of the closed columns: H_c = S Θ Sᵀ; residual of pair i: ‖E·s_i‖, E = H[open, closed].
@@ -435,26 +400,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       // 'partial': Simon's estimates of the new vector's inner products with the closed columns; those with
       // the open ones are ψ (the sweep above subtracted their exact coefficients).
       let withBasis = full;
-      if (partial && local > 0) {
-        let worst = 0;
-        for (let k = 0; k < j; k++) {
-          let t = 0;
-          for (let l = 0; l < cols; l++) {
-            const e = H[l * cap + k] as number;
-            if (e !== 0) t += e * (omega[l * cap + j] as number);
-          }
-          for (let i = lo; i < cols; i++) t -= (g[i] as number) * (omega[i * cap + k] as number);
-          t += (t >= 0 ? 1 : -1) * 0.3 * Number.EPSILON * (local + normEst);
-          const om = t / local;
-          omegaNew[k] = om;
-          worst = Math.max(worst, Math.abs(om));
-        }
-        for (let k = j; k < cols; k++) omegaNew[k] = psi;
-        if (forceNext || !(worst <= omegaMax)) {
-          withBasis = true;
-          forceNext = !forceNext;
-        }
-      }
+      if (omega !== undefined && local > 0 && omega.step(j, cols, lo, H, g, local, normEst)) withBasis = true;
       // 'selective': a small β (near an invariant subspace) magnifies the rounding of w, ε‖A‖/β on every direction, not only
       // on the good ones: past the loss allowed, this step and the next are orthogonalized against the whole basis.
       if (selective && (fullNext || local < goodFactor * normEst)) {
@@ -479,7 +425,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       closed++;
       if (b > 1e-12 * Math.max(normEst, 1e-300) && Number.isFinite(b)) {
         for (let i = 0; i < n; i++) V[cols * n + i] = (w[i] as number) / b; // new open column w/β
-        if (partial) setOmegaRow(cols, withBasis ? null : omegaNew);
+        omega?.setRow(cols, withBasis);
         H[cols * cap + j] = b;
         H[j * cap + cols] = b;
         cols++;
@@ -558,7 +504,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     if (scratch.length < need) scratch = new Float64Array(need);
     const open = cols - closed;
     restartBasis(V, n, closed, S, keepIdx, lockIdx, L, locked.length, scratch, open);
-    if (partial) orthonormalizeLocked(locked.length, lockIdx.length);
+    if (partial) orthonormalizeLocked(L, n, locked.length, lockIdx.length, gL);
     // 'selective', 'none': orthonormalized too, and a copy of a locked vector (a ghost) is not locked.
     const lockedBefore = locked.length;
     const lockKept = restartQr ? orthonormalizeNewLocked(L, n, locked.length, lockIdx.length, gL) : lockIdx.map(() => true);
@@ -593,10 +539,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     cols = p + open;
     // 'selective', 'none': the kept Ritz vectors V·s are orthonormal only as far as V was; restore it, H rewritten to match.
     if (qrWork !== undefined) ({ closed, cols } = reorthonormalizeBasis(V, n, closed, cols, H, cap, L, lockedBefore, locked.length, qrWork));
-    if (partial) {
-      measureOmega(cols);
-      forceNext = false;
-    }
+    omega?.measure(V, n, cols, g);
   }
 
   const { values, vectors, residualNorms, allConverged } = answer(A, n, ends, locked, L, k);
