@@ -70,6 +70,13 @@ export const MAX_CSR_WASM_BYTES = 2 ** 30;
  * and examples, keep plain arrays.
  */
 export const DEFAULT_MIN_NNZ = 1024;
+/**
+ * Most placed matrices alive at once; later ones keep plain arrays until some are collected.
+ * Each memory reserves ≈ 10 GiB of address space in V8 on 64-bit machines (guard regions), and
+ * near the limit (≈ 12,900 memories alive, measured) every further memory costs seconds of
+ * garbage collection before it fails; this leaves room for the solvers' workspaces.
+ */
+export const MAX_LIVE_MEMORIES = 1024;
 const PAGE = 65536;
 /** Each array starts on a 64-byte boundary (a cache line). */
 const ALIGN = 64;
@@ -81,6 +88,10 @@ let compiled: object | undefined;
 let enabled =
   supported && (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD !== "1";
 let minNnz = DEFAULT_MIN_NNZ;
+let live = 0;
+const collected = new FinalizationRegistry<undefined>(() => {
+  live--;
+});
 
 /** Whether this runtime runs the module. */
 export function csrWasmSupported(): boolean {
@@ -108,8 +119,8 @@ export function setCsrWasm(on: boolean, minimumNnz = DEFAULT_MIN_NNZ): boolean {
 /**
  * The CSR arrays copied into a fresh WebAssembly memory with room for the vectors, or
  * `undefined` (keep the given arrays) when the backend is off, the matrix has fewer than the
- * minimum number of entries, it would exceed {@link MAX_CSR_WASM_BYTES}, or the memory cannot
- * be had.
+ * minimum number of entries, it would exceed {@link MAX_CSR_WASM_BYTES}, {@link
+ * MAX_LIVE_MEMORIES} placed matrices are alive, or the memory cannot be had.
  */
 export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values: Float64Array, m: number, n: number): CsrWasm | undefined {
   const nnz = values.length;
@@ -121,7 +132,7 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   const x = v + aligned(nnz * 8);
   const y = x + aligned(long * 8);
   const total = y + aligned(long * 8);
-  if (total > MAX_CSR_WASM_BYTES) return undefined;
+  if (total > MAX_CSR_WASM_BYTES || live >= MAX_LIVE_MEMORIES) return undefined;
   const wasm = api as WasmApi;
   try {
     compiled ??= new wasm.Module(bytes);
@@ -143,6 +154,8 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
     placed.rowPointers.set(rowPointers);
     placed.colIndices.set(colIndices);
     placed.values.set(values);
+    live++;
+    collected.register(placed, undefined);
     return placed;
   } catch {
     return undefined; // out of memory or address space for another memory: plain arrays
