@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 import { CsrOperator, csr, readMatrixMarket, rng, vec, type Vec } from "@krylov-ts/operators";
 import { CSR_WASM_BASE64 } from "../../packages/operators/src/csr-wasm-bytes.js";
+import { MAX_LIVE_MEMORIES } from "../../packages/operators/src/csr-wasm.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const matrices = path.resolve(repoRoot, "..", "shared", "data", "matrices");
@@ -238,6 +239,19 @@ test("values written into a placed operator take part in the next product on bot
     });
   }
   t.is(A.get(1, 1), 5);
+});
+
+test("beyond the cap of placed matrices alive, new ones keep plain arrays and apply alike", (t) => {
+  withWasm(true, () => {
+    const alive: CsrOperator[] = [];
+    for (let k = 0; k <= MAX_LIVE_MEMORIES; k++) alive.push(csr([0, 1], [1, 0], [k, 1], [2, 2]));
+    // Matrices of the other tests may still be alive (and counted) too.
+    const placed = alive.filter((A) => A.backend === "wasm").length;
+    t.true(placed <= MAX_LIVE_MEMORIES && placed > MAX_LIVE_MEMORIES - 100, `${placed} placed`);
+    const last = alive[MAX_LIVE_MEMORIES] as CsrOperator;
+    t.is(last.backend, "js");
+    t.deepEqual(Array.from(last.apply(vec([2, 3])).data), [3 * MAX_LIVE_MEMORIES, 2]);
+  });
 });
 
 test("KRYLOV_TS_NO_SIMD=1 turns the CSR WebAssembly backend off at load", (t) => {
