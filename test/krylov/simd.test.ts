@@ -74,7 +74,7 @@ test("KRYLOV_TS_NO_SIMD=1 turns the SIMD backend off at load", (t) => {
     `const k = await import(${JSON.stringify(path.join(repoRoot, "packages/krylov/src/kernels.ts"))});` +
     "console.log(JSON.stringify([k.simdSupported(), k.simdEnabled(), k.workspace(4096, 2)[0].buffer.byteLength]));";
   const run = (env: Record<string, string>): string => {
-    const p = spawnSync(process.execPath, ["--import=tsx", "--input-type=module", "-e", script], {
+    const p = spawnSync(process.execPath, ["--conditions=source", "--import=tsx", "--input-type=module", "-e", script], {
       encoding: "utf8",
       env: { ...process.env, ...env },
       cwd: repoRoot,

@@ -260,7 +260,7 @@ test("KRYLOV_TS_NO_SIMD=1 turns the CSR WebAssembly backend off at load", (t) =>
     "const n = 2000; const i = Array.from({ length: n }, (_, k) => k);" +
     "console.log(csr(i, i, i.map((k) => k + 1), [n, n]).backend);";
   const run = (env: Record<string, string>): string => {
-    const p = spawnSync(process.execPath, ["--import=tsx", "--input-type=module", "-e", script], {
+    const p = spawnSync(process.execPath, ["--conditions=source", "--import=tsx", "--input-type=module", "-e", script], {
       encoding: "utf8",
       env: { ...process.env, ...env },
       cwd: repoRoot,

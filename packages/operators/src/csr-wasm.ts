@@ -19,6 +19,7 @@
  * @module
  */
 import { CSR_WASM_BASE64 } from "./csr-wasm-bytes.js";
+import { aligned, wasmModule } from "./wasm.js";
 
 /** The exports of csr.wat (array arguments are byte offsets into the memory). */
 export interface CsrKernels {
@@ -48,14 +49,6 @@ export interface CsrWasm {
   readonly yT: Float64Array;
 }
 
-/** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-}
-
 /**
  * Largest memory created for one matrix (bytes, 1 GiB): nnz·12 + (m + 1)·4 + 2·max(m, n)·8
  * beyond it keeps the matrix in plain arrays and the JavaScript loops.
@@ -77,16 +70,9 @@ export const DEFAULT_MIN_NNZ = 1024;
  * garbage collection before it fails; this leaves room for the solvers' workspaces.
  */
 export const MAX_LIVE_MEMORIES = 1024;
-const PAGE = 65536;
-/** Each array starts on a 64-byte boundary (a cache line). */
-const ALIGN = 64;
-
-const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-const bytes = decodeBase64(CSR_WASM_BASE64);
-const supported = api !== undefined && validates(api, bytes);
-let compiled: object | undefined;
-let enabled =
-  supported && (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD !== "1";
+const csrModule = wasmModule(CSR_WASM_BASE64);
+const supported = csrModule.supported;
+let enabled = csrModule.onByDefault;
 let minNnz = DEFAULT_MIN_NNZ;
 let live = 0;
 const collected = new FinalizationRegistry<undefined>(() => {
@@ -133,50 +119,24 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   const y = x + aligned(long * 8);
   const total = y + aligned(long * 8);
   if (total > MAX_CSR_WASM_BYTES || live >= MAX_LIVE_MEMORIES) return undefined;
-  const wasm = api as WasmApi;
-  try {
-    compiled ??= new wasm.Module(bytes);
-    const pages = Math.max(1, Math.ceil(total / PAGE));
-    const memory = new wasm.Memory({ initial: pages, maximum: pages });
-    const instance = new wasm.Instance(compiled, { env: { memory } });
-    const buffer = memory.buffer;
-    const placed: CsrWasm = {
-      kernels: instance.exports as CsrKernels,
-      rowPointers: new Int32Array(buffer, rp, m + 1),
-      colIndices: new Int32Array(buffer, ci, nnz),
-      values: new Float64Array(buffer, v, nnz),
-      rp, ci, v, x, y,
-      xA: new Float64Array(buffer, x, n),
-      xT: new Float64Array(buffer, x, m),
-      yA: new Float64Array(buffer, y, m),
-      yT: new Float64Array(buffer, y, n),
-    };
-    placed.rowPointers.set(rowPointers);
-    placed.colIndices.set(colIndices);
-    placed.values.set(values);
-    live++;
-    collected.register(placed, undefined);
-    return placed;
-  } catch {
-    return undefined; // out of memory or address space for another memory: plain arrays
-  }
-}
-
-function aligned(byteLength: number): number {
-  return Math.ceil(byteLength / ALIGN) * ALIGN;
-}
-
-function validates(wasm: WasmApi, b: Uint8Array): boolean {
-  try {
-    return wasm.validate(b);
-  } catch {
-    return false;
-  }
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  const instance = csrModule.instantiate(total);
+  if (instance === undefined) return undefined; // out of memory or address space for another memory: plain arrays
+  const buffer = instance.buffer;
+  const placed: CsrWasm = {
+    kernels: instance.exports as CsrKernels,
+    rowPointers: new Int32Array(buffer, rp, m + 1),
+    colIndices: new Int32Array(buffer, ci, nnz),
+    values: new Float64Array(buffer, v, nnz),
+    rp, ci, v, x, y,
+    xA: new Float64Array(buffer, x, n),
+    xT: new Float64Array(buffer, x, m),
+    yA: new Float64Array(buffer, y, m),
+    yT: new Float64Array(buffer, y, n),
+  };
+  placed.rowPointers.set(rowPointers);
+  placed.colIndices.set(colIndices);
+  placed.values.set(values);
+  live++;
+  collected.register(placed, undefined);
+  return placed;
 }

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { aligned, wasmModule } from "@krylov-ts/operators/wasm";
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 
 /** The exports of kernels.wat (vector arguments are byte offsets into the memory). */
@@ -42,25 +43,11 @@ export interface SimdKernels {
   combineBlock(V: number, n: number, used: number, s: number, nc: number, r0: number, nb: number, out: number, stride: number): void;
 }
 
-/** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-}
-
 /** Largest workspace placed in WebAssembly memory (bytes); larger ones are plain arrays. */
 export const MAX_WORKSPACE_BYTES = 2 ** 30 - 2 ** 16;
-const PAGE = 65536;
-/** Each vector starts on a 64-byte boundary (a cache line; 16 would do for the SIMD loads). */
-const ALIGN = 64;
-
-const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-const bytes = decodeBase64(KERNELS_WASM_BASE64);
-const supported = api !== undefined && validates(api, bytes);
-let compiled: object | undefined;
-let enabled = supported && (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD !== "1";
+const kernels = wasmModule(KERNELS_WASM_BASE64);
+const supported = kernels.supported;
+let enabled = kernels.onByDefault;
 /**
  * Shortest vectors placed in WebAssembly memory. A memory and an instance cost ≈ 40 µs to
  * create (measured, Node 20), which SIMD passes over shorter vectors would not repay.
@@ -118,7 +105,7 @@ export function workspaceArrays(n: number, lengths: readonly number[]): Float64A
   let total = 0;
   for (const length of lengths) {
     offsets.push(total);
-    total += Math.ceil((length * 8) / ALIGN) * ALIGN;
+    total += aligned(length * 8); // each array on a 64-byte boundary (a cache line; 16 would do for the SIMD loads)
   }
   if (enabled && n >= minLength && total <= MAX_WORKSPACE_BYTES) {
     const views = simdWorkspace(lengths, offsets, total);
@@ -138,33 +125,11 @@ export function kernelsOf(a: Float64Array): SimdKernels | undefined {
 }
 
 function simdWorkspace(lengths: readonly number[], offsets: readonly number[], total: number): Float64Array[] | undefined {
-  const wasm = api as WasmApi;
-  try {
-    compiled ??= new wasm.Module(bytes);
-    const pages = Math.max(1, Math.ceil(total / PAGE));
-    const memory = new wasm.Memory({ initial: pages, maximum: pages });
-    const instance = new wasm.Instance(compiled, { env: { memory } });
-    const buffer = memory.buffer;
-    registry.set(buffer, instance.exports as SimdKernels);
-    const views: Float64Array[] = [];
-    for (let j = 0; j < lengths.length; j++) views.push(new Float64Array(buffer, offsets[j] as number, lengths[j] as number));
-    return views;
-  } catch {
-    return undefined; // out of memory or address space for another memory: plain arrays
-  }
-}
-
-function validates(wasm: WasmApi, b: Uint8Array): boolean {
-  try {
-    return wasm.validate(b);
-  } catch {
-    return false;
-  }
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  const instance = kernels.instantiate(total);
+  if (instance === undefined) return undefined; // out of memory or address space for another memory: plain arrays
+  const buffer = instance.buffer;
+  registry.set(buffer, instance.exports as SimdKernels);
+  const views: Float64Array[] = [];
+  for (let j = 0; j < lengths.length; j++) views.push(new Float64Array(buffer, offsets[j] as number, lengths[j] as number));
+  return views;
 }

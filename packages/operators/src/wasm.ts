@@ -1,0 +1,81 @@
+/**
+ * The WebAssembly modules of krylov-ts (private to the packages: @krylov-ts/operators uses it for
+ * the CSR products, @krylov-ts/krylov through the `@krylov-ts/operators/wasm` export for the
+ * solvers' SIMD kernels): a module decoded from its base64 bytes, whether this runtime runs it,
+ * and instances over fresh memories of their own.
+ *
+ * A module is on by default when `WebAssembly.validate` accepts its bytes and the environment
+ * variable `KRYLOV_TS_NO_SIMD` is not `1` (which turns every WebAssembly backend off).
+ *
+ * @module
+ */
+
+/** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+}
+
+/** One module: whether it runs here, and instances of it. */
+export interface WasmModule {
+  /** This runtime runs the module (it has WebAssembly and the bytes validate). */
+  readonly supported: boolean;
+  /** Supported, and `KRYLOV_TS_NO_SIMD` is not `1`. */
+  readonly onByDefault: boolean;
+  /**
+   * An instance over a fresh memory of at least `byteLength` bytes (whole 64 KiB pages, never
+   * grown, imported as `env.memory`), or `undefined` when unsupported or when the memory cannot be
+   * had (out of memory or of address space).
+   */
+  instantiate(byteLength: number): { buffer: ArrayBuffer; exports: object } | undefined;
+}
+
+const PAGE = 65536;
+const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+const offByEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD === "1";
+
+/** The module whose bytes are `base64`, compiled on its first instance. */
+export function wasmModule(base64: string): WasmModule {
+  const bytes = decodeBase64(base64);
+  const supported = api !== undefined && validates(api, bytes);
+  let compiled: object | undefined;
+  return {
+    supported,
+    onByDefault: supported && !offByEnvironment,
+    instantiate(byteLength) {
+      if (!supported) return undefined;
+      const wasm = api as WasmApi;
+      try {
+        compiled ??= new wasm.Module(bytes);
+        const pages = Math.max(1, Math.ceil(byteLength / PAGE));
+        const memory = new wasm.Memory({ initial: pages, maximum: pages });
+        const instance = new wasm.Instance(compiled, { env: { memory } });
+        return { buffer: memory.buffer, exports: instance.exports };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** `byteLength` rounded up to a multiple of 64 (a cache line: where each array of a memory starts). */
+export function aligned(byteLength: number): number {
+  return Math.ceil(byteLength / 64) * 64;
+}
+
+function validates(wasm: WasmApi, b: Uint8Array): boolean {
+  try {
+    return wasm.validate(b);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
