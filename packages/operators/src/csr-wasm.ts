@@ -64,7 +64,8 @@ export const MAX_CSR_WASM_BYTES = 2 ** 30;
  */
 export const DEFAULT_MIN_NNZ = 1024;
 /**
- * Most placed matrices alive at once; later ones keep plain arrays until some are collected.
+ * Most placed matrices alive at once (counted by memory: an operator's arrays kept after it is
+ * collected keep its memory alive); later ones keep plain arrays until some are collected.
  * Each memory reserves ≈ 10 GiB of address space in V8 on 64-bit machines (guard regions), and
  * near the limit (≈ 12,900 memories alive, measured) every further memory costs seconds of
  * garbage collection before it fails; this leaves room for the solvers' workspaces.
@@ -137,6 +138,6 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   placed.colIndices.set(colIndices);
   placed.values.set(values);
   live++;
-  collected.register(placed, undefined);
+  collected.register(buffer, undefined); // the memory lives as long as any view of it, after the operator too
   return placed;
 }
