@@ -41,7 +41,8 @@ export class CsrOperator extends BaseOperator {
   /**
    * Value of each stored entry. The operator's own storage on either backend: entries written
    * here take part in the next product (the pattern, `rowPointers` and `colIndices`, must not
-   * be changed).
+   * be changed, and the values of an operator built `symmetric` must stay symmetric: the flag is
+   * decided at construction, and `applyTranspose` of a symmetric operator runs `apply`).
    */
   readonly values: Float64Array;
   /** The WebAssembly placement of the arrays, when the matrix was large enough. */
