@@ -76,8 +76,8 @@ export abstract class BaseOperator implements LinearOperator {
   readonly name: string;
   /** Aᵀx, present only when the transpose is known. */
   readonly applyTranspose?: (x: Vec, out?: Vec) => Vec;
-  private scratchX: Vec | undefined;
-  private scratchOut: Vec | undefined;
+  /** Copies of a strided or aliased x and of a strided out: [A x's x, A x's out, Aᵀx's x, Aᵀx's out]. */
+  private readonly scratch: Array<Vec | undefined> = [undefined, undefined, undefined, undefined];
 
   protected constructor(name: string, rows: number, cols: number, symmetric: boolean, transposable: boolean) {
     this.name = name;
@@ -115,20 +115,22 @@ export abstract class BaseOperator implements LinearOperator {
     if (len(o) !== nOut) {
       throw new RangeError(`${fn}: out has length ${len(o)} but the operator is ${m}×${n}`);
     }
+    // One pair of copies per direction: with m ≠ n, one pair shared by A x and Aᵀx was reallocated at each alternation.
+    const slot = transpose ? 2 : 0;
     let xc = x;
     if (!isContiguous(x) || overlaps(o, x)) {
-      if (this.scratchX === undefined || len(this.scratchX) !== nIn) this.scratchX = vec(nIn);
-      xc = copy(x, this.scratchX);
+      const sx = (this.scratch[slot] ??= vec(nIn));
+      xc = copy(x, sx);
     }
     if (isContiguous(o)) {
       if (transpose) this._applyTranspose(xc, o);
       else this._apply(xc, o);
       return o;
     }
-    if (this.scratchOut === undefined || len(this.scratchOut) !== nOut) this.scratchOut = vec(nOut);
-    if (transpose) this._applyTranspose(xc, this.scratchOut);
-    else this._apply(xc, this.scratchOut);
-    copy(this.scratchOut, o);
+    const so = (this.scratch[slot + 1] ??= vec(nOut));
+    if (transpose) this._applyTranspose(xc, so);
+    else this._apply(xc, so);
+    copy(so, o);
     return o;
   }
 }
