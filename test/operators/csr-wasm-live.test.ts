@@ -39,8 +39,12 @@ test("values kept after their operator is collected still count against the cap 
     t.true(alive <= MAX_LIVE_MEMORIES, `${alive} memories alive, the cap is ${MAX_LIVE_MEMORIES}`);
     t.is(kept[2 * batch - 1]?.[0], batch - 1);
     kept.length = 0;
-    await collect(); // the memories go: new matrices are placed again
-    t.true(placed(csr([0, 1], [1, 0], [1, 1], [2, 2]).values));
+    let again = false; // the memories go: new matrices are placed again
+    for (let round = 0; round < 20 && !again; round++) {
+      await collect();
+      again = placed(csr([0, 1], [1, 0], [1, 1], [2, 2]).values);
+    }
+    t.true(again);
   } finally {
     CsrOperator.setWasm(previous);
   }
