@@ -44,8 +44,9 @@ interface Line {
 }
 
 /**
- * A counting wrapper. It hands A private copies: the autodiff operators refuse an output in the same
- * ArrayBuffer as the input, which powerIteration's disjoint views of one buffer would trip.
+ * A counting wrapper. It hands A private contiguous copies of x and of the output (as SciPy's
+ * LinearOperator wrapper hands its matvec fresh arrays on the other side), at the cost of two
+ * copies of n numbers a product.
  */
 function counted(A: LinearOperator): { op: LinearOperator; count: { n: number } } {
   const count = { n: 0 };
