@@ -138,6 +138,6 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   placed.colIndices.set(colIndices);
   placed.values.set(values);
   live++;
-  collected.register(buffer, undefined); // the memory lives as long as any view of it, after the operator too
+  collected.register(buffer, undefined); // the memory lives while some view of it does, after the operator too
   return placed;
 }
