@@ -1,30 +1,12 @@
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import { rng, type Vec } from "@krylov-ts/operators";
 import { lanczos, lanczosProcess } from "@krylov-ts/krylov";
 import { basisDots, basisSubtract, combineColumns, COMBINE_ROWS } from "../../packages/krylov/src/lanczos-kernels.js";
-import { kernelsOf, setSimd, workspaceArrays } from "../../packages/krylov/src/simd/backend.js";
+import { kernelsOf, workspaceArrays } from "../../packages/krylov/src/simd/backend.js";
 import { poisson2d, randomSPD } from "../helpers/dense.js";
+import { sameArray, withBackend } from "../helpers/backends.js";
 
-/** Runs `fn` with the SIMD backend on (for every length) or off, restoring the default after. */
-function withBackend<T>(simd: boolean, fn: () => T): T {
-  setSimd(simd, 1);
-  try {
-    return fn();
-  } finally {
-    setSimd(true);
-  }
-}
 
-function sameArray(t: ExecutionContext, a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  t.is(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) {
-      t.fail(`${what}[${i}]: ${a[i]} (SIMD) ≠ ${b[i]} (JavaScript)`);
-      return;
-    }
-  }
-  t.pass();
-}
 
 /** A basis of `cols` columns of length n, w and h, in a SIMD workspace and as plain copies. */
 function operands(n: number, cols: number, seed: number): { simd: Float64Array[]; js: Float64Array[] } {

@@ -1,8 +1,6 @@
-import test, { type ExecutionContext } from "ava";
-import { spawnSync } from "node:child_process";
+import test from "ava";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 import { dense, diagonal, operator, rng, type LinearOperator, type Vec } from "@krylov-ts/operators";
 import { cg, hutchinson, minres, powerIteration } from "@krylov-ts/krylov";
@@ -14,7 +12,6 @@ import {
   minresUpdate,
   owned,
   scaleN,
-  setSimd,
   shiftedResidual,
   simdEnabled,
   simdSupported,
@@ -25,35 +22,16 @@ import {
 import { kernelsOf } from "../../packages/krylov/src/simd/backend.js";
 import { KERNELS_WASM_BASE64 } from "../../packages/krylov/src/simd/kernels-wasm.js";
 import { poisson2d, randomIndefinite, randomSPD, withSpectrum } from "../helpers/dense.js";
+import { repoRoot, runModuleScript, sameArray, withBackend } from "../helpers/backends.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const simdDir = path.join(repoRoot, "packages", "krylov", "src", "simd");
 
-/** Runs `fn` with the SIMD backend on (for every length) or off, restoring the default after. */
-function withBackend<T>(simd: boolean, fn: () => T): T {
-  setSimd(simd, 1);
-  try {
-    return fn();
-  } finally {
-    setSimd(true);
-  }
-}
 
 /** Runs `fn` on both backends and returns [simd, js]. */
 function both<T>(fn: () => T): [T, T] {
   return [withBackend(true, fn), withBackend(false, fn)];
 }
 
-function sameArray(t: ExecutionContext, a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  t.is(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) {
-      t.fail(`${what}[${i}]: ${a[i]} (SIMD) ≠ ${b[i]} (JavaScript)`);
-      return;
-    }
-  }
-  t.pass();
-}
 
 test("assembling kernels.wat with wabt reproduces the embedded bytes exactly", async (t) => {
   const wabt = await wabtInit();
@@ -73,15 +51,7 @@ test("KRYLOV_TS_NO_SIMD=1 turns the SIMD backend off at load", (t) => {
   const script =
     `const k = await import(${JSON.stringify(path.join(repoRoot, "packages/krylov/src/kernels.ts"))});` +
     "console.log(JSON.stringify([k.simdSupported(), k.simdEnabled(), k.workspace(4096, 2)[0].buffer.byteLength]));";
-  const run = (env: Record<string, string>): string => {
-    const p = spawnSync(process.execPath, ["--conditions=source", "--import=tsx", "--input-type=module", "-e", script], {
-      encoding: "utf8",
-      env: { ...process.env, ...env },
-      cwd: repoRoot,
-    });
-    t.is(p.status, 0, p.stderr);
-    return p.stdout.trim();
-  };
+  const run = (env: Record<string, string>): string => runModuleScript(t, script, env);
   t.is(run({ KRYLOV_TS_NO_SIMD: "1" }), JSON.stringify([true, false, 4096 * 8]));
   t.is(run({ KRYLOV_TS_NO_SIMD: "0" }), JSON.stringify([true, true, 2 * 4096 * 8]));
 });

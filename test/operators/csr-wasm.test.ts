@@ -6,16 +6,14 @@
  */
 import test from "ava";
 import ndarray from "ndarray";
-import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 import { CsrOperator, csr, readMatrixMarket, rng, vec, type Vec } from "@krylov-ts/operators";
 import { CSR_WASM_BASE64 } from "../../packages/operators/src/csr-wasm-bytes.js";
 import { MAX_LIVE_MEMORIES } from "../../packages/operators/src/csr-wasm.js";
+import { repoRoot, runModuleScript } from "../helpers/backends.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const matrices = path.resolve(repoRoot, "..", "shared", "data", "matrices");
 
 /** Runs `fn` with the backend switched as given (every matrix placed when on), then restores it. */
@@ -259,15 +257,7 @@ test("KRYLOV_TS_NO_SIMD=1 turns the CSR WebAssembly backend off at load", (t) =>
     `const { csr } = await import(${JSON.stringify(path.join(repoRoot, "packages/operators/src/index.ts"))});` +
     "const n = 2000; const i = Array.from({ length: n }, (_, k) => k);" +
     "console.log(csr(i, i, i.map((k) => k + 1), [n, n]).backend);";
-  const run = (env: Record<string, string>): string => {
-    const p = spawnSync(process.execPath, ["--conditions=source", "--import=tsx", "--input-type=module", "-e", script], {
-      encoding: "utf8",
-      env: { ...process.env, ...env },
-      cwd: repoRoot,
-    });
-    t.is(p.status, 0, p.stderr);
-    return p.stdout.trim();
-  };
+  const run = (env: Record<string, string>): string => runModuleScript(t, script, env);
   t.is(run({ KRYLOV_TS_NO_SIMD: "1" }), "js");
   t.is(run({ KRYLOV_TS_NO_SIMD: "0" }), "wasm");
 });
