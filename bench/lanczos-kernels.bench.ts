@@ -1,5 +1,5 @@
 /**
- * lanczos-kernels: the basis kernels of `lanczos` (lanczos-kernels.ts) with the WebAssembly SIMD
+ * lanczos-kernels: the basis kernels of `lanczos` (packages/krylov/src/lanczos/kernels.ts) with the WebAssembly SIMD
  * exports of kernels.wat against their JavaScript loops (`setSimd(false)`, what
  * `KRYLOV_TS_NO_SIMD=1` does), side by side in one run, at the size of the 2-D Poisson 256²
  * benchmark: 58 columns of 65,536 (the default basis of 50, the open columns and some locked
@@ -10,7 +10,7 @@
 import { loadavg } from "node:os";
 import { rng } from "@krylov-ts/operators";
 import { lanczos } from "@krylov-ts/krylov";
-import { basisDots, basisSubtract, combineColumns, COMBINE_ROWS } from "../packages/krylov/src/lanczos-kernels.js";
+import { basisDots, basisSubtract, combineColumns, COMBINE_ROWS } from "../packages/krylov/src/lanczos/kernels.js";
 import { setSimd, workspaceArrays } from "../packages/krylov/src/simd/backend.js";
 import { poisson2d } from "../test/helpers/dense.js";
 import { fmt, interleaved, median, type Case } from "./lib.js";

@@ -1,7 +1,7 @@
 import test from "ava";
 import { rng, type Vec } from "@krylov-ts/operators";
 import { lanczos, lanczosProcess } from "@krylov-ts/krylov";
-import { basisDots, basisSubtract, combineColumns, COMBINE_ROWS } from "../../packages/krylov/src/lanczos-kernels.js";
+import { basisDots, basisSubtract, combineColumns, COMBINE_ROWS } from "../../packages/krylov/src/lanczos/kernels.js";
 import { kernelsOf, workspaceArrays } from "../../packages/krylov/src/simd/backend.js";
 import { poisson2d, randomSPD } from "../helpers/dense.js";
 import { sameArray, withBackend } from "../helpers/backends.js";

@@ -15,6 +15,6 @@ export {
   type LanczosProcessResult,
   type LanczosStepInfo,
   type Reorthogonalization,
-} from "./lanczos-process.js";
-export { lanczos, type LanczosOptions, type LanczosResult, type LanczosRestartInfo, type Which } from "./lanczos.js";
+} from "./lanczos/process.js";
+export { lanczos, type LanczosOptions, type LanczosResult, type LanczosRestartInfo, type Which } from "./lanczos/lanczos.js";
 export { slq, type SlqOptions, type SlqResult, type SlqProbe } from "./slq.js";

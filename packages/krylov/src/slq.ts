@@ -5,9 +5,9 @@
  */
 import { rng, type LinearOperator } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "./stats.js";
-import { type Reorthogonalization } from "./lanczos-common.js";
+import { type Reorthogonalization } from "./lanczos/common.js";
 import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
-import { lanczosProcess } from "./lanczos-process.js";
+import { lanczosProcess } from "./lanczos/process.js";
 import { tridiagonalEigen } from "./tridiagonal.js";
 
 /** What the callback of `slq` sees after each probe (one object, updated in place). */

@@ -13,7 +13,7 @@
 ;;   ((s₀ + s₂) + (s₄ + s₆)) + ((s₁ + s₃) + (s₅ + s₇)), then the tail added in order;
 ;; - the fused updates returning a sum of squares or products: 4 partial sums over
 ;;   i ≡ j (mod 4) in the blocks of 4, combined as (s₀ + s₂) + (s₁ + s₃), then the tail;
-;; - the Lanczos basis kernels (../lanczos-kernels.ts) on a basis V of consecutive columns
+;; - the Lanczos basis kernels (../lanczos/kernels.ts) on a basis V of consecutive columns
 ;;   (column c at byte V + 8·c·n), swept in blocks of `block` rows (an argument): in each
 ;;   block, a column's sum has 2 partial sums over the even and the odd rows of the block's
 ;;   pairs, added (even + odd), then the block's last row when the block is odd, then into

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { tridiagonalEigen } from "./tridiagonal.js";
+import { tridiagonalEigen } from "../tridiagonal.js";
 
 /**
  * Eigenvalues (ascending) and eigenvectors of the symmetric m×m matrix `a` (row-major; only read).

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { kernelsOf } from "./simd/backend.js";
+import { kernelsOf } from "../simd/backend.js";
 
 /**
  * Rows per block of `basisDots` and `basisSubtract` (the SIMD exports take it as an argument): the

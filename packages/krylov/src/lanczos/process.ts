@@ -3,14 +3,14 @@
  *
  * @module
  */
-import { checkInteger, type Stats } from "./stats.js";
-import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./lanczos-common.js";
-import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
-import { cgsPass } from "./lanczos-kernels.js";
-import { workspaceArrays } from "./simd/backend.js";
+import { checkInteger, type Stats } from "../stats.js";
+import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./common.js";
+import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
+import { cgsPass } from "./kernels.js";
+import { workspaceArrays } from "../simd/backend.js";
 import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
 
-export type { Reorthogonalization } from "./lanczos-common.js";
+export type { Reorthogonalization } from "./common.js";
 
 /** What the callback of `lanczosProcess` sees after each step. */
 export interface LanczosStepInfo {

@@ -4,18 +4,18 @@
  * @module
  */
 import { rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
-import { checkInteger, checkNumber, type Stats } from "./stats.js";
-import { columnView, norm, restartBasis, startVector } from "./lanczos-common.js";
-import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
-import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./lanczos-kernels.js";
+import { checkInteger, checkNumber, type Stats } from "../stats.js";
+import { columnView, norm, restartBasis, startVector } from "./common.js";
+import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
+import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./kernels.js";
 import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
-import { workspaceArrays } from "./simd/backend.js";
-import { addGoodRitzVectors, goodRitzSet, stepsUntilGood } from "./lanczos-selective.js";
-import { orthonormalizeNewLocked, reorthonormalizeBasis } from "./lanczos-restart-qr.js";
-import { OmegaEstimates, orthonormalizeLocked } from "./lanczos-partial.js";
-import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./lanczos-select.js";
+import { workspaceArrays } from "../simd/backend.js";
+import { addGoodRitzVectors, goodRitzSet, stepsUntilGood } from "./selective.js";
+import { orthonormalizeNewLocked, reorthonormalizeBasis } from "./restart-qr.js";
+import { OmegaEstimates, orthonormalizeLocked } from "./partial.js";
+import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./select.js";
 
-export type { Which } from "./lanczos-select.js";
+export type { Which } from "./select.js";
 
 /** What the callback of `lanczos` sees after each restart cycle. */
 export interface LanczosRestartInfo {
@@ -250,7 +250,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const bCap = Math.min(k + 1, 8); // most start vectors a phase may have
   const cap = m + bCap; // columns: at most m closed plus the open ones
   const lockCap = Math.min(k + 4, n); // locked vectors L holds before it grows (then a plain array: JS kernels)
-  // One workspace (WebAssembly memory with the SIMD backend, for the kernels of lanczos-kernels.ts): the basis V
+  // One workspace (WebAssembly memory with the SIMD backend, for the kernels of kernels.ts): the basis V
   // (column c at c·n: closed columns, then open ones), h (coefficients of the current vector on the basis), g
   // (Gram–Schmidt workspace), w, the locked block L with its workspace gL, and the restart scratch.
   const [V, h, g, w, L0, gL0, scratch0] = workspaceArrays(n, [cap * n, cap, cap, n, lockCap * n, lockCap, (COMBINE_ROWS + m) * (m + k + 4)]) as [

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { cgsPass, squaredNorm } from "./lanczos-kernels.js";
+import { cgsPass, squaredNorm } from "./kernels.js";
 
 /** Workspaces of `reorthonormalizeBasis`, allocated once by `lanczos`. */
 export interface RestartQrWork {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { basisSubtract, cgsPass, squaredNorm } from "./lanczos-kernels.js";
+import { basisSubtract, cgsPass, squaredNorm } from "./kernels.js";
 
 /** The good Ritz vectors of the current cycle, orthonormal, stored one after another. */
 export interface GoodRitzSet {

@@ -6,8 +6,8 @@
  * @module
  */
 import { asVec, rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
-import { vectorCopy } from "./solver-args.js";
-import { cgsPass, combineColumns, squaredNorm } from "./lanczos-kernels.js";
+import { vectorCopy } from "../solver-args.js";
+import { cgsPass, combineColumns, squaredNorm } from "./kernels.js";
 
 /** How the Lanczos vectors are kept orthogonal. */
 export type Reorthogonalization = "full" | "partial" | "none";

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { norm } from "./lanczos-common.js";
-import { basisDots, cgsPass } from "./lanczos-kernels.js";
+import { norm } from "./common.js";
+import { basisDots, cgsPass } from "./kernels.js";
 
 /** The Ω estimates of a basis of at most `cap` columns of length n. */
 export class OmegaEstimates {
