@@ -13,7 +13,15 @@ export { DenseOperator, dense, type DenseOptions } from "./dense.js";
 export { DiagonalOperator, diagonal, IdentityOperator, identity, ZeroOperator, zero } from "./diagonal.js";
 export { toDense } from "./to-dense.js";
 export { CsrOperator, csr, type CsrOptions } from "./csr.js";
-export { readMatrixMarket, parseMatrixMarket, type MatrixMarket, type MatrixMarketInfo } from "./matrix-market.js";
+export {
+  readMatrixMarket,
+  parseMatrixMarket,
+  matrixMarketBytes,
+  MATRIX_MARKET_MAX_BYTES,
+  type MatrixMarket,
+  type MatrixMarketInfo,
+  type MatrixMarketOptions,
+} from "./matrix-market.js";
 export { TransposeOperator, transpose } from "./transpose.js";
 export { SumOperator, add, subtract } from "./sum.js";
 export { ScaledOperator, scaled } from "./scaled.js";

@@ -9,6 +9,17 @@
  * tabs); blank lines are skipped. Duplicate coordinate entries are summed, as the format
  * says. `complex` and `hermitian` are refused with an error naming the line.
  *
+ * Numbers are read by the format's grammar, not by `Number()`: a value is a decimal real,
+ * `[+-]digits[.digits][(e|E)[+-]digits]` (or `.digits…`), finite in float64; an `integer` field
+ * and the indices take `[+-]digits` only. `NaN`, `Inf`, `Infinity`, `0x10`, `0b11`, `1e400`
+ * (overflow) and empty fields are refused with the line number.
+ *
+ * Sizes are checked before anything is allocated: rows, columns and entries must be indexable
+ * by the Int32 arrays of CSR storage (≤ 2³¹ − 1, the mirrored entries of a symmetric file
+ * included), the entries must fit the declared size (≤ m·n, or the stored triangle) and the
+ * lines left in the file, and the reader's estimated peak allocation (see `maxBytes`) must
+ * stay within the budget, so that a few bytes declaring 3·10⁹ rows are refused at once.
+ *
  * @module
  */
 import { csr, type CsrOperator } from "./csr.js";
@@ -26,6 +37,32 @@ export interface MatrixMarketInfo {
   symmetry: "general" | "symmetric" | "skew-symmetric";
 }
 
+/** Options of `readMatrixMarket` and `parseMatrixMarket`. */
+export interface MatrixMarketOptions {
+  /**
+   * Memory budget in bytes (default 2³¹, 2 GiB): a file whose declared size would make the
+   * reader allocate more is refused before any allocation. The estimate is the reader's peak:
+   * 12·(m + n + 2) bytes of row and column pointers and 16·max(m, n) of product vectors, plus
+   * 48 bytes per stored entry (the triplets, the sort into CSR, the CSR arrays and their
+   * WebAssembly copy); see {@link matrixMarketBytes}.
+   */
+  maxBytes?: number;
+}
+
+/** The default memory budget of the reader: 2³¹ bytes (2 GiB). */
+export const MATRIX_MARKET_MAX_BYTES = 2 ** 31;
+
+/** The largest row, column or entry count CSR storage indexes (its index arrays are Int32). */
+const MAX_INDEX = 2 ** 31 - 1;
+
+/**
+ * The reader's estimated peak allocation for an m×n matrix storing `stored` entries (after
+ * mirroring): the bound `maxBytes` is checked against.
+ */
+export function matrixMarketBytes(m: number, n: number, stored: number): number {
+  return 12 * (m + n + 2) + 16 * Math.max(m, n) + 48 * stored;
+}
+
 /** A parsed Matrix Market file: the matrix as a CSR operator and what the file declared. */
 export interface MatrixMarket {
   matrix: CsrOperator;
@@ -36,16 +73,21 @@ export interface MatrixMarket {
  * Reads a Matrix Market file's text into a CSR operator.
  *
  * @example readMatrixMarket(readFileSync("494_bus.mtx", "utf8")).shape // [494, 494]
- * @throws SyntaxError naming the line number and what is wrong with it; RangeError for
- *   indices outside the declared size
+ * @throws SyntaxError naming the line number and what is wrong with it; RangeError naming the
+ *   line for indices outside the declared size and for declared sizes that cannot be indexed
+ *   or exceed `options.maxBytes`
  */
-export function readMatrixMarket(text: string): CsrOperator {
-  return parseMatrixMarket(text).matrix;
+export function readMatrixMarket(text: string, options: MatrixMarketOptions = {}): CsrOperator {
+  return parseMatrixMarket(text, options).matrix;
 }
 
 /** Like `readMatrixMarket`, also returning what the file declared (`info`). */
-export function parseMatrixMarket(text: string): MatrixMarket {
+export function parseMatrixMarket(text: string, options: MatrixMarketOptions = {}): MatrixMarket {
   if (typeof text !== "string") throw new TypeError("readMatrixMarket: text must be a string");
+  const maxBytes = options.maxBytes ?? MATRIX_MARKET_MAX_BYTES;
+  if (typeof maxBytes !== "number" || !(maxBytes > 0)) {
+    throw new RangeError(`readMatrixMarket: options.maxBytes must be a positive number of bytes, got ${String(maxBytes)}`);
+  }
   const lines = text.split(/\r\n|\n|\r/);
   const header = parseHeader(lines[0] ?? "");
   let ln = 1;
@@ -64,12 +106,15 @@ export function parseMatrixMarket(text: string): MatrixMarket {
   if (header.symmetry !== "general" && m !== n) {
     fail(ln + 1, `a ${header.symmetry} matrix must be square but the size line says ${m}×${n}`);
   }
+  const count = header.format === "coordinate" ? (sizes[2] as number) : arrayCount(m, n, header.symmetry);
+  checkSizes(ln + 1, m, n, count, header, lines.length - ln - 1, text.length, maxBytes);
   ln++;
   const t =
     header.format === "coordinate"
-      ? readCoordinate(lines, ln, m, n, sizes[2] as number, header)
-      : readArray(lines, ln, m, n, header);
-  const matrix = csr(t.rows, t.cols, t.values, [m, n], header.symmetry === "symmetric" ? { symmetric: true } : {});
+      ? readCoordinate(lines, ln, m, n, count, header)
+      : readArray(lines, ln, m, n, count, header);
+  const filled = t.length;
+  const matrix = csr(t.rows.subarray(0, filled), t.cols.subarray(0, filled), t.values.subarray(0, filled), [m, n], header.symmetry === "symmetric" ? { symmetric: true } : {});
   return {
     matrix,
     info: { rows: m, cols: n, entries: t.entries, nnz: matrix.nnz, ...header },
@@ -78,15 +123,88 @@ export function parseMatrixMarket(text: string): MatrixMarket {
 
 type Header = Pick<MatrixMarketInfo, "format" | "field" | "symmetry">;
 
+/** Entries in typed arrays sized once from the declared count (bounded by `checkSizes`). */
 interface Triplets {
-  rows: number[];
-  cols: number[];
-  values: number[];
+  rows: Int32Array;
+  cols: Int32Array;
+  values: Float64Array;
+  /** Triplets filled so far (mirrors included). */
+  length: number;
+  /** Entries read from the file so far. */
   entries: number;
+}
+
+function triplets(capacity: number): Triplets {
+  return { rows: new Int32Array(capacity), cols: new Int32Array(capacity), values: new Float64Array(capacity), length: 0, entries: 0 };
 }
 
 function fail(line: number, what: string): never {
   throw new SyntaxError(`readMatrixMarket: line ${line}: ${what}`);
+}
+
+function refuse(line: number, what: string): never {
+  throw new RangeError(`readMatrixMarket: line ${line}: ${what}`);
+}
+
+/**
+ * A token of the file as it may appear in a message: at most 40 characters, in double quotes,
+ * with control characters escaped JSON-style (`\u001b`), so that a file cannot drive the terminal.
+ */
+function quote(s: string): string {
+  const cut = s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  return `"${cut.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => (c === '"' || c === "\\" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`))}"`;
+}
+
+/** The values an array file lists: all m·n, or the lower (strictly lower) triangle of a symmetric (skew) one. */
+function arrayCount(m: number, n: number, symmetry: Header["symmetry"]): number {
+  return symmetry === "general" ? m * n : symmetry === "symmetric" ? (n * (n + 1)) / 2 : (n * (n - 1)) / 2;
+}
+
+/**
+ * Refuses, before any allocation, a declared size that CSR storage cannot index, that does not
+ * fit the matrix or the lines left in the file, or whose estimated allocation exceeds the budget.
+ */
+function checkSizes(
+  line: number,
+  m: number,
+  n: number,
+  count: number,
+  h: Header,
+  linesLeft: number,
+  chars: number,
+  maxBytes: number,
+): void {
+  if (h.format === "coordinate") {
+    const most = h.symmetry === "general" ? m * n : arrayCount(m, n, h.symmetry);
+    if (count > most) {
+      refuse(line, `${count} entries do not fit a ${m}×${n} ${h.symmetry} matrix (at most ${most} distinct positions)`);
+    }
+    // Each entry takes a line of its own: a file cannot hold more than it has lines.
+    if (count > linesLeft) {
+      fail(line, `the size line declares ${count} entries but only ${linesLeft} lines follow`);
+    }
+  } else if (count > Math.ceil(chars / 2)) {
+    // Each value takes a digit and a separator: a file of c characters holds at most ⌈c/2⌉.
+    fail(line, `a ${m}×${n} ${h.symmetry} array holds ${count} values but the whole file has only ${chars} characters`);
+  }
+  // Stored entries: a symmetric file's off-diagonal entries are stored twice; an array file
+  // stores its nonzero values, at most count of them.
+  const stored = h.symmetry === "general" ? count : 2 * count;
+  if (stored > MAX_INDEX) {
+    refuse(line, `${count} ${h.format === "array" ? "values" : "entries"} of a ${m}×${n} ${h.symmetry} matrix cannot be indexed (CSR storage holds at most 2³¹ − 1 = ${MAX_INDEX} entries)`);
+  }
+  const bytes = matrixMarketBytes(m, n, stored);
+  if (bytes > maxBytes) {
+    refuse(line, `a ${m}×${n} matrix with ${count} ${h.format === "array" ? "values" : "entries"} needs about ${formatBytes(bytes)}, above the memory budget of ${formatBytes(maxBytes)} (maxBytes)`);
+  }
+}
+
+/** A byte count for a message: `1.5 GB`, `12 MB`, `800 kB`, `12 bytes`. */
+function formatBytes(b: number): string {
+  for (const [unit, size] of [["TB", 1e12], ["GB", 1e9], ["MB", 1e6], ["kB", 1e3]] as const) {
+    if (b >= size) return `${(b / size).toPrecision(3).replace(/\.?0+$/, "")} ${unit}`;
+  }
+  return `${b} bytes`;
 }
 
 function tokens(line: string): string[] {
@@ -121,22 +239,29 @@ function parseHeader(line: string): Header {
 }
 
 function parseSize(s: string, line: number, what: string): number {
+  if (!/^\d+$/.test(s)) fail(line, `${what} must be a non-negative integer but is ${quote(s)}`);
   const v = Number(s);
-  if (!/^\d+$/.test(s) || !Number.isSafeInteger(v)) {
-    fail(line, `${what} must be a non-negative integer but is "${s}"`);
-  }
+  if (v > MAX_INDEX) refuse(line, `${what} = ${s.length > 40 ? quote(s) : s} cannot be indexed (CSR storage holds at most 2³¹ − 1 = ${MAX_INDEX} ${what})`);
   return v;
 }
 
+/** A real of the format: decimal digits with an optional fraction and exponent, nothing else. */
+const REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+
 function parseValue(s: string, line: number, field: Header["field"]): number {
+  if (field === "integer") {
+    if (!INTEGER.test(s)) fail(line, `the value ${quote(s)} is not an integer (field integer)`);
+  } else if (!REAL.test(s)) {
+    fail(line, `the value ${quote(s)} is not a real number (decimal digits with an optional fraction and exponent)`);
+  }
   const v = Number(s);
-  if (s === "" || Number.isNaN(v) && !/^[+-]?nan$/i.test(s)) fail(line, `the value "${s}" is not a number`);
-  if (field === "integer" && !Number.isInteger(v)) fail(line, `the value "${s}" is not an integer (field integer)`);
+  if (!Number.isFinite(v)) fail(line, `the value ${quote(s)} overflows float64 (|value| ≥ 1.8e308)`);
   return v;
 }
 
 function readCoordinate(lines: string[], first: number, m: number, n: number, count: number, h: Header): Triplets {
-  const out: Triplets = { rows: [], cols: [], values: [], entries: 0 };
+  const out = triplets(h.symmetry === "general" ? count : 2 * count);
   const width = h.field === "pattern" ? 2 : 3;
   const what = h.field === "pattern" ? "row col" : "row col value";
   let ln = first;
@@ -159,11 +284,9 @@ function readCoordinate(lines: string[], first: number, m: number, n: number, co
 }
 
 function parseIndex(s: string, line: number, what: string, size: number): number {
+  if (!INTEGER.test(s)) fail(line, `the ${what} index ${quote(s)} is not an integer`);
   const v = Number(s);
-  if (!/^[+-]?\d+$/.test(s) || !Number.isSafeInteger(v)) fail(line, `the ${what} index "${s}" is not an integer`);
-  if (v < 1 || v > size) {
-    throw new RangeError(`readMatrixMarket: line ${line}: ${what} index ${v} is out of range 1…${size}`);
-  }
+  if (!(v >= 1 && v <= size)) refuse(line, `${what} index ${s.length > 40 ? quote(s) : v} is out of range 1…${size}`);
   return v;
 }
 
@@ -177,21 +300,21 @@ function push(t: Triplets, i: number, j: number, v: number, h: Header, line: num
       fail(line, `entry (${i + 1}, ${j + 1}) lies on the diagonal of a skew-symmetric matrix (only the strict lower triangle is stored)`);
     }
   }
-  t.rows.push(i);
-  t.cols.push(j);
-  t.values.push(v);
+  t.rows[t.length] = i;
+  t.cols[t.length] = j;
+  t.values[t.length] = v;
+  t.length++;
   if (h.symmetry !== "general" && i !== j) {
-    t.rows.push(j);
-    t.cols.push(i);
-    t.values.push(h.symmetry === "skew-symmetric" ? -v : v);
+    t.rows[t.length] = j;
+    t.cols[t.length] = i;
+    t.values[t.length] = h.symmetry === "skew-symmetric" ? -v : v;
+    t.length++;
   }
 }
 
 /** Column-major values; the lower (or strictly lower) triangle only when symmetric. Zeros are not stored. */
-function readArray(lines: string[], first: number, m: number, n: number, h: Header): Triplets {
-  const out: Triplets = { rows: [], cols: [], values: [], entries: 0 };
-  const count =
-    h.symmetry === "general" ? m * n : h.symmetry === "symmetric" ? (n * (n + 1)) / 2 : (n * (n - 1)) / 2;
+function readArray(lines: string[], first: number, m: number, n: number, count: number, h: Header): Triplets {
+  const out = triplets(h.symmetry === "general" ? count : 2 * count);
   // Position of the next value: column j, row i.
   let j = 0;
   let i = h.symmetry === "skew-symmetric" ? 1 : 0;
