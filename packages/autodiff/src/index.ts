@@ -1,7 +1,7 @@
 /**
  * @krylov-ts/autodiff — a symbolic graph with higher-order reverse and forward mode.
  *
- * @module
+ * @module @krylov-ts/autodiff
  */
 export {
   Tensor,

@@ -3,7 +3,7 @@
  * built from, for use in scripts: the data sets, the MLP over a flat parameter vector, Adam
  * training on autodiff gradients, and the vega-lite plots rendered to SVG.
  *
- * @packageDocumentation
+ * @module @krylov-ts/cli
  */
 export { loadDataset, iris, spirals, parseCsv, type Dataset, type DataOptions } from "./data.js";
 export {

@@ -1,7 +1,7 @@
 /**
  * @krylov-ts/krylov — Krylov solvers, eigenvalues, trace and spectral density on `LinearOperator`s.
  *
- * @packageDocumentation
+ * @module @krylov-ts/krylov
  */
 export type { Status, Stats } from "./stats.js";
 export { tridiagonalEigen, type TridiagonalEigenOptions, type TridiagonalEigenResult } from "./tridiagonal.js";

@@ -2,7 +2,7 @@
  * @krylov-ts/operators — the `LinearOperator` contract, vectors, composition and concrete
  * operators.
  *
- * @packageDocumentation
+ * @module @krylov-ts/operators
  */
 export type { Vec, VecLike } from "./vec.js";
 export { vec, asVec, len, isContiguous, isNdArray, overlaps, checkLength, checkVec, dot, axpy, scal, copy, fill, nrm2 } from "./vec.js";
