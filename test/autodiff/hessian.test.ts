@@ -163,10 +163,13 @@ test("gradientFunction refuses an x of the wrong length", (t) => {
   t.throws(() => fg([1, 2]), { instanceOf: RangeError, message: "gradientFunction: x has length 2 but the function was compiled for 3" });
 });
 
-test("an x0 whose length does not fit the model's parameters is refused by the parameter views", (t) => {
+test("an x0 whose length does not fit the model's parameters is refused naming hessianOperator and the parameter views", (t) => {
   const P = params({ W: [2, 2] });
   const f = (x: Tensor): Tensor => sum(pow((P.views(x) as Record<"W", Tensor>).W, 2));
-  t.throws(() => hessianOperator(f, [1, 2, 3, 4, 5]), { instanceOf: RangeError, message: "params.views: x has shape [5] but the parameters need [4]" });
+  t.throws(() => hessianOperator(f, [1, 2, 3, 4, 5]), {
+    instanceOf: RangeError,
+    message: "hessianOperator: f failed on an input of shape [5]: params.views: x has shape [5] but the parameters need [4]",
+  });
 });
 
 /** A function of a 3×4 matrix exercising every batched rule: products with the batched matrix on either side and transposed, broadcasts, sums, transposes, elementwise ops. */

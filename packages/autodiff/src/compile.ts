@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkOptions, type OptionKeys } from "@krylov-ts/operators";
 import { Tensor, shapeStr, type Shape } from "./graph.js";
 import { Plan } from "./plan.js";
 import { collect, optimize, type GraphCounts, type IRNode } from "./simplify.js";
@@ -19,6 +20,8 @@ export interface CompileOptions {
    */
   fixed?: readonly Tensor[];
 }
+
+const COMPILE_OPTIONS = { fixed: true } as const satisfies OptionKeys<CompileOptions>;
 
 /** What a compiled function costs, from `describe()`. */
 export interface CompiledDescription {
@@ -197,6 +200,7 @@ export class CompiledFunction {
  * const [value, g] = fn.run([Float64Array.of(1, 2, 3)]); // 14, [2, 4, 6]
  */
 export function compile(inputs: readonly Tensor[], outputs: readonly Tensor[], options: CompileOptions = {}): CompiledFunction {
+  checkOptions("compile", options, COMPILE_OPTIONS);
   const fixed = options.fixed ?? [];
   checkTensors("inputs", inputs, true);
   checkTensors("outputs", outputs, false);

@@ -1,3 +1,4 @@
+import { checkOptions, type OptionKeys } from "@krylov-ts/operators";
 import { Tensor, constant, getOp, shapeStr, type Shape } from "./graph.js";
 import { add } from "./ops/add.js";
 import { zeros, sameShape } from "./ops/util.js";
@@ -10,6 +11,8 @@ export interface GradOptions {
    */
   readonly cotangent?: Tensor;
 }
+
+const GRAD_OPTIONS = { cotangent: true } as const satisfies OptionKeys<GradOptions>;
 
 /**
  * Reverse-mode differentiation on the graph: the gradients ∂y/∂xᵢ (or the VJPs with a given
@@ -34,6 +37,7 @@ export function grad(y: Tensor, xs: readonly Tensor[], options: GradOptions = {}
   xs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new TypeError(`grad: xs[${i}] is not a Tensor`);
   });
+  checkOptions("grad", options, GRAD_OPTIONS);
   let seed = options.cotangent;
   if (seed === undefined) {
     if (y.size !== 1 || y.rank !== 0) {

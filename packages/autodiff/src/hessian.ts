@@ -5,9 +5,9 @@
  */
 import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
-import { asVec, len, type VecLike } from "@krylov-ts/operators";
+import { asVec, len, type OptionKeys, type VecLike } from "@krylov-ts/operators";
 import { input } from "./graph.js";
-import { hvpGraph, resolveMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
+import { HVP_OPTIONS, hvpGraph, resolveMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
 import { optimize } from "./simplify.js";
 import { Plan } from "./plan.js";
 import { BatchedStage } from "./plan-batched.js";
@@ -17,6 +17,8 @@ export interface HessianOptions extends HvpOptions {
   /** Columns H·e⁽ⁱ⁾ computed together (default 32, at most n). */
   blockSize?: number;
 }
+
+const HESSIAN_OPTIONS = { ...HVP_OPTIONS, blockSize: true } as const satisfies OptionKeys<HessianOptions>;
 
 /**
  * The Hessian ∇²f(x0) as an n×n row-major `ndarray`.
@@ -46,7 +48,7 @@ export interface HessianOptions extends HvpOptions {
  * @example hessian((x) => sum(pow(x, 4)), [1, 2]).get(1, 1) // 12·2² = 48
  */
 export function hessian(f: ScalarFunction, x0: VecLike, options: HessianOptions = {}): NdArray<Float64Array> {
-  const mode = resolveMode("hessian", options);
+  const mode = resolveMode("hessian", options, HESSIAN_OPTIONS);
   const x = asVec(x0, "hessian", "x0");
   const n = len(x);
   const blockSize = options.blockSize ?? 32;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { asVec, len, type Vec, type VecLike } from "@krylov-ts/operators";
+import { asVec, checkOptions, len, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { Tensor, input, shapeStr } from "./graph.js";
 import { grad } from "./grad.js";
 import { jvp } from "./jvp.js";
@@ -39,8 +39,12 @@ export interface HvpOptions {
   mode?: HvpMode;
 }
 
-/** Resolves and checks the mode option. */
-export function resolveMode(fn: string, options: HvpOptions | undefined): HvpMode {
+/** The documented keys of `HvpOptions`. */
+export const HVP_OPTIONS = { mode: true } as const satisfies OptionKeys<HvpOptions>;
+
+/** Checks the options' keys against `known` (those of `HvpOptions` unless given), then resolves and checks the mode. */
+export function resolveMode(fn: string, options: HvpOptions | undefined, known: Readonly<Record<string, true>> = HVP_OPTIONS): HvpMode {
+  checkOptions(fn, options, known);
   const mode = options?.mode ?? defaultHvpMode;
   if (mode !== "reverse-over-reverse" && mode !== "forward-over-reverse") {
     throw new RangeError(`${fn}: mode must be 'reverse-over-reverse' or 'forward-over-reverse', got '${String(mode)}'`);
@@ -48,10 +52,21 @@ export function resolveMode(fn: string, options: HvpOptions | undefined): HvpMod
   return mode;
 }
 
-/** Calls `f(x)` and checks that it returns a scalar tensor; returns it with shape []. */
+/**
+ * Calls `f(x)` and checks that it returns a scalar tensor; returns it with shape []. A shape or
+ * type error raised inside f (a `reshape` or `params.views` that does not fit x) is thrown
+ * again naming the entry point `fn` and the shape f was traced at, with the original as `cause`.
+ */
 export function traceScalar(fn: string, f: ScalarFunction, x: Tensor, arg = "f"): Tensor {
   if (typeof f !== "function") throw new TypeError(`${fn}: ${arg} must be a function from a Tensor to a scalar Tensor`);
-  const y = f(x);
+  let y: unknown;
+  try {
+    y = f(x);
+  } catch (e) {
+    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    const Err = e instanceof RangeError ? RangeError : TypeError;
+    throw new Err(`${fn}: ${arg} failed on an input of shape ${shapeStr(x.shape)}: ${e.message}`, { cause: e });
+  }
   if (!(y instanceof Tensor)) throw new TypeError(`${fn}: ${arg} must return a Tensor`);
   if (y.size !== 1) throw new RangeError(`${fn}: ${arg} must return a scalar but returned shape ${shapeStr(y.shape)}`);
   return y.rank === 0 ? y : reshape(y, []);

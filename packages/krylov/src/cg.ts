@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkNumber, type Stats, type Status } from "./stats.js";
 import { checkBoolean, solveSetup, view } from "./solver-args.js";
 import { CoefficientLog, tridiagonalExtremes } from "./cg-estimates.js";
@@ -54,6 +54,20 @@ export interface CgOptions {
   /** Compute the eigenvalue and condition estimates from the CG coefficients. Default true. */
   estimates?: boolean;
 }
+
+const CG_OPTIONS = {
+  rtol: true,
+  atol: true,
+  maxIterations: true,
+  x0: true,
+  M: true,
+  radius: true,
+  history: true,
+  callback: true,
+  signal: true,
+  checkSymmetric: true,
+  estimates: true,
+} as const satisfies OptionKeys<CgOptions>;
 
 /** Extreme-eigenvalue estimates from the Lanczos tridiagonal hidden in the CG coefficients. */
 export interface CgEstimates {
@@ -113,7 +127,7 @@ export interface CgResult {
 export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult {
   const fn = "cg";
   const t0 = performance.now();
-  const setup = solveSetup<CgIteration, CgOptions>(fn, A, b, options); // the options shared with minres
+  const setup = solveSetup<CgIteration, CgOptions>(fn, A, b, options, CG_OPTIONS); // the options shared with minres
   const { n, o, b: bb, rtol, atol, maxIterations, M, history, callback, signal, x0 } = setup;
   const radius = o.radius === undefined ? undefined : checkNumber(fn, "options.radius", o.radius, 0, true);
   const wantEstimates = checkBoolean(fn, "options.estimates", o.estimates, true);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { rng, type LinearOperator } from "@krylov-ts/operators";
+import { rng, type LinearOperator, type OptionKeys } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import { checkFunction, checkSignal, optionsObject, squareOperator, view } from "./solver-args.js";
 import { axpyN, dotN, workspace } from "./kernels.js";
@@ -41,6 +41,14 @@ export interface HutchinsonOptions {
   /** Cancels the run (status `'stopped'`; the estimate uses the probes done so far). */
   signal?: AbortSignal;
 }
+
+const HUTCHINSON_OPTIONS = {
+  probes: true,
+  seed: true,
+  method: true,
+  callback: true,
+  signal: true,
+} as const satisfies OptionKeys<HutchinsonOptions>;
 
 /** The result of `hutchinson`. */
 export interface HutchinsonResult {
@@ -82,7 +90,7 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
   const fn = "hutchinson";
   const t0 = performance.now();
   const n = squareOperator(fn, "A", A);
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, HUTCHINSON_OPTIONS);
   const method = o.method ?? "hutchinson";
   if (method !== "hutchinson" && method !== "hutch++") {
     throw new RangeError(`${fn}: options.method must be 'hutchinson' or 'hutch++', got ${String(method)}`);

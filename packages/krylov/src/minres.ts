@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkNumber, type Stats, type Status } from "./stats.js";
 import { solveSetup, view } from "./solver-args.js";
 import { dotN, minresLanczos, minresUpdate, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
@@ -49,6 +49,19 @@ export interface MinresOptions {
   /** Probe A for symmetry first (two products, counted) and throw when it is not. Default false. */
   checkSymmetric?: boolean;
 }
+
+const MINRES_OPTIONS = {
+  rtol: true,
+  atol: true,
+  shift: true,
+  maxIterations: true,
+  x0: true,
+  M: true,
+  history: true,
+  callback: true,
+  signal: true,
+  checkSymmetric: true,
+} as const satisfies OptionKeys<MinresOptions>;
 
 /** The result of `minres`. */
 export interface MinresResult {
@@ -133,7 +146,7 @@ export interface MinresResult {
 export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): MinresResult {
   const fn = "minres";
   const t0 = performance.now();
-  const setup = solveSetup<MinresIteration, MinresOptions>(fn, A, b, options); // the options shared with cg
+  const setup = solveSetup<MinresIteration, MinresOptions>(fn, A, b, options, MINRES_OPTIONS); // the options shared with cg
   const { n, o, b: bb, rtol, atol, maxIterations, M, history, callback, signal, x0 } = setup;
   const sigma = o.shift === undefined ? 0 : checkNumber(fn, "options.shift", o.shift, -Infinity);
   let matvecs = setup.matvecs; // the symmetry probe's products (checkSymmetric)

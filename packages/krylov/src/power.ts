@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { rng, type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import {
   checkFunction,
@@ -49,6 +49,17 @@ export interface PowerOptions {
   checkSymmetric?: boolean;
 }
 
+const POWER_OPTIONS = {
+  k: true,
+  tol: true,
+  maxIterations: true,
+  v0: true,
+  seed: true,
+  callback: true,
+  signal: true,
+  checkSymmetric: true,
+} as const satisfies OptionKeys<PowerOptions>;
+
 /** The result of `powerIteration`. */
 export interface PowerResult {
   /** Eigenvalue estimates (Rayleigh quotients), in the order found: decreasing |λ|. */
@@ -87,7 +98,7 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
   const fn = "powerIteration";
   const t0 = performance.now();
   const n = squareOperator(fn, "A", A);
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, POWER_OPTIONS);
   const k = checkInteger(fn, "options.k", o.k ?? 1, 1);
   if (k > n) throw new RangeError(`${fn}: options.k is ${k} but A is ${n}×${n}`);
   const tol = checkNumber(fn, "options.tol", o.tol ?? 1e-6);

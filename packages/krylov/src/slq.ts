@@ -6,7 +6,7 @@
 import { rng, type LinearOperator } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "./stats.js";
 import { type Reorthogonalization } from "./lanczos/common.js";
-import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "./solver-args.js";
+import { checkFunction, checkSignal, oneOf, optionsObject, SLQ_OPTIONS, squareOperator, symmetryProbe } from "./solver-args.js";
 import { lanczosProcess } from "./lanczos/process.js";
 import { tridiagonalEigen } from "./tridiagonal.js";
 
@@ -82,7 +82,7 @@ export interface SlqResult {
  */
 export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
   const fn = "slq";
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, SLQ_OPTIONS);
   const n = squareOperator(fn, "A", A);
   let matvecs = symmetryProbe(fn, A, o.checkSymmetric); // its products are counted
   if (n === 0) throw new RangeError(`${fn}: A is 0×0`);

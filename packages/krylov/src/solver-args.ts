@@ -7,15 +7,18 @@
 import {
   asVec,
   checkOperator,
+  checkOptions,
   checkSquare,
   checkSymmetric,
   len,
   shapeText,
   type LinearOperator,
   type Vec,
+  type OptionKeys,
   type VecLike,
 } from "@krylov-ts/operators";
 import { checkInteger, checkNumber } from "./stats.js";
+import type { LanczosOptions, LanczosProcessOptions, SlqOptions } from "./index.js";
 
 /** Throws unless `A` is a square `LinearOperator`; returns n. */
 export function squareOperator(fn: string, arg: string, A: unknown): number {
@@ -23,14 +26,58 @@ export function squareOperator(fn: string, arg: string, A: unknown): number {
   return checkSquare(fn, arg, A);
 }
 
-/** Throws unless `options` is undefined or a plain object; returns it (or `{}`). */
-export function optionsObject<T extends object>(fn: string, options: T | undefined): T {
-  if (options === undefined) return {} as T;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`${fn}: options must be an object, got ${options === null ? "null" : typeof options}`);
-  }
-  return options;
+/**
+ * Throws unless `options` is undefined or a plain object whose keys are all documented in
+ * `known` (a `TypeError` naming the unknown key and the closest valid one, see `checkOptions`
+ * of @krylov-ts/operators); returns it (or `{}`).
+ */
+export function optionsObject<T extends object>(fn: string, options: T | undefined, known: OptionKeys<T>): T {
+  return checkOptions(fn, options, known);
 }
+
+/** The documented options of `lanczos` (kept beside the others; checked against the interface). */
+export const LANCZOS_OPTIONS = {
+  k: true,
+  which: true,
+  tol: true,
+  valueTol: true,
+  maxBasis: true,
+  maxMatvecs: true,
+  maxRestarts: true,
+  maxMultiplicity: true,
+  v0: true,
+  seed: true,
+  reorthogonalization: true,
+  history: true,
+  callback: true,
+  signal: true,
+  checkSymmetric: true,
+} as const satisfies OptionKeys<LanczosOptions>;
+
+/** The documented options of `lanczosProcess`. */
+export const LANCZOS_PROCESS_OPTIONS = {
+  steps: true,
+  seed: true,
+  v0: true,
+  reorthogonalization: true,
+  basis: true,
+  breakdownTolerance: true,
+  callback: true,
+  signal: true,
+  checkSymmetric: true,
+} as const satisfies OptionKeys<LanczosProcessOptions>;
+
+/** The documented options of `slq`. */
+export const SLQ_OPTIONS = {
+  probes: true,
+  steps: true,
+  distribution: true,
+  reorthogonalization: true,
+  seed: true,
+  callback: true,
+  signal: true,
+  checkSymmetric: true,
+} as const satisfies OptionKeys<SlqOptions>;
 
 /**
  * A contiguous private copy of a right-hand side or start vector, after checking its length
@@ -157,9 +204,15 @@ export interface SolveSetup<O, Info> {
  * false; then runs the symmetry probe when asked. Throws errors naming `fn`, the argument and
  * the sizes.
  */
-export function solveSetup<Info, O extends SolveOptions<Info>>(fn: string, A: LinearOperator, b: VecLike, options: O | undefined): SolveSetup<O, Info> {
+export function solveSetup<Info, O extends SolveOptions<Info>>(
+  fn: string,
+  A: LinearOperator,
+  b: VecLike,
+  options: O | undefined,
+  known: OptionKeys<O>,
+): SolveSetup<O, Info> {
   const n = squareOperator(fn, "A", A);
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, known);
   const bb = vectorCopy(fn, "b", b, A);
   return {
     n,

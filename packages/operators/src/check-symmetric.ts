@@ -4,6 +4,7 @@
  * @module
  */
 import { checkOperator, type LinearOperator } from "./operator.js";
+import { checkOptions, type OptionKeys } from "./options.js";
 import { rng } from "./random.js";
 import { dot, nrm2, vec } from "./vec.js";
 
@@ -27,6 +28,8 @@ export interface CheckSymmetricResult {
   probes: number;
 }
 
+const CHECK_SYMMETRIC_OPTIONS = { probes: true, rtol: true, seed: true } as const satisfies OptionKeys<CheckSymmetricOptions>;
+
 /**
  * Probes ⟨Ax, y⟩ = ⟨x, Ay⟩ on random normal x, y (A symmetric ⇔ it holds for all x, y). The
  * relative asymmetry of a probe is |⟨Ax, y⟩ − ⟨x, Ay⟩| / max(‖Ax‖‖y‖, ‖x‖‖Ay‖), a quantity
@@ -38,6 +41,7 @@ export interface CheckSymmetricResult {
  */
 export function checkSymmetric(A: LinearOperator, options: CheckSymmetricOptions = {}): CheckSymmetricResult {
   checkOperator("checkSymmetric", "A", A);
+  checkOptions("checkSymmetric", options, CHECK_SYMMETRIC_OPTIONS);
   const probes = options.probes ?? 5;
   const rtol = options.rtol ?? 1e-10;
   const seed = options.seed ?? 0;

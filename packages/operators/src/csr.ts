@@ -16,6 +16,7 @@
  * @module
  */
 import { BaseOperator, checkShape } from "./operator.js";
+import { checkOptions, type OptionKeys } from "./options.js";
 import { csrWasmEnabled, DEFAULT_MIN_NNZ, placeCsr, setCsrWasm, type CsrWasm } from "./csr-wasm.js";
 import type { Vec } from "./vec.js";
 
@@ -188,6 +189,8 @@ export interface CsrOptions {
   symmetric?: boolean;
 }
 
+const CSR_OPTIONS = { symmetric: true } as const satisfies OptionKeys<CsrOptions>;
+
 /**
  * A sparse matrix from triplets: entry (rows[k], cols[k]) is values[k], indices 0-based.
  * Duplicate (i, j) pairs are summed; explicit zeros are kept as stored entries. The inputs
@@ -210,6 +213,7 @@ export function csr(
   options: CsrOptions = {},
 ): CsrOperator {
   const [m, n] = checkShape("csr", shape);
+  checkOptions("csr", options, CSR_OPTIONS);
   for (const [name, a] of [["rows", rows], ["cols", cols], ["values", values]] as const) {
     if (a === null || typeof a !== "object" || typeof a.length !== "number") {
       throw new TypeError(`csr: ${name} must be an array of numbers`);

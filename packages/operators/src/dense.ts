@@ -6,6 +6,7 @@
 import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
 import { BaseOperator } from "./operator.js";
+import { checkOptions, type OptionKeys } from "./options.js";
 import { isNdArray, type Vec } from "./vec.js";
 
 /** A dense m×n matrix stored row-major, as an operator. */
@@ -69,6 +70,8 @@ export interface DenseOptions {
   symmetric?: boolean;
 }
 
+const DENSE_OPTIONS = { symmetric: true } as const satisfies OptionKeys<DenseOptions>;
+
 /**
  * A dense matrix as an operator, from a 2-D ndarray (any strides, any numeric data), an array
  * of rows, or a row-major `Float64Array` with its shape. The entries are copied.
@@ -80,6 +83,7 @@ export function dense(
   shape?: readonly [number, number],
   options: DenseOptions = {},
 ): DenseOperator {
+  checkOptions("dense", options, DENSE_OPTIONS);
   let data: Float64Array;
   let m: number;
   let n: number;

@@ -8,6 +8,7 @@
  * @module
  */
 import { asVec, copy, len, vec, isContiguous, overlaps, type Vec, type VecLike } from "./vec.js";
+import { checkOptions, type OptionKeys } from "./options.js";
 
 /** A linear map ℝⁿ → ℝᵐ known only by its action on vectors. */
 export interface LinearOperator {
@@ -181,6 +182,8 @@ class FunctionOperator extends BaseOperator {
   }
 }
 
+const OPERATOR_OPTIONS = { applyTranspose: true, symmetric: true, name: true } as const satisfies OptionKeys<OperatorOptions>;
+
 /**
  * Wraps a function as a first-class `LinearOperator`.
  *
@@ -195,6 +198,7 @@ export function operator(
   options: OperatorOptions = {},
 ): BaseOperator {
   const s = checkShape("operator", shape);
+  checkOptions("operator", options, OPERATOR_OPTIONS);
   if (typeof apply !== "function") throw new TypeError("operator: apply must be a function");
   if (options.applyTranspose !== undefined && typeof options.applyTranspose !== "function") {
     throw new TypeError("operator: options.applyTranspose must be a function");

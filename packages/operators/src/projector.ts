@@ -6,6 +6,7 @@
  */
 import type { NdArray } from "ndarray";
 import { BaseOperator } from "./operator.js";
+import { checkOptions, type OptionKeys } from "./options.js";
 import { asVec, isNdArray, len, type Vec, type VecLike } from "./vec.js";
 
 /** P = I − UUᵀ: c = Uᵀx, then out = x − Uc (k dot products and k axpys). */
@@ -54,6 +55,8 @@ export interface ProjectorOptions {
   orthonormalityTolerance?: number;
 }
 
+const PROJECTOR_OPTIONS = { orthonormalityTolerance: true } as const satisfies OptionKeys<ProjectorOptions>;
+
 /**
  * I − UUᵀ for U with orthonormal columns: x minus its components along u₀…uₖ₋₁. Symmetric.
  * The columns are copied.
@@ -62,6 +65,7 @@ export interface ProjectorOptions {
  * @example projector([vec([1, 0])]).apply(vec([3, 4])) // [0, 4]
  */
 export function projector(U: readonly VecLike[] | NdArray, options: ProjectorOptions = {}): ProjectorOperator {
+  checkOptions("projector", options, PROJECTOR_OPTIONS);
   const tol = options.orthonormalityTolerance ?? 1e-8;
   let basis: Float64Array[];
   let n: number;

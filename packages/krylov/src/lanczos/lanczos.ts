@@ -6,7 +6,7 @@
 import { rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "../stats.js";
 import { columnView, norm, restartBasis, startVector } from "./common.js";
-import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
+import { checkBoolean, checkFunction, checkSignal, LANCZOS_OPTIONS, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
 import { basisDots, basisSubtract, cgsPass, COMBINE_ROWS } from "./kernels.js";
 import { smallSymmetricEigen } from "./small-symmetric-eigen.js";
 import { workspaceArrays } from "../simd/backend.js";
@@ -213,7 +213,7 @@ export interface LanczosResult {
  */
 export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosResult {
   const fn = "lanczos";
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, LANCZOS_OPTIONS);
   const n = squareOperator(fn, "A", A);
   const probeProducts = symmetryProbe(fn, A, o.checkSymmetric);
   if (n === 0) throw new RangeError(`${fn}: A is 0×0`);

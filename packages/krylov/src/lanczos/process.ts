@@ -5,7 +5,7 @@
  */
 import { checkInteger, type Stats } from "../stats.js";
 import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./common.js";
-import { checkBoolean, checkFunction, checkSignal, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
+import { checkBoolean, checkFunction, checkSignal, LANCZOS_PROCESS_OPTIONS, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
 import { cgsPass } from "./kernels.js";
 import { workspaceArrays } from "../simd/backend.js";
 import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
@@ -94,7 +94,7 @@ export interface LanczosProcessResult {
  */
 export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOptions): LanczosProcessResult {
   const fn = "lanczosProcess";
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, LANCZOS_PROCESS_OPTIONS);
   const n = squareOperator(fn, "A", A);
   const probeProducts = symmetryProbe(fn, A, o.checkSymmetric);
   const steps = checkInteger(fn, "options.steps", o.steps ?? Math.min(n, 30), 1);
