@@ -18,3 +18,6 @@ export {
 } from "./lanczos/process.js";
 export { lanczos, type LanczosOptions, type LanczosResult, type LanczosRestartInfo, type Which } from "./lanczos/lanczos.js";
 export { slq, type SlqOptions, type SlqResult, type SlqProbe } from "./slq.js";
+export { arnoldi, type ArnoldiOptions, type ArnoldiResult, type Orthogonalization } from "./arnoldi.js";
+export { gmres, type GmresOptions, type GmresResult, type GmresIteration } from "./gmres.js";
+export { fgmres } from "./fgmres.js";
