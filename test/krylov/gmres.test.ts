@@ -248,5 +248,6 @@ test("gmres refuses bad arguments with one-line errors naming the argument and s
   t.throws(() => gmres(dense([[1, 2, 3], [4, 5, 6]]), [1, 2]), { instanceOf: RangeError, message: /gmres: A/ });
   t.throws(() => gmres(A, [1, 2], { orthogonalization: "householder" as "mgs" }), { message: /gmres: options\.orthogonalization/ });
   t.throws(() => arnoldi(A, { steps: 0 }), { message: /arnoldi: options\.steps must be an integer ≥ 1/ });
+  t.throws(() => gmres(A, [1, 2], { restrat: 5 } as unknown as { restart: number }), { instanceOf: TypeError, message: /gmres: unknown option 'restrat' \(did you mean 'restart'\?\)/ });
   void vec;
 });

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
+import type { LinearOperator, OptionKeys, Vec, VecLike } from "@krylov-ts/operators";
 import { checkInteger, type Stats } from "./stats.js";
 import { checkSignal, oneOf, optionsObject, squareOperator } from "./solver-args.js";
-import { columnView, orthogonalize, startVector } from "./lanczos-common.js";
+import { columnView, orthogonalize, startVector } from "./lanczos/common.js";
 import { axpyN, dotN, normN } from "./kernels.js";
 import { workspaceArrays } from "./simd/backend.js";
 
@@ -72,6 +72,15 @@ export interface ArnoldiOptions {
   signal?: AbortSignal;
 }
 
+const ARNOLDI_OPTIONS = {
+  steps: true,
+  v0: true,
+  seed: true,
+  orthogonalization: true,
+  breakdownTolerance: true,
+  signal: true,
+} as const satisfies OptionKeys<ArnoldiOptions>;
+
 /** The result of `arnoldi`. */
 export interface ArnoldiResult {
   /** v₁…v_{j+1} (j + 1 new vectors; j on breakdown), with A·V_j = V_{j+1}·H̄_j. */
@@ -107,7 +116,7 @@ export function arnoldi(A: LinearOperator, options?: ArnoldiOptions): ArnoldiRes
   const fn = "arnoldi";
   const t0 = performance.now();
   const n = squareOperator(fn, "A", A);
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, ARNOLDI_OPTIONS);
   const m = Math.min(checkInteger(fn, "options.steps", o.steps ?? Math.min(n, 30), 1), n);
   const seed = checkInteger(fn, "options.seed", o.seed ?? 0, 0);
   const method = oneOf(fn, "options.orthogonalization", o.orthogonalization, ORTHOGONALIZATIONS, "mgs");

@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
+import type { LinearOperator, OptionKeys, Vec, VecLike } from "@krylov-ts/operators";
 import { checkInteger, type Stats, type Status } from "./stats.js";
-import { oneOf, solveSetup, type SolveOptions } from "./solver-args.js";
-import { columnView } from "./lanczos-common.js";
+import { oneOf, solveSetup } from "./solver-args.js";
+import { columnView } from "./lanczos/common.js";
 import { arnoldiOrthogonalize, ORTHOGONALIZATIONS, type Orthogonalization } from "./arnoldi.js";
-import { basisSubtract } from "./lanczos-kernels.js";
+import { basisSubtract } from "./lanczos/kernels.js";
 import { normN, owned, subScaledNorm2 } from "./kernels.js";
 import { workspaceArrays } from "./simd/backend.js";
 
@@ -27,7 +27,7 @@ export interface GmresIteration {
 }
 
 /** Options of `gmres` (and of `fgmres`, which has no `side`: it preconditions on the right). */
-export interface GmresOptions extends SolveOptions<GmresIteration> {
+export interface GmresOptions {
   /**
    * Converged when the TRUE residual ‖b − Ax‖₂ ≤ max(rtol·‖b‖₂, atol). Default √ε ≈ 1.49e-8.
    * (SciPy's `gmres` tests the same rule, with a default rtol of 1e-5.)
@@ -75,6 +75,21 @@ export interface GmresResult {
   restartResiduals: number[];
 }
 
+/** The documented options of `gmres` and `fgmres`. */
+const GMRES_OPTIONS = {
+  rtol: true,
+  atol: true,
+  restart: true,
+  maxIterations: true,
+  x0: true,
+  M: true,
+  side: true,
+  orthogonalization: true,
+  history: true,
+  callback: true,
+  signal: true,
+} as const satisfies OptionKeys<GmresOptions>;
+
 /** One Arnoldi step's h_{j+1,j} below this fraction of ‖A v_j‖: K_j is invariant (lucky breakdown). */
 const BREAKDOWN = 1e-14;
 
@@ -84,7 +99,7 @@ const BREAKDOWN = 1e-14;
  */
 export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, options: GmresOptions | undefined, flexible: boolean): GmresResult {
   const t0 = performance.now();
-  const setup = solveSetup<GmresIteration, GmresOptions>(fn, A, b, options);
+  const setup = solveSetup<GmresIteration, GmresOptions>(fn, A, b, options, GMRES_OPTIONS);
   const { n, o, b: bb, rtol, atol, maxIterations, M, history, callback, signal, x0 } = setup;
   const m = Math.max(1, Math.min(checkInteger(fn, "options.restart", o.restart ?? 20, 1), n));
   const side = flexible ? "right" : oneOf(fn, "options.side", o.side, ["left", "right"] as const, "right");
