@@ -1,14 +1,12 @@
 /**
  * Autodiff: gradient and H·v of a tanh MLP with softmax cross-entropy (784 → 256 → 10, batch
  * 256, n = 203,530, float64), side by side with TensorFlow.js (tf.grad of tf.grad, float32)
- * on its wasm and cpu backends; then `hessian(f, x0)` of the MLP 100 → 64 → 10, batch 512
- * (n = 7,114), and PyTorch's figures when python3 has torch (bench/autodiff_torch.py).
+ * on its wasm and cpu backends; then H·e⁽ⁱ⁾ columns of the MLP 100 → 64 → 10 in both modes and
+ * `hessian` of ½xᵀAx by single columns and by blocks. PyTorch on the same problems, with its
+ * BLAS checked and at its best thread count, is in bench/pytorch.bench.ts.
  *
- * `npm run bench -- autodiff` (set AUTODIFF_BENCH_HESSIAN=0 to skip the full Hessian).
+ * `npm run bench -- autodiff` (set AUTODIFF_BENCH_HESSIAN=0 to skip the Hessian columns).
  */
-import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { rng, vec, type Vec } from "@krylov-ts/operators";
 import {
   compile,
@@ -145,7 +143,7 @@ export default async function (): Promise<void> {
   if (process.env.AUTODIFF_BENCH_HESSIAN !== "0") {
     const s = mlpData(100, 64, 10, 512, 7);
     const fs = mlpLoss(s);
-    console.log(`\nhessian(f, x0): MLP ${s.d} → ${s.h} → ${s.c}, batch ${s.B}, n = ${s.n.toLocaleString("en")}`);
+    console.log(`\nH·e⁽ⁱ⁾ columns of the MLP ${s.d} → ${s.h} → ${s.c}, batch ${s.B}, n = ${s.n.toLocaleString("en")} (the full Hessian against PyTorch: bench/pytorch.bench.ts)`);
     const small = (["forward-over-reverse", "reverse-over-reverse"] as const).map((mode) => hessianOperator(fs, s.x0, { mode }));
     const e = vec(s.n);
     const so = vec(s.n);
@@ -164,9 +162,6 @@ export default async function (): Promise<void> {
       { rounds: 5, warmup: 1 },
     ).map((r) => r.medianMs / 50);
     console.log(`H·e⁽ⁱ⁾ per column: forward-over-reverse ${fmt(per[0] as number)} ms, reverse-over-reverse ${fmt(per[1] as number)} ms`);
-    const t0 = performance.now();
-    const Hm = hessian(fs, s.x0);
-    const secs = (performance.now() - t0) / 1000;
     // Blocks of columns matter where H·v is built on matrix-vector products: ½xᵀAx, n = 1000.
     const nq = 1000;
     const rq = rng(11);
@@ -179,28 +174,5 @@ export default async function (): Promise<void> {
       return (performance.now() - t) / 1000;
     });
     console.log(`hessian of ½xᵀAx, n = ${nq}: ${fmt(blockTimes[0] as number)} s column by column (blockSize 1), ${fmt(blockTimes[1] as number)} s in blocks of 32`);
-    let asym = 0;
-    for (let i = 0; i < s.n; i += 97) for (let j = 0; j < s.n; j += 89) asym = Math.max(asym, Math.abs(Hm.get(i, j) - Hm.get(j, i)));
-    console.log(`| case | wall time (s) |\n|---|---:|\n| krylov-ts hessian(f, x0) | ${secs.toFixed(1)} |`);
-    console.log(`(sampled max |H − Hᵀ| = ${asym.toExponential(1)})`);
   }
-  torchFigures();
-}
-
-/** PyTorch's H·v and hessian on the same problems, when python3 has torch. */
-function torchFigures(): void {
-  const script = join(dirname(fileURLToPath(import.meta.url)), "autodiff_torch.py");
-  // Debian's python3-torch installs for /usr/bin/python3, which may not be the python3 on PATH.
-  const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
-  if (python === undefined) {
-    console.log("\nPyTorch: skipped (no python3 with torch; `apt-get install -y python3-torch` to compare)");
-    return;
-  }
-  const args = process.env.AUTODIFF_BENCH_HESSIAN === "0" ? ["--no-hessian"] : [];
-  const r = spawnSync(python, [script, ...args], { encoding: "utf8", timeout: 600_000 });
-  if (r.status !== 0) {
-    console.log(`\nPyTorch: failed (${r.stderr.trim().split("\n").pop() ?? "no message"})`);
-    return;
-  }
-  console.log(`\nPyTorch (CPU, float64, same shapes, its own random data):\n${r.stdout.trim()}`);
 }

@@ -4,6 +4,9 @@
  */
 import Benchmark from "benchmark";
 
+/** A short development run: `npm run bench -- --quick …` or KRYLOV_BENCH_QUICK=1. */
+export const QUICK = process.env.KRYLOV_BENCH_QUICK === "1" || process.argv.includes("--quick");
+
 /** One case: a name and a synchronous function timed by benchmark.js. */
 export interface Case {
   name: string;
@@ -38,10 +41,8 @@ export function interleaved(
   const times = cases.map(() => [] as number[]);
   for (let r = 0; r < warmup + rounds; r++) {
     cases.forEach((c, i) => {
-      const b = new Benchmark(c.name, c.fn, { maxTime, minSamples: 1, initCount: 1 });
-      b.run({ async: false });
-      if (b.error) throw b.error;
-      if (r >= warmup) (times[i] as number[]).push(...b.stats.sample.map((s) => s * 1e3));
+      const s = sampleCase(c, maxTime);
+      if (r >= warmup) (times[i] as number[]).push(...s);
     });
   }
   const rows = cases.map((c, i) => {
@@ -52,6 +53,17 @@ export function interleaved(
   });
   if (title !== undefined) printTable(title, rows);
   return rows;
+}
+
+/**
+ * One benchmark.js run of a case (its calibrated clock, as many calls per sample as the timer's
+ * resolution needs, at most `maxTime` seconds): the per-call times of its samples in ms.
+ */
+export function sampleCase(c: Case, maxTime: number): number[] {
+  const b = new Benchmark(c.name, c.fn, { maxTime, minSamples: 1, initCount: 1 });
+  b.run({ async: false });
+  if (b.error) throw b.error;
+  return b.stats.sample.map((s) => s * 1e3);
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
  * `npm run bench [-- NAME…]`: runs every `bench/*.bench.ts` suite (or those whose file name
- * contains one of the NAMEs) in turn; each prints its own tables.
+ * contains one of the NAMEs) in turn; each prints its own tables. `--quick` (or
+ * KRYLOV_BENCH_QUICK=1) asks each suite for a short development run.
  */
 import { readdirSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const filters = process.argv.slice(2);
+const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const files = readdirSync(here)
   .filter((f) => f.endsWith(".bench.ts"))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
@@ -16,9 +18,10 @@ if (files.length === 0) {
   console.error(`bench: no suite matches ${filters.join(", ") || "bench/*.bench.ts"}`);
   process.exit(2);
 }
-console.log(`krylov-ts benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+console.log(`krylov-ts benchmarks — node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(", ")} on ${cpus().length} cores`);
 for (const f of files) {
   console.log(`\n## ${f}`);
   const mod = (await import(pathToFileURL(join(here, f)).href)) as { default: () => Promise<void> | void };
   await mod.default();
 }
+console.log(`\nend ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);

@@ -1,0 +1,225 @@
+/**
+ * krylov-ts against PyTorch f64 on OpenBLAS, each at its best thread count (issue 11's targets):
+ *
+ * 1. Gradient and H·v (cached point and whole graph) of the MLPs 784 → 256 → 10 (batch 256,
+ *    n = 203,530) and 100 → 64 → 10 (batch 512, n = 7,114): the same data, weights and v on
+ *    both sides (bench/torch_mlp.py reads ours); torch's gradient and H·v are checked against
+ *    ours before anything is timed. Rounds interleave ours with PyTorch at 1 and 2 threads.
+ * 2. The full Hessian of 100 → 64 → 10: `hessian(f, x0)` against every form torch 1.13 offers.
+ * 3. Its top 5 eigenvalues to 1e-8: `lanczos` on `hessianOperator` against SciPy's `eigsh`
+ *    driven by the cached torch H·v (products and wall time).
+ *
+ * `npm run bench -- pytorch` (`--quick` or KRYLOV_BENCH_QUICK=1: fewer rounds, no full Hessian).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { operator, vec, type Vec } from "@krylov-ts/operators";
+import { compile, gradientFunction, hessian, hessianOperator, hvp, input } from "@krylov-ts/autodiff";
+import { lanczos, type LanczosOptions } from "@krylov-ts/krylov";
+import { fmt, median, QUICK } from "./lib.js";
+import { mlpData, mlpLoss, type MlpData } from "./mlp.js";
+import { bestPeer, loadText, peerCell, printPeers, ratioCell, sideBySide, startPeers, type Peer } from "./peers.js";
+
+/** Relative agreement torch must reach with ours before its times are shown. */
+const AGREE = 1e-10;
+
+interface Setup {
+  n: number;
+  relDiffGradient: number;
+  relDiffHvCached: number;
+  relDiffHvWhole: number;
+}
+
+/** Writes the problem and our gradient and H·v where torch_mlp.py reads them. */
+function writeData(dir: string, m: MlpData, hv: Float64Array, g: Float64Array): string {
+  const file = join(dir, `mlp-${m.d}-${m.h}-${m.c}.f64`);
+  const parts = [new Float64Array([m.d, m.h, m.c, m.B]), m.X, m.Y, m.x0, m.v, hv, g];
+  writeFileSync(file, Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
+  return file;
+}
+
+/** The agreement of one peer with ours, or why its times are withheld. */
+function agreement(p: Peer | string): { ok: boolean; text: string } {
+  if (typeof p === "string") return { ok: false, text: p };
+  const s = p.setup as Setup;
+  const worst = Math.max(s.relDiffGradient, s.relDiffHvCached, s.relDiffHvWhole);
+  const text = `gradient ${s.relDiffGradient.toExponential(1)}, H·v cached ${s.relDiffHvCached.toExponential(1)}, whole ${s.relDiffHvWhole.toExponential(1)}`;
+  return { ok: worst <= AGREE, text };
+}
+
+/** Gradient and H·v of one MLP, ours against torch at each thread setting, in one table. */
+async function mlpTable(dir: string, m: MlpData): Promise<void> {
+  const f = mlpLoss(m);
+  const fg = gradientFunction(f, m.n);
+  const g = vec(m.n);
+  const x0 = vec(m.x0);
+  const v = vec(m.v);
+  const H = hessianOperator(f, x0);
+  const hv = vec(m.n);
+  const xi = input([m.n], "x");
+  const vi = input([m.n], "v");
+  const whole = compile([xi, vi], [hvp(f, xi, vi, { mode: H.mode })]);
+  const wholeOut = [new Float64Array(m.n)];
+  fg(x0, g);
+  H.apply(v, hv);
+  const title = `MLP ${m.d} → ${m.h} → ${m.c}, tanh, softmax cross-entropy, batch ${m.B}, n = ${m.n.toLocaleString("en")}, float64`;
+  const loadStart = loadText();
+  const peers = await startPeers("torch", "torch_mlp.py", [writeData(dir, m, hv.data, g.data)]);
+  const agree = peers.map(agreement);
+  const timed = peers.map((p, j) => (agree[j]!.ok ? p : `${typeof p === "string" ? p : `${p.threads} thread(s)`}: disagrees with ours (${agree[j]!.text})`));
+  const rows = await sideBySide(
+    [
+      { ours: { name: "gradient (value and ∇f)", fn: () => void fg(x0, g) }, peerCase: "gradient" },
+      { ours: { name: `H·v, cached point (hessianOperator.apply, ${H.mode})`, fn: () => void H.apply(v, hv) }, peerCase: "hvp cached" },
+      { ours: { name: "H·v, whole graph from x and v", fn: () => void whole.run([m.x0, m.v], wholeOut) }, peerCase: "hvp whole" },
+    ],
+    timed,
+    { rounds: QUICK ? 3 : 7, warmup: 1, maxTime: QUICK ? 0.05 : 0.15 },
+  );
+  const loadEnd = loadText();
+  for (const p of peers) if (typeof p !== "string") p.close();
+  console.log(`\n### ${title}\n`);
+  printPeers(peers);
+  peers.forEach((p, j) => typeof p !== "string" && console.log(`- torch ${p.threads} thread(s) vs ours, relative difference: ${agree[j]!.text}`));
+  console.log(`- load average at start ${loadStart}; at end ${loadEnd}\n`);
+  const heads = peers.map((p, j) => `PyTorch ${typeof p === "string" ? `setting ${j + 1}` : `${p.threads} thr.`} (ms)`);
+  console.log(`| case | krylov-ts (ms) | ± % | ${heads.join(" | ")} | krylov-ts / PyTorch best |`);
+  console.log(`|---|---:|---:|${heads.map(() => "---:|").join("")}---|`);
+  for (const r of rows) {
+    const cells = timed.map((p, j) => peerCell(p, r.peerMs[j] as number));
+    console.log(`| ${r.name} | ${fmt(r.oursMs)} | ${r.oursRme.toFixed(1)} | ${cells.join(" | ")} | ${ratioCell(r.oursMs, bestPeer(timed, r.peerMs))} |`);
+  }
+  const [gr, cached, wh] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+  const torchRatio = timed.map((p, j) => (typeof p === "string" ? "—" : ((cached.peerMs[j] as number) / (gr.peerMs[j] as number)).toFixed(2)));
+  console.log(`| H·v cached / gradient | ${(cached.oursMs / gr.oursMs).toFixed(2)} | | ${torchRatio.join(" | ")} | |`);
+  const torchWhole = timed.map((p, j) => (typeof p === "string" ? "—" : ((wh.peerMs[j] as number) / (gr.peerMs[j] as number)).toFixed(2)));
+  console.log(`| H·v whole / gradient | ${(wh.oursMs / gr.oursMs).toFixed(2)} | | ${torchWhole.join(" | ")} | |`);
+}
+
+/** The full Hessian of the small MLP and its top 5 eigenvalues, ours against torch. */
+async function hessianAndEigs(dir: string, s: MlpData): Promise<void> {
+  const f = mlpLoss(s);
+  const x0 = vec(s.x0);
+  const H = hessianOperator(f, x0);
+  const g = gradientFunction(f, s.n)(x0).gradient;
+  const hv = H.apply(vec(s.v));
+  const loadStart = loadText();
+  const peers = await startPeers("torch", "torch_mlp.py", [writeData(dir, s, hv.data, g.data)]);
+  const agree = peers.map(agreement);
+  const timed = peers.map((p, j) => (agree[j]!.ok ? p : `${typeof p === "string" ? p : `${p.threads} thread(s)`}: disagrees with ours (${agree[j]!.text})`));
+  console.log(`\n### MLP ${s.d} → ${s.h} → ${s.c}, batch ${s.B}, n = ${s.n.toLocaleString("en")}: full Hessian and top-5 eigenvalues\n`);
+  printPeers(peers);
+
+  if (!QUICK && process.env.KRYLOV_BENCH_HESSIAN !== "0") {
+    const t0 = performance.now();
+    const Hm = hessian(f, s.x0);
+    const ours = (performance.now() - t0) / 1000;
+    // ‖H v − H·v‖/‖H·v‖ of the materialized matrix, as torch's rows report theirs.
+    const Hv = new Float64Array(s.n);
+    for (let i = 0; i < s.n; i++) {
+      let acc = 0;
+      for (let j = 0; j < s.n; j++) acc += Hm.data[i * s.n + j]! * s.v[j]!;
+      Hv[i] = acc;
+    }
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < s.n; i++) {
+      num += (Hv[i]! - hv.data[i]!) ** 2;
+      den += hv.data[i]! ** 2;
+    }
+    const forms: Array<{ form: string; block?: number }> = [
+      { form: "functional" },
+      { form: "batched double backward", block: 256 },
+    ];
+    if (process.env.KRYLOV_BENCH_TORCH_VECTORIZE === "1") forms.push({ form: "functional vectorize" });
+    console.log(`\n| full Hessian | threads | wall time (s) | ‖H v − H·v‖/‖H·v‖ | peak RSS of the process (MB) | krylov-ts / this |`);
+    console.log("|---|---:|---:|---:|---:|---|");
+    console.log(`| krylov-ts hessian(f, x0) (blocks of 32 columns) | 1 | ${ours.toFixed(2)} | ${Math.sqrt(num / den).toExponential(1)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} | |`);
+    const bestByForm: number[] = [];
+    for (const { form, block } of forms) {
+      for (const p of timed) {
+        if (typeof p === "string") continue;
+        try {
+          const r = await p.run<{ secs: number; check: number; peakRssMb: number }>("hessian", { form, block });
+          bestByForm.push(r.secs);
+          const name = `torch ${form === "functional" ? "torch.autograd.functional.hessian" : form}${block ? ` (blocks of ${block}, is_grads_batched)` : ""}`;
+          console.log(`| ${name} | ${p.threads} | ${r.secs.toFixed(2)} | ${r.check.toExponential(1)} | ${r.peakRssMb.toFixed(0)} | ${(ours / r.secs).toFixed(2)}× |`);
+        } catch (e) {
+          console.log(`| torch ${form} | ${p.threads} | — | — | — | ${(e as Error).message} |`);
+        }
+      }
+    }
+    const refused = timed.every((p) => typeof p === "string" || p.info.reference);
+    console.log(
+      `\nkrylov-ts / fastest torch form: ${refused || bestByForm.length === 0 ? "no ratio (no torch figure on an optimized BLAS)" : `${(ours / Math.min(...bestByForm)).toFixed(2)}×`}` +
+        ` (torch's forms run one after another in the same process; \`functional vectorize\` with KRYLOV_BENCH_TORCH_VECTORIZE=1: vmap over all n columns at once)`,
+    );
+  }
+
+  // Top 5 eigenvalues to 1e-8: lanczos against eigsh (tol 1e-8: Ritz estimates ≤ tol·|λ|) on torch H·v.
+  const runs = QUICK ? 1 : 3;
+  const count = { n: 0, ms: 0 };
+  const Hc = operator(H.shape, (x: Vec, out: Vec) => {
+    count.n++;
+    const t = performance.now();
+    H.apply(x, out);
+    count.ms += performance.now() - t;
+  }, { symmetric: true });
+  const settings: Array<[string, LanczosOptions]> = [
+    ["residual tol 1e-8", { tol: 1e-8 }],
+    ["valueTol 1e-8", { valueTol: 1e-8 }],
+    ["valueTol 1e-8, maxMultiplicity 1 (no search for copies, as eigsh)", { valueTol: 1e-8, maxMultiplicity: 1 }],
+  ];
+  console.log(`\n| top 5 eigenvalues, to 1e-8 | threads | H·v products | median wall time (ms) | max rel. diff. to the first row | krylov-ts best / this | note |`);
+  console.log("|---|---:|---:|---:|---:|---|---|");
+  let values: number[] = [];
+  let oursMs = Infinity;
+  for (const [setting, opts] of settings) {
+    const times: number[] = [];
+    let vals: number[] = [];
+    let note = "";
+    for (let r = 0; r < runs; r++) {
+      count.n = 0;
+      count.ms = 0;
+      const t0 = performance.now();
+      const res = lanczos(Hc, { k: 5, which: "largest", ...opts });
+      times.push(performance.now() - t0);
+      vals = Array.from(res.values).sort((a, b) => a - b);
+      note = `${res.stats.status}, ${res.stats.iterations} steps (products include the final true-residual checks); ${fmt(count.ms)} ms of the last run in H·v`;
+    }
+    if (values.length === 0) values = vals;
+    const ms = median(times);
+    oursMs = Math.min(oursMs, ms);
+    const diff = Math.max(...vals.map((x, i) => Math.abs(x - values[i]!) / Math.abs(values[i]!)));
+    console.log(`| krylov-ts lanczos, ${setting} | 1 | ${count.n} | ${fmt(ms)} | ${diff.toExponential(1)} | | ${note} |`);
+  }
+  const eigMs: number[] = [];
+  for (const p of timed) {
+    if (typeof p === "string") continue;
+    try {
+      const r = await p.run<{ matvecs: number; ms: number; values: number[] }>("eigsh", { k: 5, tol: 1e-8, runs });
+      const diff = Math.max(...r.values.map((x, i) => Math.abs(x - values[i]!) / Math.abs(values[i]!)));
+      eigMs.push(p.info.reference ? Number.NaN : r.ms);
+      console.log(`| SciPy eigsh (which='LA', tol 1e-8) on torch H·v (cached) | ${p.threads} | ${r.matvecs} | ${fmt(r.ms)} | ${diff.toExponential(1)} | ${p.info.reference ? p.info.reason : `${(oursMs / r.ms).toFixed(2)}×`} | |`);
+    } catch (e) {
+      console.log(`| SciPy eigsh on torch H·v | ${p.threads} | — | — | — | ${(e as Error).message} | |`);
+    }
+  }
+  const ok = eigMs.filter(Number.isFinite);
+  console.log(`\nkrylov-ts best setting / best eigsh + torch: ${ok.length ? `${(oursMs / Math.min(...ok)).toFixed(2)}×` : "no ratio (no torch figure on an optimized BLAS)"}; values ${values.map((x) => x.toPrecision(10)).join(", ")}`);
+  console.log(`load average at start ${loadStart}; at end ${loadText()}`);
+  for (const p of peers) if (typeof p !== "string") p.close();
+}
+
+export default async function (): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "krylov-pytorch-"));
+  try {
+    await mlpTable(dir, mlpData(784, 256, 10, 256, 42));
+    const small = mlpData(100, 64, 10, 512, 7);
+    await mlpTable(dir, small);
+    await hessianAndEigs(dir, small);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
