@@ -21,3 +21,5 @@ export { slq, type SlqOptions, type SlqResult, type SlqProbe } from "./slq.js";
 export { arnoldi, type ArnoldiOptions, type ArnoldiResult, type Orthogonalization } from "./arnoldi.js";
 export { gmres, type GmresOptions, type GmresResult, type GmresIteration } from "./gmres.js";
 export { fgmres } from "./fgmres.js";
+export { lsqr, type LsqrOptions, type LsqrResult } from "./lsqr.js";
+export type { LeastSquaresIteration, LeastSquaresOptions, LeastSquaresEstimates } from "./least-squares-common.js";

@@ -15,9 +15,12 @@
  * - `stopped`: the callback asked to stop, or the `AbortSignal` fired;
  * - `leastSquares`: MINRES on a singular inconsistent system (b outside the range of A): the
  *   least-squares test ‖Ar‖ ≤ min(rtol, √ε)·‖A‖·‖r‖ held while ‖r‖ could not reach its target, so x is a
- *   least-squares solution (SciPy's istop 2).
+ *   least-squares solution (SciPy's istop 2);
+ * - `illConditioned`: LSQR/LSMR stopped because the estimate of cond(Ā) passed `conlim` while
+ *   neither stopping rule held on the true residual (SciPy's istop 3 and 6).
  */
-export type Status = "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares";
+export type Status =
+  | "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares" | "illConditioned";
 
 /** What every method reports beside its result. */
 export interface Stats {

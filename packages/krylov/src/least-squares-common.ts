@@ -1,0 +1,181 @@
+/**
+ * What `lsqr` and `lsmr` share (private to the package): their options and argument checks,
+ * the stopping rules of Paige & Saunders (1982, §6) and their verification on the true
+ * residual.
+ *
+ * @module
+ */
+import { asVec, checkOperator, len, shapeText, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { checkInteger, checkNumber } from "./stats.js";
+import { checkBoolean, checkFunction, checkSignal, optionsObject, view } from "./solver-args.js";
+import { dotN } from "./kernels.js";
+
+const SQRT_EPS = Math.sqrt(Number.EPSILON);
+
+/** What the callback of `lsqr` / `lsmr` sees after each iteration (one object, updated in place). */
+export interface LeastSquaresIteration {
+  /** Iterations done so far (1 after the first). */
+  iteration: number;
+  /** The current iterate (read it, do not write it). */
+  x: Vec;
+  /** The recurrence estimate of ‖r̄‖ = ‖[b − Ax; −λx]‖ (‖b − Ax‖ without damping). */
+  residualNorm: number;
+  /** The recurrence estimate of ‖Āᵀr̄‖ = ‖Aᵀ(b − Ax) − λ²x‖. */
+  normAr: number;
+}
+
+/** Options of `lsqr` and `lsmr`. */
+export interface LeastSquaresOptions {
+  /** Damping λ ≥ 0: solve min ‖Ax − b‖² + λ²‖x‖². Default 0. */
+  damp?: number;
+  /**
+   * The tolerance on A's entries: stop when ‖r̄‖ ≤ btol·‖b‖ + atol·‖Ā‖·‖x‖ (compatible
+   * systems) or ‖Āᵀr̄‖ ≤ atol·‖Ā‖·‖r̄‖ (least squares). Default √ε ≈ 1.49e-8.
+   */
+  atol?: number;
+  /** The tolerance on b's entries (see `atol`). Default √ε. Both are raised to ε when smaller (SciPy's istop 4 and 5). */
+  btol?: number;
+  /** Stop when the estimate of cond(Ā) exceeds conlim (status `'illConditioned'`). Default 1e8 (SciPy's). */
+  conlim?: number;
+  /** Iteration budget. Default 2·n (SciPy's), at least 1. */
+  maxIterations?: number;
+  /** Warm start x₀ (length n; not modified): the method solves for the correction. Default 0. */
+  x0?: VecLike;
+  /** Record the recurrence estimate of ‖r̄‖ after every iteration in `stats.residualHistory`. */
+  history?: boolean;
+  /** Called after every iteration; returning `true` stops the run with status `'stopped'`. */
+  callback?: (info: LeastSquaresIteration) => boolean | void;
+  /** Cancels the run (status `'stopped'`), tested before every product. */
+  signal?: AbortSignal;
+}
+
+/** The estimates `lsqr` and `lsmr` return beside x. */
+export interface LeastSquaresEstimates {
+  /** ‖Ā‖_F of the bidiagonal Bₖ with the damping (a lower bound on ‖[A; λI]‖_F). */
+  normA: number;
+  /** The estimate of cond(Ā) (a lower bound). */
+  condA: number;
+  /** ‖r̄‖ = √(‖b − Ax‖² + λ²‖x‖²), measured at the returned x. */
+  normR: number;
+  /** ‖Āᵀr̄‖ = ‖Aᵀ(b − Ax) − λ²x‖, measured at the returned x. */
+  normAr: number;
+  /** ‖x‖, measured. */
+  normX: number;
+  /** Which rule held: 1 (‖r̄‖ small: compatible), 2 (‖Āᵀr̄‖ small: least squares), 0 when none did. */
+  rule: 0 | 1 | 2;
+  /** Verifications that failed on the true residual (the run then went on with tighter triggers). */
+  failedChecks: number;
+}
+
+/** The checked arguments of a least-squares solve. */
+export interface LeastSquaresSetup {
+  m: number;
+  n: number;
+  /** A private copy of b. */
+  b: Float64Array;
+  x0: Float64Array | undefined;
+  damp: number;
+  atol: number;
+  btol: number;
+  conlim: number;
+  maxIterations: number;
+  history: number[] | undefined;
+  callback: ((info: LeastSquaresIteration) => boolean | void) | undefined;
+  signal: AbortSignal | undefined;
+  /** Aᵀ (checked present). */
+  applyTranspose: (x: Vec, out?: Vec) => Vec;
+}
+
+function copyChecked(fn: string, arg: string, x: VecLike, length: number, A: LinearOperator): Float64Array {
+  if (x === undefined || x === null) throw new TypeError(`${fn}: ${arg} is required`);
+  const v = asVec(x, fn, arg);
+  if (len(v) !== length) throw new RangeError(`${fn}: ${arg} has length ${len(v)} but A is ${shapeText(A)}`);
+  const out = new Float64Array(length);
+  const s = v.stride[0] ?? 1;
+  for (let i = 0, o = v.offset; i < length; i++, o += s) {
+    const value = v.data[o] as number;
+    if (!Number.isFinite(value)) throw new RangeError(`${fn}: ${arg}[${i}] is ${value}, not a finite number`);
+    out[i] = value;
+  }
+  return out;
+}
+
+/**
+ * Checks the arguments of `lsqr`/`lsmr`: A an m×n operator with `applyTranspose`, b of
+ * length m, x₀ of length n, and the options with their defaults. Throws errors naming `fn`,
+ * the argument and the sizes.
+ */
+export function leastSquaresSetup(fn: string, A: LinearOperator, b: VecLike, options: LeastSquaresOptions | undefined): LeastSquaresSetup {
+  checkOperator(fn, "A", A);
+  const [m, n] = A.shape;
+  if (typeof A.applyTranspose !== "function") {
+    throw new TypeError(`${fn}: A (${shapeText(A)}) must have applyTranspose (Aᵀ products are needed)`);
+  }
+  const o = optionsObject(fn, options);
+  const bb = copyChecked(fn, "b", b, m, A);
+  return {
+    m,
+    n,
+    b: bb,
+    x0: o.x0 === undefined ? undefined : copyChecked(fn, "options.x0", o.x0, n, A),
+    damp: checkNumber(fn, "options.damp", o.damp ?? 0),
+    // Below ε the rules cannot hold in floating point: ε takes over (SciPy's istop 4 and 5).
+    atol: Math.max(checkNumber(fn, "options.atol", o.atol ?? SQRT_EPS), Number.EPSILON),
+    btol: Math.max(checkNumber(fn, "options.btol", o.btol ?? SQRT_EPS), Number.EPSILON),
+    conlim: checkNumber(fn, "options.conlim", o.conlim ?? 1e8, 0, true),
+    maxIterations: checkInteger(fn, "options.maxIterations", o.maxIterations ?? Math.max(2 * n, 1)),
+    history: checkBoolean(fn, "options.history", o.history, false) ? [] : undefined,
+    callback: checkFunction(fn, "options.callback", o.callback),
+    signal: checkSignal(fn, o.signal),
+    applyTranspose: A.applyTranspose.bind(A),
+  };
+}
+
+/** The true residual quantities at x, from one product with A and one with Aᵀ. */
+export interface TrueResidual {
+  normR: number;
+  normAr: number;
+  normX: number;
+}
+
+/**
+ * Measures at x (length n): r = b − Ax into `r` (length m), Āᵀr̄ = Aᵀr − λ²(x − x₀) into `ar`
+ * (length n; x₀ = 0 when not given: with a warm start the damping applies to the correction,
+ * as in SciPy); returns ‖r̄‖ = √(‖r‖² + λ²‖x − x₀‖²), ‖Āᵀr̄‖ and ‖x‖.
+ */
+export function trueResidual(
+  A: LinearOperator, applyTranspose: (x: Vec, out?: Vec) => Vec,
+  b: Float64Array, x: Float64Array, x0: Float64Array | undefined, damp: number, r: Float64Array, ar: Float64Array,
+): TrueResidual {
+  const m = b.length;
+  const n = ar.length;
+  A.apply(view(x.length === n ? x : x.subarray(0, n)), view(r.length === m ? r : r.subarray(0, m)));
+  for (let i = 0; i < m; i++) r[i] = (b[i] as number) - (r[i] as number); // r ← b − Ax
+  applyTranspose(view(r.length === m ? r : r.subarray(0, m)), view(ar)); // Aᵀr
+  const d2 = damp * damp;
+  let dd = 0; // ‖x − x₀‖²
+  if (d2 > 0) {
+    for (let j = 0; j < n; j++) {
+      const d = (x[j] as number) - (x0 === undefined ? 0 : (x0[j] as number));
+      dd += d * d;
+      ar[j] = (ar[j] as number) - d2 * d; // Āᵀr̄ = Aᵀr − λ²(x − x₀)
+    }
+  }
+  return { normR: Math.sqrt(dotN(r, r, m) + d2 * dd), normAr: Math.sqrt(dotN(ar, ar, n)), normX: Math.sqrt(dotN(x, x, n)) };
+}
+
+/**
+ * Paige & Saunders' rules (1982, §6; SciPy's istop 1 and 2) on measured values:
+ * 1 when ‖r̄‖ ≤ btol·‖b‖ + atol·‖Ā‖·‖x‖, 2 when ‖Āᵀr̄‖ ≤ atol·‖Ā‖·‖r̄‖ + 10ε·‖Ā‖·(‖b‖ + ‖Ā‖·‖x‖),
+ * else 0. The last term bounds the rounding error of evaluating Āᵀr̄ itself (r = b − Ax is
+ * computed with an error of order ε(‖b‖ + ‖A‖‖x‖)): without it S2 could not be verified on a
+ * nearly consistent damped problem, whose ‖r̄‖ = λ‖x‖ may be below that error.
+ */
+export function ruleHolds(t: TrueResidual, normA: number, bNorm: number, atol: number, btol: number): 0 | 1 | 2 {
+  if (t.normR <= btol * bNorm + atol * normA * t.normX) return 1;
+  if (t.normAr <= atol * normA * t.normR + ROUNDING * normA * (bNorm + normA * t.normX)) return 2;
+  return 0;
+}
+
+/** The rounding allowance of the measured ‖Āᵀr̄‖, in units of ‖Ā‖(‖b‖ + ‖Ā‖‖x‖). */
+const ROUNDING = 10 * Number.EPSILON;

@@ -1,0 +1,212 @@
+/**
+ * lsqr and lsmr against problems of known minimum-norm solution (test/helpers/problems) and the
+ * dense SVD reference: consistent, inconsistent, rank-deficient, underdetermined, damped; the
+ * true-residual promise of 'converged'; options, callback, signal and argument errors.
+ */
+import test from "ava";
+import fc from "fast-check";
+import { csr, dense, operator, type LinearOperator, type Vec } from "@krylov-ts/operators";
+import { lsqr, type LeastSquaresOptions, type LsqrResult } from "@krylov-ts/krylov";
+import { leastSquaresProblem } from "../helpers/problems/index.js";
+import { denseLeastSquares, matvecRect, matvecTransposeRect } from "../helpers/dense-least-squares.js";
+
+type Solver = (A: LinearOperator, b: ArrayLike<number> | Vec, options?: LeastSquaresOptions) => LsqrResult;
+const solvers: Array<[string, Solver]> = [["lsqr", lsqr as Solver]];
+
+function norm(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) ** 2;
+  return Math.sqrt(s);
+}
+
+function relErr(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += ((x[i] as number) - (y[i] as number)) ** 2;
+  return Math.sqrt(s) / Math.max(norm(y), 1e-300);
+}
+
+function arr(v: Vec): Float64Array {
+  return Float64Array.from({ length: v.shape[0] ?? 0 }, (_, i) => v.get(i));
+}
+
+/** The true ‖r̄‖ and ‖Āᵀr̄‖ of x, from the dense matrix. */
+function trueNorms(a: Float64Array, m: number, n: number, b: ArrayLike<number>, x: Float64Array, damp = 0): { r: number; ar: number; x: number } {
+  const ax = matvecRect(a, m, n, x);
+  const r = Float64Array.from(ax, (v, i) => (b[i] as number) - v);
+  const atr = matvecTransposeRect(a, m, n, r);
+  for (let j = 0; j < n; j++) atr[j] = (atr[j] as number) - damp * damp * (x[j] as number);
+  return { r: Math.sqrt(norm(r) ** 2 + damp * damp * norm(x) ** 2), ar: norm(atr), x: norm(x) };
+}
+
+for (const [name, solve] of solvers) {
+  test(`${name} solves a consistent overdetermined system (rule S1) to the known solution`, (t) => {
+    const p = leastSquaresProblem(60, 20, { cond: 100, seed: 3 });
+    const { x, stats, estimates } = solve(p.A, p.b, { atol: 1e-12, btol: 1e-12 });
+    t.true(stats.converged);
+    t.is(stats.status, "converged");
+    t.is(estimates.rule, 1);
+    t.true(relErr(arr(x), p.x) < 1e-9, `error ${relErr(arr(x), p.x)}`);
+    const tr = trueNorms(p.a, p.m, p.n, p.b, arr(x));
+    t.true(Math.abs(stats.residualNorm - tr.r) <= 1e-12 * norm(p.b));
+    t.true(tr.r <= 1e-12 * norm(p.b) + 1e-12 * estimates.normA * tr.x);
+  });
+
+  test(`${name} finds the least-squares solution of an inconsistent system (rule S2) and its residual norm`, (t) => {
+    const p = leastSquaresProblem(50, 15, { cond: 30, inconsistency: 0.7, seed: 4 });
+    const { x, stats, estimates } = solve(p.A, p.b, { atol: 1e-10, btol: 1e-10 });
+    t.true(stats.converged);
+    t.is(estimates.rule, 2);
+    t.true(relErr(arr(x), p.x) < 1e-7, `error ${relErr(arr(x), p.x)}`);
+    t.true(Math.abs(stats.residualNorm - 0.7) < 1e-9);
+    const tr = trueNorms(p.a, p.m, p.n, p.b, arr(x));
+    t.true(tr.ar <= 1e-10 * estimates.normA * tr.r, `‖Aᵀr‖ ${tr.ar}`);
+    t.true(Math.abs(estimates.normAr - tr.ar) <= 1e-12 * estimates.normA * tr.r);
+    t.true(Math.abs(estimates.normX - tr.x) <= 1e-12 * tr.x);
+  });
+
+  test(`${name} returns the minimum-norm solution of a rank-deficient inconsistent problem`, (t) => {
+    const p = leastSquaresProblem(40, 25, { rank: 10, cond: 20, inconsistency: 0.3, seed: 5 });
+    const { x, stats } = solve(p.A, p.b, { atol: 1e-12, btol: 1e-12 });
+    t.true(stats.converged);
+    t.true(relErr(arr(x), p.x) < 1e-8, `error ${relErr(arr(x), p.x)}`);
+    // the same as the dense pseudo-inverse
+    t.true(relErr(arr(x), denseLeastSquares(p.a, p.m, p.n, p.b)) < 1e-8);
+  });
+
+  test(`${name} returns the minimum-norm solution of an underdetermined system`, (t) => {
+    const p = leastSquaresProblem(12, 30, { cond: 50, seed: 6 });
+    const { x, stats, estimates } = solve(p.A, p.b, { atol: 1e-12, btol: 1e-12 });
+    t.true(stats.converged);
+    t.is(estimates.rule, 1);
+    t.true(relErr(arr(x), p.x) < 1e-9, `error ${relErr(arr(x), p.x)}`);
+  });
+
+  test(`${name} with damping λ solves min ‖Ax − b‖² + λ²‖x‖² (ridge regression)`, (t) => {
+    const damp = 0.05;
+    const p = leastSquaresProblem(45, 20, { cond: 1e3, inconsistency: 0.2, damp, seed: 7 });
+    const { x, stats } = solve(p.A, p.b, { damp, atol: 1e-12, btol: 1e-12 });
+    t.true(stats.converged);
+    t.true(relErr(arr(x), p.x) < 1e-9, `error ${relErr(arr(x), p.x)}`);
+    t.true(relErr(arr(x), denseLeastSquares(p.a, p.m, p.n, p.b, damp)) < 1e-9);
+    const tr = trueNorms(p.a, p.m, p.n, p.b, arr(x), damp);
+    t.true(Math.abs(stats.residualNorm - tr.r) < 1e-12);
+  });
+
+  test(`${name} agrees with the dense SVD solution on random problems (property, seeded)`, (t) => {
+    const seed = 20261204;
+    const result = fc.check(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 1e6 }),
+        fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true }),
+        (m, n, s, damped, lam) => {
+          const p = leastSquaresProblem(m, n, { cond: 10, seed: s, rank: Math.max(1, Math.min(m, n) - (s % 3)) });
+          const damp = damped ? lam : 0;
+          const { x, stats } = solve(p.A, p.b, { damp, atol: 1e-13, btol: 1e-13, maxIterations: 20 * n });
+          const ref = denseLeastSquares(p.a, m, n, p.b, damp, 1e-9);
+          return stats.converged && relErr(arr(x), ref) < 1e-7;
+        },
+      ),
+      { seed, numRuns: 60 },
+    );
+    t.false(result.failed, `seed ${seed}: counterexample ${JSON.stringify(result.counterexample)}`);
+  });
+
+  test(`${name} starts from x0 and leaves b and x0 unmodified`, (t) => {
+    const p = leastSquaresProblem(30, 10, { cond: 10, inconsistency: 0.1, seed: 8 });
+    const b = Float64Array.from(p.b);
+    const x0 = Float64Array.from({ length: 10 }, (_, i) => p.x[i]! + 1e-3 * Math.sin(i));
+    const x0c = Float64Array.from(x0);
+    const cold = solve(p.A, b, { atol: 1e-10, btol: 1e-10 });
+    const warm = solve(p.A, b, { x0, atol: 1e-10, btol: 1e-10 });
+    t.deepEqual(b, Float64Array.from(p.b));
+    t.deepEqual(x0, x0c);
+    t.true(warm.stats.converged);
+    t.true(relErr(arr(warm.x), p.x) < 1e-8);
+    t.true(warm.stats.iterations <= cold.stats.iterations);
+  });
+
+  test(`${name} returns x = 0 at once for b = 0, and x0 when it already solves the problem`, (t) => {
+    const p = leastSquaresProblem(8, 5, { seed: 9 });
+    const zero = solve(p.A, new Float64Array(8));
+    t.true(zero.stats.converged);
+    t.is(zero.stats.iterations, 0);
+    t.is(norm(arr(zero.x)), 0);
+    const exact = solve(p.A, p.b, { x0: p.x });
+    t.true(exact.stats.converged);
+    t.true(exact.stats.iterations <= 1);
+  });
+
+  test(`${name} runs on a rectangular CSR matrix and a closure with a transpose`, (t) => {
+    const p = leastSquaresProblem(20, 8, { seed: 10, inconsistency: 0.5 });
+    const rows: number[] = [], cols: number[] = [], vals: number[] = [];
+    for (let i = 0; i < 20; i++) for (let j = 0; j < 8; j++) { rows.push(i); cols.push(j); vals.push(p.a[i * 8 + j]!); }
+    const S = csr(rows, cols, vals, [20, 8]);
+    const r1 = solve(S, p.b, { atol: 1e-12, btol: 1e-12 });
+    t.true(relErr(arr(r1.x), p.x) < 1e-9);
+    const D = dense(p.a, [20, 8]);
+    const closure: LinearOperator = {
+      shape: [20, 8],
+      apply: (x, out) => D.apply(x, out),
+      applyTranspose: (x, out) => (D.applyTranspose as (x: Vec, out?: Vec) => Vec)(x, out),
+    };
+    const r2 = solve(closure, p.b, { atol: 1e-12, btol: 1e-12 });
+    t.true(relErr(arr(r2.x), p.x) < 1e-9);
+  });
+
+  test(`${name} reports 'illConditioned' when cond(A) passes conlim and no rule holds`, (t) => {
+    const p = leastSquaresProblem(40, 20, { cond: 1e10, inconsistency: 0.5, seed: 11 });
+    const { stats, estimates } = solve(p.A, p.b, { conlim: 100, atol: 1e-14, btol: 1e-14 });
+    t.is(stats.status, "illConditioned");
+    t.false(stats.converged);
+    t.true(estimates.condA >= 100);
+  });
+
+  test(`${name} stops at maxIterations, with the true residual reported`, (t) => {
+    const p = leastSquaresProblem(60, 30, { cond: 1e4, inconsistency: 0.5, seed: 12 });
+    const { x, stats } = solve(p.A, p.b, { maxIterations: 3, atol: 1e-14, btol: 1e-14 });
+    t.is(stats.status, "maxIterations");
+    t.is(stats.iterations, 3);
+    t.false(stats.converged);
+    const tr = trueNorms(p.a, p.m, p.n, p.b, arr(x));
+    t.true(Math.abs(stats.residualNorm - tr.r) < 1e-12);
+  });
+
+  test(`${name} records the history and stops when the callback asks or the signal fires`, (t) => {
+    const p = leastSquaresProblem(30, 12, { cond: 100, inconsistency: 0.2, seed: 13 });
+    let calls = 0;
+    const r = solve(p.A, p.b, { history: true, callback: (info) => { calls++; t.is(info.iteration, calls); return info.iteration === 4; } });
+    t.is(r.stats.status, "stopped");
+    t.is(r.stats.iterations, 4);
+    t.is(r.stats.residualHistory?.length, 5);
+    const ac = new AbortController();
+    ac.abort();
+    const s = solve(p.A, p.b, { signal: ac.signal });
+    t.is(s.stats.status, "stopped");
+    t.is(s.stats.iterations, 0);
+  });
+
+  test(`${name} rejects bad shapes and options with one-line errors naming the argument`, (t) => {
+    const A = dense(new Float64Array(12), [4, 3]);
+    t.throws(() => solve(A, [1, 2, 3]), { instanceOf: RangeError, message: `${name}: b has length 3 but A is 4×3` });
+    t.throws(() => solve(A, [1, 2, 3, 4], { x0: [1, 2, 3, 4] }), { instanceOf: RangeError, message: `${name}: options.x0 has length 4 but A is 4×3` });
+    t.throws(() => solve(A, [1, 2, 3, 4], { damp: -1 }), { instanceOf: RangeError, message: /options\.damp/ });
+    t.throws(() => solve(A, [1, 2, 3, 4], { conlim: 0 }), { instanceOf: RangeError, message: /options\.conlim/ });
+    t.throws(() => solve(A, [1, NaN, 3, 4]), { instanceOf: RangeError, message: /b\[1\] is NaN/ });
+    const noT = operator([4, 3], (x, out) => out);
+    t.throws(() => solve(noT, [1, 2, 3, 4]), { instanceOf: TypeError, message: `${name}: A (4×3) must have applyTranspose (Aᵀ products are needed)` });
+  });
+}
+
+test("lsqr allocates its vectors once: iterations do not allocate length-n arrays", (t) => {
+  // A closure operator that records the identity of each output vector: the solver must pass the same ones every time.
+  const p = leastSquaresProblem(30, 10, { cond: 100, inconsistency: 0.2, seed: 14 });
+  const outs = new Set<ArrayBufferLike>();
+  const A: LinearOperator = {
+    shape: [30, 10],
+    apply: (x, out) => { outs.add((out as Vec).data.buffer); return p.A.apply(x, out); },
+    applyTranspose: (x, out) => { outs.add((out as Vec).data.buffer); return (p.A.applyTranspose as (x: Vec, o?: Vec) => Vec)(x, out); },
+  };
+  lsqr(A, p.b, { atol: 1e-12, btol: 1e-12 });
+  // Av, Aᵀu and the first v: three vectors of the workspace, whatever the number of iterations.
+  t.true(outs.size <= 3, `${outs.size} distinct output buffers`);
+});
