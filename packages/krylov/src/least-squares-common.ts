@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { asVec, checkOperator, len, shapeText, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { asVec, checkOperator, len, shapeText, type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber } from "./stats.js";
 import { checkBoolean, checkFunction, checkSignal, optionsObject, view } from "./solver-args.js";
 import { dotN } from "./kernels.js";
@@ -48,6 +48,19 @@ export interface LeastSquaresOptions {
   /** Cancels the run (status `'stopped'`), tested before every product. */
   signal?: AbortSignal;
 }
+
+/** The documented options of `lsqr` and `lsmr` (checked against the interface). */
+export const LEAST_SQUARES_OPTIONS = {
+  damp: true,
+  atol: true,
+  btol: true,
+  conlim: true,
+  maxIterations: true,
+  x0: true,
+  history: true,
+  callback: true,
+  signal: true,
+} as const satisfies OptionKeys<LeastSquaresOptions>;
 
 /** The estimates `lsqr` and `lsmr` return beside x. */
 export interface LeastSquaresEstimates {
@@ -111,7 +124,7 @@ export function leastSquaresSetup(fn: string, A: LinearOperator, b: VecLike, opt
   if (typeof A.applyTranspose !== "function") {
     throw new TypeError(`${fn}: A (${shapeText(A)}) must have applyTranspose (Aᵀ products are needed)`);
   }
-  const o = optionsObject(fn, options);
+  const o = optionsObject(fn, options, LEAST_SQUARES_OPTIONS);
   const bb = copyChecked(fn, "b", b, m, A);
   return {
     m,
