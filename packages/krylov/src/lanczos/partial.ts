@@ -13,6 +13,48 @@
  */
 import { norm } from "./common.js";
 import { basisDots, cgsPass } from "./kernels.js";
+import type { ReorthStrategy, StepView } from "./reorth.js";
+
+/**
+ * `'partial'`: a step is orthogonalized against the basis only when Simon's estimates ask for it (and
+ * the step after it too); at a thick restart the estimates are measured on the restarted basis, and
+ * newly locked vectors are orthonormalized against the locked ones.
+ */
+export class PartialReorth implements ReorthStrategy {
+  private readonly omega: OmegaEstimates;
+
+  /** @param cap - most columns; @param psi - ε·√n; @param omegaMax - the loss allowed */
+  constructor(cap: number, psi: number, omegaMax: number) {
+    this.omega = new OmegaEstimates(cap, psi, omegaMax);
+  }
+  sweep(s: StepView): boolean {
+    return s.beta > 0 && this.omega.step(s.j, s.cols, s.lo, s.H, s.g, s.beta, s.normEst);
+  }
+  orthogonalizeOwn(_w: Float64Array, _n: number, norm: number): number {
+    return norm;
+  }
+  appended(c: number, swept: boolean): void {
+    this.omega.setRow(c, swept);
+  }
+  checkDue(): boolean {
+    return false;
+  }
+  checked(): void {}
+  lock(L: Float64Array, n: number, from: number, count: number, gL: Float64Array): boolean[] {
+    orthonormalizeLocked(L, n, from, count, gL);
+    return Array.from({ length: count }, () => true);
+  }
+  restarted(
+    V: Float64Array, n: number, closed: number, cols: number, _H: Float64Array, _cap: number,
+    _L: Float64Array, _from: number, _to: number, g: Float64Array,
+  ): { closed: number; cols: number } {
+    this.omega.measure(V, n, cols, g);
+    return { closed, cols };
+  }
+  reset(): void {
+    this.omega.reset();
+  }
+}
 
 /** The Ω estimates of a basis of at most `cap` columns of length n. */
 export class OmegaEstimates {

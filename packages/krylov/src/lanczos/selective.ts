@@ -11,6 +11,62 @@
  * @module
  */
 import { basisSubtract, cgsPass, squaredNorm } from "./kernels.js";
+import { RestartQr, type ReorthStrategy, type StepView } from "./reorth.js";
+
+/**
+ * `'selective'`: every new vector is orthogonalized against the good Ritz vectors of the cycle; a step
+ * whose β is below ε·‖A‖est/ω (near an invariant subspace), and the step after it, against the whole
+ * basis. The Ritz pairs are checked when the smallest residual outside the good set is predicted to
+ * reach the threshold (`stepsUntilGood`). The good set is dropped at each thick restart, whose basis is
+ * re-orthonormalized (`RestartQr`).
+ */
+export class SelectiveReorth extends RestartQr implements ReorthStrategy {
+  private readonly good: GoodRitzSet;
+  /** A Ritz pair is good when ‖E·s‖ ≤ goodFactor·‖A‖est (= ε/ω). */
+  private readonly goodFactor: number;
+  private nextCheck = 0; // the closed count at which to check the Ritz pairs next
+  private lastNearest = Infinity; // the smallest residual outside the good set at the last check
+  private lastCheck = 0; // the closed count then
+  private fullNext = false; // the step after a small β sweeps the basis too
+
+  /** @param n - vector length; @param cap - most columns; @param omegaMax - the loss allowed; @param checkEvery - most steps between checks */
+  constructor(n: number, cap: number, omegaMax: number, private readonly checkEvery: number) {
+    super(cap);
+    this.good = goodRitzSet(n, cap);
+    this.goodFactor = Number.EPSILON / omegaMax;
+  }
+  sweep(s: StepView): boolean {
+    // A small β magnifies the rounding of w, ε‖A‖/β on every direction, not only on the good ones.
+    if (this.fullNext || s.beta < this.goodFactor * s.normEst) {
+      this.fullNext = !this.fullNext;
+      return true;
+    }
+    return false;
+  }
+  orthogonalizeOwn(w: Float64Array, n: number, norm: number): number {
+    const good = this.good;
+    return good.count > 0 ? cgsPass(good.Y, 0, good.count, n, w, good.g) : norm;
+  }
+  appended(): void {}
+  checkDue(closed: number): boolean {
+    return closed >= this.nextCheck;
+  }
+  checked(V: Float64Array, n: number, closed: number, cap: number, S: Float64Array, res: Float64Array, normEst: number): void {
+    const threshold = this.goodFactor * normEst;
+    const nearest = addGoodRitzVectors(this.good, V, n, closed, cap, S, res, threshold);
+    this.nextCheck = closed + stepsUntilGood(nearest, this.lastNearest, closed - this.lastCheck, threshold, this.checkEvery);
+    this.lastNearest = nearest;
+    this.lastCheck = closed;
+  }
+  override lock(L: Float64Array, n: number, from: number, count: number, gL: Float64Array): boolean[] {
+    this.good.count = 0; // the good vectors were in the old basis
+    this.nextCheck = 0;
+    this.lastNearest = Infinity;
+    this.fullNext = false;
+    return super.lock(L, n, from, count, gL);
+  }
+  reset(): void {}
+}
 
 /** The good Ritz vectors of the current cycle, orthonormal, stored one after another. */
 export interface GoodRitzSet {
