@@ -23,3 +23,4 @@ export { gmres, type GmresOptions, type GmresResult, type GmresIteration } from 
 export { fgmres } from "./fgmres.js";
 export { lsqr, type LsqrOptions, type LsqrResult } from "./lsqr.js";
 export type { LeastSquaresIteration, LeastSquaresOptions, LeastSquaresEstimates } from "./least-squares-common.js";
+export { bicgstab, type BicgstabOptions, type BicgstabResult, type BicgstabIteration } from "./bicgstab.js";
