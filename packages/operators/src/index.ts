@@ -34,3 +34,20 @@ export { RestrictOperator, restrict } from "./restrict.js";
 export { ProjectorOperator, projector, type ProjectorOptions } from "./projector.js";
 export { CountedOperator, counted } from "./counted.js";
 export { checkSymmetric, type CheckSymmetricOptions, type CheckSymmetricResult } from "./check-symmetric.js";
+export {
+  gemm,
+  gemmReference,
+  gemmArena,
+  gemmMemoryOf,
+  gemmWasmModule,
+  kernelBackend,
+  setKernelBackend,
+  availableKernelBackends,
+  GEMM_WORK_BYTES,
+  DEFAULT_MIN_WASM_SIZE,
+  MAX_LIVE_ARENAS,
+  type KernelBackend,
+  type WasmKernelBackend,
+  type GemmExports,
+  type GemmMemory,
+} from "./gemm/index.js";

@@ -1,0 +1,239 @@
+/**
+ * The backends of the dense matrix product: the modules of gemm.wat (WebAssembly SIMD) and
+ * gemm-relaxed.wat (relaxed SIMD), which of them this runtime runs, the one in use, and the
+ * WebAssembly memories ("arenas") whose arrays the kernels read and write in place.
+ *
+ * A backend is available when its module validates and compiles (once, at load; where that
+ * throws the backend is reported unavailable and never retried). The default is the fastest
+ * available one: relaxed SIMD (Node ≥ 22, Chromium; Node 20 with
+ * `--experimental-wasm-relaxed-simd`), then SIMD, then JavaScript; the environment variable
+ * `KRYLOV_TS_NO_SIMD=1` makes it JavaScript. {@link setKernelBackend} switches at run time.
+ *
+ * Each module imports its memory as `env.memory`. The shared variant of a module (for memories
+ * created with `shared: true`, which workers can use) is the same code with the import declared
+ * shared: one flag byte of the import entry, set here rather than assembled twice.
+ *
+ * @module
+ */
+import { GEMM_WASM_BASE64 } from "./gemm-bytes.js";
+import { GEMM_RELAXED_WASM_BASE64 } from "./gemm-relaxed-bytes.js";
+
+/** A backend of the dense kernels. */
+export type KernelBackend = "js" | "simd" | "relaxed-simd";
+/** The WebAssembly backends. */
+export type WasmKernelBackend = Exclude<KernelBackend, "js">;
+
+/** The export of gemm.wat (see there and /work/notes of the design): byte offsets, element strides. */
+export interface GemmExports {
+  gemm(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, beta: number, work: number): void;
+}
+
+/** Bytes of the scratch area each call of the WebAssembly `gemm` needs: 8·(MC·KC + KC·NC + MR·NR). */
+export const GEMM_WORK_BYTES = 8 * (96 * 256 + 256 * 512 + 6 * 4);
+/** Where an arena's arrays start: after the work area, at a 64-byte boundary. */
+const ARENA_BASE = Math.ceil(GEMM_WORK_BYTES / 64) * 64;
+const PAGE = 65536;
+
+/** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => { buffer: ArrayBufferLike; grow(pages: number): number };
+}
+type WasmMemory = InstanceType<WasmApi["Memory"]>;
+
+const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+const hasShared = typeof (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer === "function";
+
+/** One WebAssembly backend: its modules (plain and shared import), compiled once at load. */
+interface Compiled {
+  plain: object | undefined;
+  shared: object | undefined;
+}
+const compiled: Record<WasmKernelBackend, Compiled> = {
+  simd: compile(GEMM_WASM_BASE64),
+  "relaxed-simd": compile(GEMM_RELAXED_WASM_BASE64),
+};
+const available: readonly KernelBackend[] = ["js", ...(["simd", "relaxed-simd"] as const).filter((b) => compiled[b].plain !== undefined)];
+const fastest: KernelBackend = available[available.length - 1] as KernelBackend;
+let current: KernelBackend = env?.KRYLOV_TS_NO_SIMD === "1" ? "js" : fastest;
+
+/** Products of fewer than this many multiply-adds (m·n·k) take the JavaScript loop by default. */
+export const DEFAULT_MIN_WASM_SIZE = 2048;
+let minWasmSize = DEFAULT_MIN_WASM_SIZE;
+
+/** The backend the dense kernels use now. */
+export function kernelBackend(): KernelBackend {
+  return current;
+}
+
+/** The backends this runtime runs, slowest first (always `'js'`). */
+export function availableKernelBackends(): readonly KernelBackend[] {
+  return available;
+}
+
+/**
+ * Switches the backend of the dense kernels; returns the previous one. `minSize`: products with
+ * fewer multiply-adds (m·n·k) take the JavaScript loop (default {@link DEFAULT_MIN_WASM_SIZE},
+ * below which the call costs more than the loop; the tests pass 0).
+ *
+ * @throws RangeError when `backend` is not available here
+ */
+export function setKernelBackend(backend: KernelBackend, minSize = DEFAULT_MIN_WASM_SIZE): KernelBackend {
+  if (!available.includes(backend)) {
+    throw new RangeError(`setKernelBackend: backend '${String(backend)}' is not available here (available: ${available.join(", ")})`);
+  }
+  const previous = current;
+  current = backend;
+  minWasmSize = Math.max(0, minSize);
+  return previous;
+}
+
+/** Fewest multiply-adds run in WebAssembly (see {@link setKernelBackend}). */
+export function minWasmProductSize(): number {
+  return minWasmSize;
+}
+
+/**
+ * The compiled module of a WebAssembly backend, for a plain or a shared memory (undefined when
+ * unavailable): what a worker instantiates with `{ env: { memory } }` (a `WebAssembly.Module`
+ * can be posted to workers).
+ */
+export function gemmWasmModule(backend: WasmKernelBackend, shared: boolean): object | undefined {
+  const c = compiled[backend];
+  return shared ? c.shared : c.plain;
+}
+
+/** A memory the kernels run on in place: its instances (one per backend, made on first use). */
+export interface GemmMemory {
+  readonly memory: WasmMemory;
+  readonly shared: boolean;
+  /** Byte offset of the call's scratch area (GEMM_WORK_BYTES). */
+  readonly work: number;
+  readonly instances: Partial<Record<WasmKernelBackend, GemmExports>>;
+}
+
+const registry = new WeakMap<ArrayBufferLike, GemmMemory>();
+
+/** The arena `buffer` belongs to, if any. */
+export function gemmMemoryOf(buffer: ArrayBufferLike): GemmMemory | undefined {
+  return registry.get(buffer);
+}
+
+/** The exports of `backend`'s module on the memory (instantiated once per memory and backend). */
+export function instanceOn(g: GemmMemory, backend: WasmKernelBackend): GemmExports {
+  let e = g.instances[backend];
+  if (e === undefined) {
+    const module = gemmWasmModule(backend, g.shared) as object;
+    e = new (api as WasmApi).Instance(module, { env: { memory: g.memory } }).exports as GemmExports;
+    g.instances[backend] = e;
+  }
+  return e;
+}
+
+/** Most arenas alive at once (each memory reserves ≈ 10 GiB of address space in V8); beyond, plain arrays. */
+export const MAX_LIVE_ARENAS = 256;
+let liveArenas = 0;
+const collected = new FinalizationRegistry<undefined>(() => {
+  liveArenas--;
+});
+
+/**
+ * One memory holding a kernel work area and arrays of the given lengths (each at a 64-byte
+ * boundary), shared (`SharedArrayBuffer`) when the runtime has shared memory: the products of
+ * these arrays run in place. Undefined when no WebAssembly backend is available, when the
+ * arrays would pass `maxBytes`, when {@link MAX_LIVE_ARENAS} are alive, or when the memory
+ * cannot be had; the caller then uses plain arrays.
+ */
+export function gemmArena(lengths: readonly number[], maxBytes = 2 ** 31): Float64Array[] | undefined {
+  if (available.length === 1 || liveArenas >= MAX_LIVE_ARENAS) return undefined;
+  let bytes = ARENA_BASE;
+  const offsets = lengths.map((n) => {
+    const at = bytes;
+    bytes += Math.ceil((8 * n) / 64) * 64;
+    return at;
+  });
+  if (bytes > maxBytes) return undefined;
+  const g = newMemory(bytes, hasShared && compiled.simd.shared !== undefined);
+  if (g === undefined) return undefined;
+  liveArenas++;
+  collected.register(g.memory.buffer, undefined);
+  const buffer = g.memory.buffer;
+  return lengths.map((n, i) => new Float64Array(buffer, offsets[i] as number, n));
+}
+
+/** The scratch memory of products whose operands are not all in one arena; grown on demand. */
+let scratch: GemmMemory | undefined;
+
+/** The scratch memory with at least `bytes` bytes after its work area (undefined if it cannot be had). */
+export function scratchMemory(bytes: number): { g: GemmMemory; base: number } | undefined {
+  const need = ARENA_BASE + bytes;
+  if (scratch === undefined) scratch = newMemory(Math.max(need, 4 * PAGE * 16), false);
+  if (scratch === undefined) return undefined;
+  const have = scratch.memory.buffer.byteLength;
+  if (have < need) {
+    try {
+      const old = scratch.memory.buffer;
+      scratch.memory.grow(Math.ceil((need - have) / PAGE));
+      registry.delete(old);
+      registry.set(scratch.memory.buffer, scratch);
+    } catch {
+      return undefined;
+    }
+  }
+  return { g: scratch, base: ARENA_BASE };
+}
+
+function newMemory(bytes: number, shared: boolean): GemmMemory | undefined {
+  const wasm = api as WasmApi;
+  const pages = Math.ceil(bytes / PAGE);
+  try {
+    const memory = shared ? new wasm.Memory({ initial: pages, maximum: pages, shared: true }) : new wasm.Memory({ initial: pages, maximum: 65536 });
+    const g: GemmMemory = { memory, shared, work: 0, instances: {} };
+    registry.set(memory.buffer, g);
+    return g;
+  } catch {
+    return undefined;
+  }
+}
+
+function compile(base64: string): Compiled {
+  if (api === undefined) return { plain: undefined, shared: undefined };
+  const bytes = decodeBase64(base64);
+  const plain = tryCompile(api, bytes);
+  const shared = plain === undefined ? undefined : tryCompile(api, sharedImport(bytes));
+  return { plain, shared };
+}
+
+function tryCompile(wasm: WasmApi, bytes: Uint8Array | undefined): object | undefined {
+  if (bytes === undefined) return undefined;
+  try {
+    return wasm.validate(bytes) ? new wasm.Module(bytes) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The module with its memory import declared shared: the import entry `env`.`memory` of kind
+ * memory (2) with limits flag 1 (minimum and maximum) becomes flag 3 (shared, minimum, maximum).
+ */
+function sharedImport(bytes: Uint8Array): Uint8Array | undefined {
+  const entry = [3, 0x65, 0x6e, 0x76, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 1];
+  outer: for (let i = 8; i + entry.length <= bytes.length; i++) {
+    for (let j = 0; j < entry.length; j++) if (bytes[i + j] !== entry[j]) continue outer;
+    const out = bytes.slice();
+    out[i + entry.length - 1] = 3;
+    return out;
+  }
+  return undefined;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
