@@ -108,6 +108,20 @@ test("the convergence plot is well-formed SVG with one point per recorded residu
   const labels = new Set(svg.match(/aria-label="iteration: [^"]*; residual norm ‖r‖: [^"]*; method: cg"/g) ?? []);
   t.is(labels.size, points);
   t.true(svg.includes("log scale"));
+  t.true(svg.includes("rtol·‖g‖"));
+});
+
+test("the convergence plot shows both Lanczos runs, one point per restart cycle, with the pairs locked", async (t) => {
+  const rep = await report();
+  const svg = readFileSync(join(out, "convergence.svg"), "utf8");
+  for (const run of ["largest", "smallest"] as const) {
+    const history = rep.eigenvalues.residualHistory[run].filter((r) => r > 0);
+    t.true(history.length >= 1);
+    const labels = new Set(svg.match(new RegExp(`aria-label="restart cycle: [^"]*; residual norm ‖r‖: [^"]*; method: lanczos \\(${run}\\)"`, "g")) ?? []);
+    t.is(labels.size, history.length, run);
+  }
+  t.true(svg.includes("pairs locked"));
+  t.true(svg.includes("tol·‖H‖"));
 });
 
 test("the hessian --json run prints the same report as report.json", async (t) => {

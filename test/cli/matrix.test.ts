@@ -38,7 +38,9 @@ test("eigs prints a table of the eigenvalues and writes a spectrum plot with --o
   t.true(r.stdout.includes(top), `${top} not in\n${r.stdout}`);
   const svg = readFileSync(join(out, "spectrum.svg"), "utf8");
   t.notThrows(() => checkXml(svg));
-  t.is((svg.match(/Lanczos: largest"/g) ?? []).length, 3);
+  // Each eigenvalue on its own row of the lower panel (a point labelled λi), and as a rule over the density.
+  t.is((svg.match(/label: λ\d+; Lanczos: largest"/g) ?? []).length, 3);
+  t.is((svg.match(/aria-label="eigenvalue: [^"]*; Lanczos: largest"/g) ?? []).length, 3);
 });
 
 for (const [method, precond] of [["cg", "jacobi"], ["cg", "none"], ["minres", "none"]] as const) {
@@ -55,17 +57,23 @@ for (const [method, precond] of [["cg", "jacobi"], ["cg", "none"], ["minres", "n
   });
 }
 
-test("solve reads a right-hand side from a file and plots its convergence", async (t) => {
+test("solve reads a right-hand side from a file and plots its convergence as a line down to the rtol·‖b‖ rule", async (t) => {
   const dir = tempDir();
   const rhs = join(dir, "b.txt");
   writeFileSync(rhs, Array.from({ length: 494 }, (_, i) => String(Math.sin(i))).join("\n"));
   const r = await krylov(["solve", bus, "--rhs", rhs, "--precond", "jacobi", "--out", join(dir, "out")]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /converged/);
-  const rep = JSON.parse(readFileSync(join(dir, "out", "report.json"), "utf8")) as { residualHistory: number[] };
+  const rep = JSON.parse(readFileSync(join(dir, "out", "report.json"), "utf8")) as { residualHistory: number[]; result: { bNorm: number } };
   const svg = readFileSync(join(dir, "out", "convergence.svg"), "utf8");
   t.notThrows(() => checkXml(svg));
-  t.is(new Set(svg.match(/aria-label="iteration: [^"]*method: cg"/g) ?? []).size, rep.residualHistory.filter((x) => x > 0).length);
+  // Hundreds of iterations: one line, no point marks (they would merge into a blob).
+  t.true(rep.residualHistory.length > 60);
+  t.is((svg.match(/aria-roledescription="line mark"/g) ?? []).length, 1);
+  t.is((svg.match(/aria-roledescription="point"/g) ?? []).length, 0);
+  // The target residual rtol·‖b‖ (rtol 1e-8 by default) is drawn and labelled.
+  t.true(svg.includes("rtol·‖b‖"));
+  t.is((svg.match(/aria-roledescription="rule mark"/g) ?? []).length, 1);
 });
 
 test("eigs --out plots Lanczos' convergence: one point per restart cycle of its residual history", async (t) => {

@@ -21,7 +21,7 @@ export function sortedPairs(values: ArrayLike<number>, residuals: ArrayLike<numb
 
 /**
  * A grid of `points` eigenvalues covering the SLQ nodes and the marked eigenvalues with a
- * margin, and the Gaussian width σ used to smooth the quadrature: 1 % of the covered range
+ * margin of 7σ, and the Gaussian width σ used to smooth the quadrature: 1 % of the covered range
  * (PyHessian's default is a fixed 1e-5 of a normalized range; a relative width reads better
  * across problems of any scale).
  */
@@ -46,8 +46,10 @@ export function densityGrid(
   }
   const span = hi - lo || Math.max(Math.abs(hi), 1);
   const sigma = 0.01 * span;
-  const a = lo - 5 * sigma;
-  const b = hi + 5 * sigma;
+  // 7σ: a Gaussian there is e^(−24.5) ≈ 2e-11 of its peak, below the plot's floor of 10⁻⁶ of the
+  // density's peak, so the curve decays into the floor instead of being cut at the grid's ends.
+  const a = lo - 7 * sigma;
+  const b = hi + 7 * sigma;
   const grid = new Float64Array(points);
   for (let i = 0; i < points; i++) grid[i] = a + ((b - a) * i) / (points - 1);
   return { grid, sigma };

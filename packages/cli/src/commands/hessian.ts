@@ -104,12 +104,18 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   // 3. Extreme eigenvalues.
   const t0 = performance.now();
   bar.start("eigenvalues", top + bottom);
-  const progressFrom = (done: number, k: number) => (info: { locked: number; matvecs: number; residualNorm: number }): void => {
+  // Pairs locked after each restart cycle, beside each run's residual history (the plot's second axis).
+  const lockedLargest: number[] = [];
+  const lockedSmallest: number[] = [];
+  const progressFrom = (done: number, k: number, locked: number[]) => (info: { locked: number; matvecs: number; residualNorm: number }): void => {
+    locked.push(info.locked);
     bar.update(done + Math.min(info.locked, k), `${info.matvecs} H·v, ‖r‖ ${fmt(info.residualNorm, 3)}`);
   };
-  const largest = top > 0 ? lanczos(H, { k: top, which: "largest", tol, seed, history: true, callback: progressFrom(0, top) }) : undefined;
+  const largest = top > 0 ? lanczos(H, { k: top, which: "largest", tol, seed, history: true, callback: progressFrom(0, top, lockedLargest) }) : undefined;
   const smallest =
-    bottom > 0 ? lanczos(H, { k: bottom, which: "smallest", tol, seed: seed + 1, history: true, callback: progressFrom(top, bottom) }) : undefined;
+    bottom > 0
+      ? lanczos(H, { k: bottom, which: "smallest", tol, seed: seed + 1, history: true, callback: progressFrom(top, bottom, lockedSmallest) })
+      : undefined;
   bar.stop();
   const topPairs = largest === undefined ? [] : sortedPairs(largest.values, largest.residualNorms).reverse();
   const bottomPairs = smallest === undefined ? [] : sortedPairs(smallest.values, smallest.residualNorms);
@@ -275,14 +281,34 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
           `Loss Hessian spectrum (n = ${n}) at the trained point`,
           grid,
           curve,
-          [...topPairs.map((p) => ({ value: p.value, kind: "largest" })), ...bottomPairs.map((p) => ({ value: p.value, kind: "smallest" }))],
+          [
+            ...topPairs.map((p, i) => ({ value: p.value, kind: "largest", label: `λ${i + 1}` })),
+            ...bottomPairs.map((p, i) => ({ value: p.value, kind: "smallest", label: i === 0 ? "λmin" : `λmin+${i}` })),
+          ],
         ),
       ),
     ],
     [
       "convergence.svg",
       await renderSvg(
-        convergenceSpec(`Damped Newton step (H + ${fmt(damping)}·I)d = −g`, [{ name: solver, residuals: step.stats.residualHistory ?? [] }]),
+        convergenceSpec(`Convergence of the Hessian analysis (n = ${n})`, [
+          {
+            title: "Lanczos: largest ‖Hv − λv‖ of the wanted pairs after each restart cycle",
+            xTitle: "restart cycle",
+            series: [
+              ...(largest === undefined ? [] : [{ name: "lanczos (largest)", residuals: largest.stats.residualHistory ?? [], first: 1, locked: lockedLargest }]),
+              ...(smallest === undefined ? [] : [{ name: "lanczos (smallest)", residuals: smallest.stats.residualHistory ?? [], first: 1, locked: lockedSmallest }]),
+            ],
+            target: tol * Math.max(...[...topPairs, ...bottomPairs].map((p) => Math.abs(p.value)), 0),
+            targetLabel: "tol·‖H‖",
+          },
+          {
+            title: `Damped Newton step (H + ${fmt(damping)}·I)d = −g by ${solver}`,
+            series: [{ name: solver, residuals: step.stats.residualHistory ?? [] }],
+            target: num(v, "rtol") * nrm2(g),
+            targetLabel: "rtol·‖g‖",
+          },
+        ]),
       ),
     ],
   ]);

@@ -100,7 +100,14 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     ]),
   ].join("\n");
   const plots = async (): Promise<Map<string, string>> => new Map<string, string>([
-    ["convergence.svg", await renderSvg(convergenceSpec(`${method} on ${baseName(path)}`, [{ name: method, residuals: residuals(stats) }]))],
+    [
+      "convergence.svg",
+      await renderSvg(
+        convergenceSpec(`${method} on ${baseName(path)}`, [
+          { title: "residual norm after each iteration", series: [{ name: method, residuals: residuals(stats) }], target: rtol * bNorm, targetLabel: "rtol·‖b‖" },
+        ]),
+      ),
+    ],
   ]);
   return { report, text, plots };
 }
