@@ -6,12 +6,12 @@
 import test from "ava";
 import fc from "fast-check";
 import { csr, dense, operator, type LinearOperator, type Vec } from "@krylov-ts/operators";
-import { lsqr, type LeastSquaresOptions, type LsqrResult } from "@krylov-ts/krylov";
+import { lsmr, lsqr, type LeastSquaresOptions, type LsqrResult } from "@krylov-ts/krylov";
 import { leastSquaresProblem } from "../helpers/problems/index.js";
 import { denseLeastSquares, matvecRect, matvecTransposeRect } from "../helpers/dense-least-squares.js";
 
 type Solver = (A: LinearOperator, b: ArrayLike<number> | Vec, options?: LeastSquaresOptions) => LsqrResult;
-const solvers: Array<[string, Solver]> = [["lsqr", lsqr as Solver]];
+const solvers: Array<[string, Solver]> = [["lsqr", lsqr as Solver], ["lsmr", lsmr as Solver]];
 
 function norm(a: ArrayLike<number>): number {
   let s = 0;
@@ -209,4 +209,38 @@ test("lsqr allocates its vectors once: iterations do not allocate length-n array
   lsqr(A, p.b, { atol: 1e-12, btol: 1e-12 });
   // Av, Aᵀu and the first v: three vectors of the workspace, whatever the number of iterations.
   t.true(outs.size <= 3, `${outs.size} distinct output buffers`);
+});
+
+/** The true ‖r‖ and ‖Aᵀr‖ after each iteration of `solve`, from the iterate the callback sees. */
+function trueHistory(solve: Solver, p: ReturnType<typeof leastSquaresProblem>): Array<{ r: number; ar: number }> {
+  const out: Array<{ r: number; ar: number }> = [];
+  solve(p.A, p.b, {
+    atol: 1e-14, btol: 1e-14, maxIterations: 40,
+    callback: (info) => { out.push(trueNorms(p.a, p.m, p.n, p.b, arr(info.x))); },
+  });
+  return out;
+}
+
+test("lsqr's ‖rₖ‖ and lsmr's ‖Aᵀrₖ‖ decrease monotonically (their defining minimizations)", (t) => {
+  const p = leastSquaresProblem(80, 40, { cond: 1e3, inconsistency: 1, seed: 21 });
+  const hq = trueHistory(lsqr as Solver, p);
+  const hm = trueHistory(lsmr as Solver, p);
+  t.true(hq.length > 10 && hm.length > 10);
+  for (let i = 1; i < hq.length; i++) t.true(hq[i]!.r <= hq[i - 1]!.r * (1 + 1e-12), `lsqr ‖r‖ step ${i}`);
+  for (let i = 1; i < hm.length; i++) t.true(hm[i]!.ar <= hm[i - 1]!.ar * (1 + 1e-9), `lsmr ‖Aᵀr‖ step ${i}`);
+  // both search the same Krylov space: LSMR's ‖rₖ‖ ≥ LSQR's, LSQR's ‖Aᵀrₖ‖ ≥ LSMR's (Fong & Saunders §3.3)
+  for (let i = 0; i < Math.min(hq.length, hm.length, 20); i++) {
+    t.true(hm[i]!.r >= hq[i]!.r * (1 - 1e-9), `‖r‖ step ${i}`);
+  }
+});
+
+test("lsqr's and lsmr's estimates of ‖A‖ and cond(A) are bounded by the dense Frobenius ones before orthogonality is lost", (t) => {
+  const p = leastSquaresProblem(50, 20, { cond: 200, inconsistency: 0.3, seed: 22 });
+  const frob = Math.sqrt(Array.from(p.sigma).reduce((s, v) => s + v * v, 0));
+  const condF = frob * Math.sqrt(Array.from(p.sigma).reduce((s, v) => s + 1 / (v * v), 0)); // ‖A‖_F‖A⁺‖_F
+  for (const solve of [lsqr, lsmr] as Solver[]) {
+    const { estimates } = solve(p.A, p.b, { maxIterations: 12 });
+    t.true(estimates.normA <= frob * (1 + 1e-10) && estimates.normA >= 0.5 * frob, `normA ${estimates.normA} vs ${frob}`);
+    t.true(estimates.condA <= condF * (1 + 1e-9) && estimates.condA >= 5, `condA ${estimates.condA}`);
+  }
 });

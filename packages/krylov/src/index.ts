@@ -22,5 +22,6 @@ export { arnoldi, type ArnoldiOptions, type ArnoldiResult, type Orthogonalizatio
 export { gmres, type GmresOptions, type GmresResult, type GmresIteration } from "./gmres.js";
 export { fgmres } from "./fgmres.js";
 export { lsqr, type LsqrOptions, type LsqrResult } from "./lsqr.js";
+export { lsmr, type LsmrOptions, type LsmrResult } from "./lsmr.js";
 export type { LeastSquaresIteration, LeastSquaresOptions, LeastSquaresEstimates } from "./least-squares-common.js";
 export { bicgstab, type BicgstabOptions, type BicgstabResult, type BicgstabIteration } from "./bicgstab.js";

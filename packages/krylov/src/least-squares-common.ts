@@ -64,9 +64,12 @@ export const LEAST_SQUARES_OPTIONS = {
 
 /** The estimates `lsqr` and `lsmr` return beside x. */
 export interface LeastSquaresEstimates {
-  /** ‖Ā‖_F of the bidiagonal Bₖ with the damping (a lower bound on ‖[A; λI]‖_F). */
+  /**
+   * ‖Ā‖_F of the bidiagonal Bₖ with the damping: a lower bound on ‖[A; λI]‖_F while the Lanczos
+   * vectors stay orthogonal; it may pass it once they lose orthogonality (beyond ~rank(A) steps).
+   */
   normA: number;
-  /** The estimate of cond(Ā) (a lower bound). */
+  /** The estimate of cond(Ā) (a lower bound in exact arithmetic, as `normA`). */
   condA: number;
   /** ‖r̄‖ = √(‖b − Ax‖² + λ²‖x‖²), measured at the returned x. */
   normR: number;
@@ -188,6 +191,17 @@ export function ruleHolds(t: TrueResidual, normA: number, bNorm: number, atol: n
   if (t.normR <= btol * bNorm + atol * normA * t.normX) return 1;
   if (t.normAr <= atol * normA * t.normR + ROUNDING * normA * (bNorm + normA * t.normX)) return 2;
   return 0;
+}
+
+/**
+ * After a failed check: the factor (≥ 2) by which the recurrence tolerances are tightened, the
+ * smaller excess of the measured values over S1's and S2's bounds.
+ */
+export function ruleExcess(t: TrueResidual, normA: number, bNorm: number, atol: number, btol: number): number {
+  const q1 = t.normR / (btol * bNorm + atol * normA * t.normX);
+  const q2 = t.normAr / (atol * normA * t.normR + ROUNDING * normA * (bNorm + normA * t.normX));
+  const q = Math.min(q1, q2);
+  return Number.isFinite(q) ? Math.max(2, q) : 2;
 }
 
 /** The rounding allowance of the measured ‖Āᵀr̄‖, in units of ‖Ā‖(‖b‖ + ‖Ā‖‖x‖). */

@@ -12,6 +12,7 @@ import { axpyN, dotN, normN, owned, scaleN, subScaledNorm2, xpby } from "./kerne
 import { workspaceArrays } from "./simd/backend.js";
 import {
   leastSquaresSetup,
+  ruleExcess,
   ruleHolds,
   trueResidual,
   type LeastSquaresEstimates,
@@ -235,10 +236,7 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
         }
         // The estimates met a rule that the true residual does not: go on, with the recurrence
         // tolerances scaled down by the measured excess.
-        const q1 = t.normR / (btol * bNorm + atol * anorm * t.normX);
-        const q2 = t.normAr / (atol * anorm * t.normR);
-        const q = Math.min(q1, q2);
-        tighten /= Number.isFinite(q) ? Math.max(2, q) : 2;
+        tighten /= ruleExcess(t, anorm, bNorm, atol, btol);
         failedChecks++;
       }
     }
