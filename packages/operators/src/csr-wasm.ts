@@ -19,6 +19,8 @@
  * @module
  */
 import { CSR_WASM_BASE64 } from "./csr-wasm-bytes.js";
+import { jobArguments, poolSupported, runJob, sharedInstance, sharedModule, threads, type SharedInstance, type SharedModule } from "./pool/pool.js";
+import { sharedVariant } from "./pool/shared-wasm.js";
 import { aligned, wasmModule } from "./wasm.js";
 
 /** The exports of csr.wat (array arguments are byte offsets into the memory). */
@@ -47,6 +49,10 @@ export interface CsrWasm {
   /** Views of the output slot: length m (for A x) and n (for Aᵀ x). */
   readonly yA: Float64Array;
   readonly yT: Float64Array;
+  /** The pool's instance when the memory is shared with the workers (`A x` may then split its rows over threads). */
+  readonly instance: SharedInstance | undefined;
+  /** The split of the rows for the last chunk count used: chunk j is rows [rows[j], rows[j+1]). */
+  split: Int32Array | undefined;
 }
 
 /**
@@ -71,7 +77,18 @@ export const DEFAULT_MIN_NNZ = 1024;
  * garbage collection before it fails; this leaves room for the solvers' workspaces.
  */
 export const MAX_LIVE_MEMORIES = 1024;
+/**
+ * Fewest stored entries for which `A x` splits its rows over the worker pool (when
+ * {@link threads} > 1), and for which a matrix is placed in a shared memory: a product of 65,536
+ * entries takes ≈ 50–60 µs on one thread (Node 20, AMD EPYC), about what waking a sleeping worker
+ * costs, so smaller products would gain nothing from a second thread.
+ */
+export const DEFAULT_MIN_SPLIT_NNZ = 65536;
+/** Chunks per thread of a split product (claimed dynamically, so a thread slowed by another process is helped). */
+const CHUNKS_PER_THREAD = 4;
 const csrModule = wasmModule(CSR_WASM_BASE64);
+let sharedCsr: SharedModule | null | undefined; // null: the pool cannot run this module
+let minSplitNnz = DEFAULT_MIN_SPLIT_NNZ;
 const supported = csrModule.supported;
 let enabled = csrModule.onByDefault;
 let minNnz = DEFAULT_MIN_NNZ;
@@ -104,6 +121,79 @@ export function setCsrWasm(on: boolean, minimumNnz = DEFAULT_MIN_NNZ): boolean {
 }
 
 /**
+ * Sets the fewest stored entries for which a product splits over the pool (and for which new
+ * matrices are placed in shared memory); the tests lower it to split small matrices. Returns
+ * the previous value.
+ */
+export function setCsrSplitThreshold(minimumNnz = DEFAULT_MIN_SPLIT_NNZ): number {
+  const previous = minSplitNnz;
+  minSplitNnz = Math.max(1, minimumNnz);
+  return previous;
+}
+
+function poolModule(): SharedModule | undefined {
+  if (sharedCsr === undefined) {
+    const bytes = poolSupported() ? sharedVariant(csrModule.bytes) : undefined;
+    sharedCsr = (bytes !== undefined ? sharedModule(bytes, ["spmv"]) : undefined) ?? null;
+  }
+  return sharedCsr ?? undefined;
+}
+
+/**
+ * Whether `A x` of a placed matrix splits over the pool now: its memory is shared, the pool has
+ * more than one thread and the matrix at least the split threshold of entries.
+ */
+export function splits(placed: CsrWasm): boolean {
+  return placed.instance !== undefined && placed.values.length >= minSplitNnz && threads() > 1;
+}
+
+/**
+ * y = A x split by rows over the pool: chunks of consecutive rows with about equal numbers of
+ * entries, each the `spmv` export on its rows (rp and y offset to the first), so every row is
+ * summed exactly as on one thread. The x copy in and the y copy out stay on the calling thread.
+ */
+export function spmvSplit(placed: CsrWasm, m: number): void {
+  const chunks = Math.min(CHUNKS_PER_THREAD * threads(), m, 256);
+  let split = placed.split;
+  if (split === undefined || split.length !== chunks + 1) {
+    split = rowSplit(placed.rowPointers, m, chunks);
+    placed.split = split;
+  }
+  const args = jobArguments();
+  for (let j = 0; j < chunks; j++) {
+    const r0 = split[j] as number;
+    const r1 = split[j + 1] as number;
+    const a = 6 * j;
+    args[a] = placed.rp + 4 * r0;
+    args[a + 1] = placed.ci;
+    args[a + 2] = placed.v;
+    args[a + 3] = placed.x;
+    args[a + 4] = placed.y + 8 * r0;
+    args[a + 5] = r1 - r0;
+  }
+  runJob(placed.instance as SharedInstance, 0, 6, chunks);
+}
+
+/** Row boundaries of `chunks` consecutive row ranges with about nnz/chunks entries each. */
+function rowSplit(rp: Int32Array, m: number, chunks: number): Int32Array {
+  const split = new Int32Array(chunks + 1);
+  const nnz = rp[m] as number;
+  split[chunks] = m;
+  for (let j = 1; j < chunks; j++) {
+    const target = (nnz * j) / chunks;
+    let lo = split[j - 1] as number;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((rp[mid] as number) < target) lo = mid + 1;
+      else hi = mid;
+    }
+    split[j] = lo;
+  }
+  return split;
+}
+
+/**
  * The CSR arrays copied into a fresh WebAssembly memory with room for the vectors, or
  * `undefined` (keep the given arrays) when the backend is off, the matrix has fewer than the
  * minimum number of entries, it would exceed {@link MAX_CSR_WASM_BYTES}, {@link
@@ -120,11 +210,15 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   const y = x + aligned(long * 8);
   const total = y + aligned(long * 8);
   if (total > MAX_CSR_WASM_BYTES || live >= MAX_LIVE_MEMORIES) return undefined;
-  const instance = csrModule.instantiate(total);
+  const module = nnz >= minSplitNnz ? poolModule() : undefined;
+  const shared = module !== undefined ? sharedInstance(module, total) : undefined;
+  const instance = shared ?? csrModule.instantiate(total);
   if (instance === undefined) return undefined; // out of memory or address space for another memory: plain arrays
   const buffer = instance.buffer;
   const placed: CsrWasm = {
-    kernels: instance.exports as CsrKernels,
+    kernels: instance.exports as unknown as CsrKernels,
+    instance: shared,
+    split: undefined,
     rowPointers: new Int32Array(buffer, rp, m + 1),
     colIndices: new Int32Array(buffer, ci, nnz),
     values: new Float64Array(buffer, v, nnz),

@@ -17,7 +17,7 @@
  */
 import { BaseOperator, checkShape } from "./operator.js";
 import { checkOptions, type OptionKeys } from "./options.js";
-import { csrWasmEnabled, DEFAULT_MIN_NNZ, placeCsr, setCsrWasm, type CsrWasm } from "./csr-wasm.js";
+import { csrWasmEnabled, DEFAULT_MIN_NNZ, placeCsr, setCsrWasm, splits, spmvSplit, type CsrWasm } from "./csr-wasm.js";
 import type { Vec } from "./vec.js";
 
 /**
@@ -107,7 +107,8 @@ export class CsrOperator extends BaseOperator {
     const w = this.wasm;
     if (w !== undefined && csrWasmEnabled()) {
       copyIn(x, w.xA);
-      w.kernels.spmv(w.rp, w.ci, w.v, w.x, w.y, this.shape[0]);
+      if (splits(w)) spmvSplit(w, this.shape[0]);
+      else w.kernels.spmv(w.rp, w.ci, w.v, w.x, w.y, this.shape[0]);
       out.data.set(w.yA, out.offset);
       return;
     }

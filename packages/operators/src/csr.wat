@@ -7,8 +7,12 @@
 ;; backends agree to the bit. Measured on Poisson 512² (1.3M entries, Node 20): taking two rows
 ;; at a time (two independent sums, same order within each row) gained nothing over this loop,
 ;; which is bound by memory traffic (12 bytes per entry), so the plain loop is kept.
+;;
+;; The memory is declared with a maximum so that the worker pool can use the module over a
+;; shared memory (pool/shared-wasm.ts flips the import's limits flag); `spmv` then runs on a
+;; range of rows given by offsetting rp and y, which changes no row's sum.
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 65536))
 
   ;; y[i] = Σ_{rp[i] ≤ k < rp[i+1]} v[k]·x[ci[k]] for i < m, k ascending.
   (func (export "spmv") (param $rp i32) (param $ci i32) (param $v i32) (param $x i32) (param $y i32) (param $m i32)

@@ -51,3 +51,4 @@ export {
   type GemmExports,
   type GemmMemory,
 } from "./gemm/index.js";
+export { threads, setThreads, poolSupported } from "./pool/pool.js";

@@ -24,6 +24,8 @@ export interface WasmModule {
   readonly supported: boolean;
   /** Supported, and `KRYLOV_TS_NO_SIMD` is not `1`. */
   readonly onByDefault: boolean;
+  /** The module's bytes (the worker pool compiles their shared-memory variant, pool/shared-wasm.ts). */
+  readonly bytes: Uint8Array;
   /**
    * An instance over a fresh memory of at least `byteLength` bytes (whole 64 KiB pages, never
    * grown, imported as `env.memory`), or `undefined` when unsupported or when the memory cannot be
@@ -44,6 +46,7 @@ export function wasmModule(base64: string): WasmModule {
   return {
     supported,
     onByDefault: supported && !offByEnvironment,
+    bytes,
     instantiate(byteLength) {
       if (!supported) return undefined;
       const wasm = api as WasmApi;
