@@ -29,3 +29,4 @@ export { gradient, gradientFunction, type ValueAndGradient } from "./gradient.js
 export { hessian, type HessianOptions } from "./hessian.js";
 export { params, ParamLayout, type ParamSpec, type ParamEntry, type ParamValue } from "./params.js";
 export { gaussNewtonOperator, GaussNewtonOperator, type ModelFunction } from "./gauss-newton.js";
+export { jacobianOperator, vjpOperator, JacobianOperator, type VectorFunction } from "./jacobian-operator.js";
