@@ -70,12 +70,13 @@ test("bicgstab on a skew-symmetric operator breaks down (r̂₀ᵀAr₀ = 0) and
   t.true(Math.abs(stats.residualNorm - trueResidual(op, x.data, b)) < 1e-12 * norm2(b));
 });
 
-test("bicgstab reports ρ = 0 when the residual is orthogonal to the shadow residual", (t) => {
-  // A rotation by 90° maps r₀ to a vector orthogonal to it: after the first step r ⟂ r̂₀ = r₀.
+test("bicgstab on a 90° rotation restarts its shadow when ρ = 0, then reports the pivot breakdown", (t) => {
+  // A rotation by 90° maps every r to a vector orthogonal to it: r̂₀ᵀA r̂₀ = 0 from the start.
   const A = rotationBlocks([0], [1], { mix: "none" });
   const { stats } = bicgstab(A, [1, 0]);
   t.is(stats.status, "breakdown");
   t.false(stats.converged);
+  t.regex(stats.message ?? "", /pivot/);
 });
 
 test("bicgstab solves at the half step when b lies in an eigenvector direction", (t) => {

@@ -60,6 +60,8 @@ export interface BicgstabResult {
   stats: Stats;
   /** How often the recurrence residual was replaced by the true one after a failed convergence check. */
   replacements: number;
+  /** How often the shadow residual r̂₀ was reset to r after ρ or r̂₀ᵀv vanished (cosine below ε). */
+  shadowRestarts: number;
 }
 
 /**
@@ -76,8 +78,11 @@ export interface BicgstabResult {
  * it misses, r is replaced by the true residual (van der Vorst & Ye 2000's reliable update,
  * `replacements` counts them) and the iteration goes on.
  *
- * Breakdowns (status `'breakdown'`, never thrown), with cosines below ε counting as zero:
- * ρ = r̂₀ᵀr = 0 (r ⟂ r̂₀: the Lanczos part breaks down), r̂₀ᵀv = 0 (a pivot breakdown), and
+ * Breakdowns, with cosines below ε counting as zero. ρ = r̂₀ᵀr = 0 (r ⟂ r̂₀: the Lanczos part
+ * breaks down) or r̂₀ᵀv = 0 (a pivot breakdown) restart the method with the shadow r̂₀ = r
+ * (counted in `shadowRestarts`): BiCGSTAB's residual often recovers from such a phase (2-D
+ * convection–diffusion at Péclet 100 passes through a cosine of 1e-17). Status `'breakdown'`
+ * (never thrown) is left for r̂₀ᵀv = 0 right after such a restart (rᵀAMr = 0), for
  * tᵀs = 0 so ω = 0 (the minimal-residual part stagnates: the classic failure on a skew-symmetric
  * A, where sᵀAs = 0 for every s), or a non-finite coefficient. The returned x is the last iterate
  * and `residualNorm` its true residual.
@@ -114,7 +119,9 @@ export function bicgstab(A: LinearOperator, b: VecLike, options?: BicgstabOption
   let rNorm = residual(); // r ← b − Ax₀
   history?.push(rNorm);
   rHat.set(r); // the shadow residual r̂₀ = r₀
-  const rHatNorm = rNorm;
+  let rHatNorm = rNorm;
+  let shadowIsR = true; // r̂₀ = r (the shadow was just set; a vanishing pivot is then a true breakdown)
+  let shadowRestarts = 0;
 
   let status: Status = "maxIterations";
   let converged = false;
@@ -140,11 +147,15 @@ export function bicgstab(A: LinearOperator, b: VecLike, options?: BicgstabOption
       message = "aborted by the signal";
       break;
     }
-    const rho = dotN(rHat, r, n); // ρ = r̂₀ᵀr
-    if (!(Math.abs(rho) > Number.EPSILON * rHatNorm * rNorm)) {
+    let rho = dotN(rHat, r, n); // ρ = r̂₀ᵀr
+    if (!Number.isFinite(rho)) {
       status = "breakdown";
-      message = Number.isFinite(rho) ? `ρ = r̂₀ᵀr = ${rho.toExponential(2)}: r is orthogonal to the shadow residual` : `ρ = ${rho}`;
+      message = `ρ = r̂₀ᵀr = ${rho}`;
       break;
+    }
+    if (!(Math.abs(rho) > Number.EPSILON * rHatNorm * rNorm)) {
+      restartShadow(); // r ⟂ r̂₀ to working precision: the Lanczos part broke down, start again with r̂₀ = r
+      rho = rNorm * rNorm;
     }
     if (fresh) {
       p.set(r); // p = r
@@ -158,12 +169,17 @@ export function bicgstab(A: LinearOperator, b: VecLike, options?: BicgstabOption
     matvecs++;
     const rHatV = dotN(rHat, v, n);
     if (!(Math.abs(rHatV) > Number.EPSILON * rHatNorm * normN(v, n))) {
-      status = "breakdown";
-      message = `r̂₀ᵀv = ${rHatV.toExponential(2)}: the pivot of α vanished`;
       k++;
+      if (!shadowIsR) {
+        restartShadow(); // a pivot breakdown of the current shadow: start again with r̂₀ = r
+        continue;
+      }
+      status = "breakdown";
+      message = `r̂₀ᵀv = r̂₀ᵀAM r̂₀ = ${rHatV.toExponential(2)} with r̂₀ = r: the pivot of α vanished (e.g. a skew-symmetric AM)`;
       break;
     }
     alpha = rho / rHatV; // α = ρ / r̂₀ᵀv
+    shadowIsR = false;
     const sNorm = Math.sqrt(subScaledNorm2(r, alpha, v, s, n)); // s = r − αv
     k++;
     if (sNorm <= target) {
@@ -225,7 +241,16 @@ export function bicgstab(A: LinearOperator, b: VecLike, options?: BicgstabOption
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
   stats.timeMs = performance.now() - t0;
-  return { x: view(owned(x)), stats, replacements };
+  return { x: view(owned(x)), stats, replacements, shadowRestarts };
+
+  /** r̂₀ ← r and p ← r at the next step (recovery from a Lanczos or pivot breakdown of the old shadow). */
+  function restartShadow(): void {
+    rHat.set(r);
+    rHatNorm = rNorm;
+    shadowIsR = true;
+    fresh = true;
+    shadowRestarts++;
+  }
 
   /** Calls the callback; true when it asks to stop (then status is set). */
   function report(a: number, w: number): boolean {

@@ -25,3 +25,4 @@ export { lsqr, type LsqrOptions, type LsqrResult } from "./lsqr.js";
 export { lsmr, type LsmrOptions, type LsmrResult } from "./lsmr.js";
 export type { LeastSquaresIteration, LeastSquaresOptions, LeastSquaresEstimates } from "./least-squares-common.js";
 export { bicgstab, type BicgstabOptions, type BicgstabResult, type BicgstabIteration } from "./bicgstab.js";
+export { idrs, type IdrsOptions, type IdrsResult, type IdrsIteration } from "./idrs.js";
