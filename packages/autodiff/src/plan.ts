@@ -13,8 +13,14 @@
  * (`runFixed`); its results read by stage 1 stay pinned, so each `runVarying` executes only
  * stage 1. All buffers are allocated when the plan is built: a run allocates nothing.
  *
+ * When the plan has a matrix product large enough for the WebAssembly kernels, its internal
+ * buffers, and the constants that products read, live in one WebAssembly memory (`gemmArena`,
+ * shared when the runtime has shared memory): the products then run in place, without copying
+ * operands in and results out. Outputs stay plain arrays (they are handed to the caller).
+ *
  * @module
  */
+import { DEFAULT_MIN_WASM_SIZE, gemmArena, kernelBackend } from "@krylov-ts/operators";
 import { getOp, type Attrs, type OpDef, type Shape } from "./graph.js";
 import type { IRNode } from "./simplify.js";
 
@@ -126,10 +132,15 @@ export class Plan {
     const pool = new Map<number, Float64Array[]>();
     let buffers = 0;
     let bufferBytes = 0;
+    // Internal buffers are planned as placeholders (distinct empty arrays) and allocated at the
+    // end, together, in a WebAssembly arena or as plain arrays.
+    const planned: Array<{ placeholder: Float64Array; size: number }> = [];
     const fresh = (size: number): Float64Array => {
       buffers++;
       bufferBytes += 8 * size;
-      return new Float64Array(size);
+      const placeholder = new Float64Array(0);
+      planned.push({ placeholder, size });
+      return placeholder;
     };
     const release = new Map<number, IRNode[]>();
     for (const [r, p] of lastUse) {
@@ -177,9 +188,14 @@ export class Plan {
       const slot = slotOf.get(o) as number;
       const direct = owned.has(o) && stage.get(o) === 1 && !this.outputsInfo.some((e) => e.slot === slot && e.direct);
       const ownedFixed = owned.has(o) && stage.get(o) === 0 && !this.outputsInfo.some((e) => e.slot === slot);
-      const buffer = direct || ownedFixed ? (this.store[slot] as Float64Array) : fresh(o.size);
+      const buffer = direct || ownedFixed ? (this.store[slot] as Float64Array) : new Float64Array(o.size);
+      if (!(direct || ownedFixed)) {
+        buffers++;
+        bufferBytes += 8 * o.size;
+      }
       this.outputsInfo.push({ slot, direct, buffer });
     }
+    this.allocate(nodes, planned, new Set(this.outputsInfo.map((e) => e.buffer)));
     let constants = 0;
     let constantBytes = 0;
     for (const n of nodes) {
@@ -199,6 +215,51 @@ export class Plan {
       varyingFlops,
       varyingByOp,
     };
+  }
+
+  /**
+   * Replaces the placeholders by buffers: those of outputs as plain arrays; the others, and
+   * the constants that matrix products read, in one arena when a product is large enough for
+   * the WebAssembly kernels (plain arrays otherwise).
+   */
+  private allocate(nodes: readonly IRNode[], planned: ReadonlyArray<{ placeholder: Float64Array; size: number }>, outputs: ReadonlySet<Float64Array>): void {
+    const store = this.store;
+    const inArena = planned.filter((p) => !outputs.has(p.placeholder));
+    const constants = new Set<IRNode>();
+    let large = false;
+    for (const n of nodes) {
+      if (n.op !== "matmul") continue;
+      const a = n.inputs[0] as IRNode;
+      const k = n.attrs.transposeA === true ? (a.shape[0] as number) : (a.shape[1] as number);
+      if (n.size * k >= DEFAULT_MIN_WASM_SIZE) large = true;
+      for (const u of n.inputs) {
+        let r = u;
+        while (r.op === "reshape") r = r.inputs[0] as IRNode;
+        if (r.op === "constant") constants.add(r);
+      }
+    }
+    const constantList = [...constants];
+    const arena = large && kernelBackend() !== "js" ? gemmArena([...inArena.map((p) => p.size), ...constantList.map((c) => c.size)]) : undefined;
+    const real = new Map<Float64Array, Float64Array>();
+    for (const p of planned) if (outputs.has(p.placeholder)) real.set(p.placeholder, new Float64Array(p.size));
+    if (arena !== undefined) {
+      inArena.forEach((p, i) => real.set(p.placeholder, arena[i] as Float64Array));
+      constantList.forEach((c, i) => {
+        const view = arena[inArena.length + i] as Float64Array;
+        view.set(c.value as Float64Array);
+        store[this.slotOf.get(c) as number] = view;
+      });
+    } else {
+      for (const p of inArena) real.set(p.placeholder, new Float64Array(p.size));
+    }
+    for (let i = 0; i < store.length; i++) {
+      const r = real.get(store[i] as Float64Array);
+      if (r !== undefined) store[i] = r;
+    }
+    this.outputsInfo.forEach((e, i) => {
+      const r = real.get(e.buffer);
+      if (r !== undefined) this.outputsInfo[i] = { ...e, buffer: r };
+    });
   }
 
   /** Binds the fixed inputs and runs stage 0. */
