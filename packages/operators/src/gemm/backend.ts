@@ -17,6 +17,7 @@
  */
 import { GEMM_WASM_BASE64 } from "./gemm-bytes.js";
 import { GEMM_RELAXED_WASM_BASE64 } from "./gemm-relaxed-bytes.js";
+import { poolSupported, threads } from "../pool/pool.js";
 
 /** A backend of the dense kernels. */
 export type KernelBackend = "js" | "simd" | "relaxed-simd";
@@ -30,8 +31,10 @@ export interface GemmExports {
 
 /** Bytes of the scratch area each call of the WebAssembly `gemm` needs: 8·(MC·KC + KC·NC + MR·NR). */
 export const GEMM_WORK_BYTES = 8 * (96 * 256 + 256 * 512 + 6 * 4);
-/** Where an arena's arrays start: after the work area, at a 64-byte boundary. */
-const ARENA_BASE = Math.ceil(GEMM_WORK_BYTES / 64) * 64;
+/** Bytes between consecutive work areas (GEMM_WORK_BYTES rounded up to 64). */
+export const WORK_STRIDE = Math.ceil(GEMM_WORK_BYTES / 64) * 64;
+/** Where the scratch memory's operands start: after its work area. */
+const ARENA_BASE = WORK_STRIDE;
 const PAGE = 65536;
 
 /** The part of the `WebAssembly` namespace used here (typed locally: the project's lib has no DOM). */
@@ -112,6 +115,11 @@ export interface GemmMemory {
   readonly shared: boolean;
   /** Byte offset of the call's scratch area (GEMM_WORK_BYTES). */
   readonly work: number;
+  /**
+   * Work areas at `work + j·WORK_STRIDE`, j < workAreas: one for each part of a product split
+   * over the worker pool (gemm/split.ts); a shared arena has as many as threads() when made.
+   */
+  readonly workAreas: number;
   readonly instances: Partial<Record<WasmKernelBackend, GemmExports>>;
 }
 
@@ -149,14 +157,16 @@ const collected = new FinalizationRegistry<undefined>(() => {
  */
 export function gemmArena(lengths: readonly number[], maxBytes = 2 ** 31): Float64Array[] | undefined {
   if (available.length === 1 || liveArenas >= MAX_LIVE_ARENAS) return undefined;
-  let bytes = ARENA_BASE;
+  const shared = hasShared && compiled.simd.shared !== undefined;
+  const workAreas = shared ? threads() : 1;
+  let bytes = workAreas * WORK_STRIDE;
   const offsets = lengths.map((n) => {
     const at = bytes;
     bytes += Math.ceil((8 * n) / 64) * 64;
     return at;
   });
   if (bytes > maxBytes) return undefined;
-  const g = newMemory(bytes, hasShared && compiled.simd.shared !== undefined);
+  const g = newMemory(bytes, shared, workAreas);
   if (g === undefined) return undefined;
   liveArenas++;
   collected.register(g.memory.buffer, undefined);
@@ -170,7 +180,8 @@ let scratch: GemmMemory | undefined;
 /** The scratch memory with at least `bytes` bytes after its work area (undefined if it cannot be had). */
 export function scratchMemory(bytes: number): { g: GemmMemory; base: number } | undefined {
   const need = ARENA_BASE + bytes;
-  if (scratch === undefined) scratch = newMemory(Math.max(need, 4 * PAGE * 16), false);
+  // Shared when the pool can run (so that a large product splits), growable either way.
+  if (scratch === undefined) scratch = newMemory(Math.max(need, 4 * PAGE * 16), poolSupported() && compiled.simd.shared !== undefined, 1, true);
   if (scratch === undefined) return undefined;
   const have = scratch.memory.buffer.byteLength;
   if (have < need) {
@@ -186,12 +197,14 @@ export function scratchMemory(bytes: number): { g: GemmMemory; base: number } | 
   return { g: scratch, base: ARENA_BASE };
 }
 
-function newMemory(bytes: number, shared: boolean): GemmMemory | undefined {
+function newMemory(bytes: number, shared: boolean, workAreas: number, growable = false): GemmMemory | undefined {
   const wasm = api as WasmApi;
   const pages = Math.ceil(bytes / PAGE);
   try {
-    const memory = shared ? new wasm.Memory({ initial: pages, maximum: pages, shared: true }) : new wasm.Memory({ initial: pages, maximum: 65536 });
-    const g: GemmMemory = { memory, shared, work: 0, instances: {} };
+    const memory = shared
+      ? new wasm.Memory({ initial: pages, maximum: growable ? 65536 : pages, shared: true })
+      : new wasm.Memory({ initial: pages, maximum: 65536 });
+    const g: GemmMemory = { memory, shared, work: 0, workAreas, instances: {} };
     registry.set(memory.buffer, g);
     return g;
   } catch {

@@ -9,7 +9,8 @@
  * @module
  */
 import { gemmReference } from "./reference.js";
-import { gemmMemoryOf, instanceOn, kernelBackend, minWasmProductSize, scratchMemory } from "./backend.js";
+import { gemmMemoryOf, instanceOn, kernelBackend, minWasmProductSize, scratchMemory, WORK_STRIDE } from "./backend.js";
+import { gemmParts, gemmSplit } from "./split.js";
 
 export {
   availableKernelBackends,
@@ -66,13 +67,18 @@ export function gemm(
   const g = A.buffer === buffer && B.buffer === buffer ? gemmMemoryOf(buffer) : undefined;
   if (g !== undefined) {
     // In place: every operand already in the arena's memory.
-    instanceOn(g, backend).gemm(m, n, k, A.byteOffset + 8 * aOff, rsa, csa, B.byteOffset + 8 * bOff, rsb, csb, C.byteOffset + 8 * cOff, ldc, beta, g.work);
+    const a = A.byteOffset + 8 * aOff, b = B.byteOffset + 8 * bOff, c = C.byteOffset + 8 * cOff;
+    const parts = Math.min(gemmParts(g, m, n, k), g.workAreas);
+    if (parts > 1 && gemmSplit(g, backend, parts, m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, beta, workAreas(g.work, parts))) return C;
+    instanceOn(g, backend).gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, beta, g.work);
     return C;
   }
   copies++;
   const aBytes = align64(8 * aSpan);
   const bBytes = align64(8 * bSpan);
-  const s = scratchMemory(aBytes + bBytes + 8 * cSpan);
+  const cBytes = align64(8 * cSpan);
+  const parts = gemmParts(undefined, m, n, k); // parts after the first take work areas after C
+  const s = scratchMemory(aBytes + bBytes + cBytes + (parts - 1) * WORK_STRIDE);
   if (s === undefined) {
     gemmReference(m, n, k, A, aOff, rsa, csa, B, bOff, rsb, csb, C, cOff, ldc, beta);
     return C;
@@ -84,7 +90,8 @@ export function gemm(
   F.set(A.subarray(aOff, aOff + aSpan), a / 8);
   F.set(B.subarray(bOff, bOff + bSpan), b / 8);
   if (beta !== 0) copyRows(C, cOff, ldc, F, c / 8, ldc, m, n);
-  instanceOn(s.g, backend).gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, beta, s.g.work);
+  const split = parts > 1 && s.g.shared && gemmSplit(s.g, backend, parts, m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, beta, [s.g.work, ...workAreas(c + cBytes, parts - 1)]);
+  if (!split) instanceOn(s.g, backend).gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, beta, s.g.work);
   copyRows(F, c / 8, ldc, C, cOff, ldc, m, n);
   return C;
 }
@@ -111,6 +118,13 @@ function copyRows(src: Float64Array, sOff: number, sLd: number, dst: Float64Arra
     return;
   }
   for (let i = 0; i < m; i++) dst.set(src.subarray(sOff + i * sLd, sOff + i * sLd + n), dOff + i * dLd);
+}
+
+/** Byte offsets of `count` consecutive work areas from `first`. */
+function workAreas(first: number, count: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < count; j++) out.push(first + j * WORK_STRIDE);
+  return out;
 }
 
 function align64(bytes: number): number {
