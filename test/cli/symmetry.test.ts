@@ -47,7 +47,7 @@ test("a general-format matrix off symmetry by 1e-12 is refused by default with t
 test("a --symmetry-tol below the measured asymmetry still refuses the matrix and names the tolerance", async (t) => {
   const r = await krylov(["solve", path, "--symmetry-tol", "1e-13"]);
   t.is(r.code, 2);
-  t.regex(r.stderr, /^krylov solve: .* = 1\.0e-12·max\|a\|, above --symmetry-tol 1e-13 \(CG and MINRES need A = Aᵀ\)$/m);
+  t.regex(r.stderr, /^krylov solve: .* = 1\.0e-12·max\|a\|, above --symmetry-tol 1e-13 \(CG and MINRES need A = Aᵀ; --method gmres, bicgstab or idrs takes any square matrix\)$/m);
 });
 
 test("with --symmetry-tol 1e-10 eigs accepts the matrix and its eigenvalues match the dense ones of (A + Aᵀ)/2 to 1e-8", async (t) => {

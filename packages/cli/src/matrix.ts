@@ -32,7 +32,7 @@ export function loadMatrix(command: string, path: string | undefined, symmetryTo
   if (!(asymmetry <= symmetryTol)) {
     throw new UsageError(
       `krylov ${command}: ${file.path} is not symmetric: max |a_ij − a_ji| = ${asymmetry.toExponential(1)}·max|a|, above --symmetry-tol ${symmetryTol}` +
-        ` (${command === "eigs" ? "Lanczos needs" : "CG and MINRES need"} A = Aᵀ)`,
+        ` (${command === "eigs" ? "Lanczos needs A = Aᵀ" : "CG and MINRES need A = Aᵀ; --method gmres, bicgstab or idrs takes any square matrix"})`,
     );
   }
   return { ...file, asymmetry };

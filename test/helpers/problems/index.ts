@@ -8,3 +8,4 @@ export * from "./convection-diffusion.js";
 export * from "./rotations.js";
 export * from "./nonsymmetric.js";
 export * from "./least-squares.js";
+export * from "./matrix-market.js";

@@ -1,16 +1,17 @@
 /**
- * `krylov solve FILE.mtx`: solves A x = b for a Matrix Market matrix by CG or MINRES, with an
- * optional Jacobi preconditioner, and reports the true residual ‖b − Ax‖/‖b‖ beside the
- * solver's own.
- * A matrix that is not exactly symmetric is refused unless `--symmetry-tol T` accepts it
- * (max |a_ij − a_ji| ≤ T·max |a_ij|); the solver then runs on A as given, and the true
- * residual is of A x = b, not of the symmetric part.
+ * `krylov solve FILE.mtx`: solves A x = b for a Matrix Market matrix by CG or MINRES
+ * (symmetric A) or GMRES, BiCGSTAB or IDR(s) (any square A), with an optional Jacobi
+ * preconditioner, and reports the true residual ‖b − Ax‖/‖b‖ beside the solver's own.
+ * For CG and MINRES, a matrix that is not exactly symmetric is refused unless `--symmetry-tol T`
+ * accepts it (max |a_ij − a_ji| ≤ T·max |a_ij|); the solver then runs on A as given, and the true
+ * residual is of A x = b, not of the symmetric part. The non-symmetric methods take any square
+ * matrix and report its measured asymmetry.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
 import { axpy, copy, diagonal, nrm2, parseMatrixMarket, rng, vec, type CsrOperator, type Vec } from "@krylov-ts/operators";
-import { cg, minres, type Stats } from "@krylov-ts/krylov";
+import { bicgstab, cg, gmres, idrs, minres, type Stats } from "@krylov-ts/krylov";
 import { UsageError, num, str, type CommandSpec, type Parsed } from "../args.js";
 import type { Command, CommandResult } from "../command.js";
 import { errorCode } from "../data.js";
@@ -22,26 +23,30 @@ import { fmt, keyValues } from "../table.js";
 const spec: CommandSpec = {
   name: "solve",
   usage: "krylov solve FILE.mtx [options]",
-  summary: "Solve A x = b for a symmetric Matrix Market matrix by CG or MINRES.",
+  summary: "Solve A x = b for a Matrix Market matrix by CG or MINRES (symmetric), GMRES, BiCGSTAB or IDR(s).",
   positional: "FILE.mtx",
   options: [
     { name: "rhs", kind: "string", default: "ones", meta: "ones|random|FILE", help: "b: all ones, seeded normal draws, or numbers read from FILE (whitespace/commas, or a Matrix Market n×1 array)" },
-    { name: "method", kind: "choice", choices: ["cg", "minres"], default: "cg", help: "the Krylov solver (MINRES also takes indefinite matrices)" },
+    { name: "method", kind: "choice", choices: ["cg", "minres", "gmres", "bicgstab", "idrs"], default: "cg", help: "the Krylov solver: cg, minres (symmetric, also indefinite), or gmres, bicgstab, idrs (any square A)" },
+    { name: "restart", kind: "integer", default: "20", min: 1, help: "GMRES: the Krylov dimension of a cycle (SciPy's restart)" },
+    { name: "s", kind: "integer", default: "4", min: 1, help: "IDR(s): the dimension of the shadow space" },
     { name: "rtol", kind: "number", default: "1e-8", min: 0, exclusiveMin: true, help: "stop when ‖b − Ax‖ ≤ rtol·‖b‖" },
     { name: "max-iterations", kind: "integer", default: "100000", min: 1, help: "iteration budget" },
     { name: "precond", kind: "choice", choices: ["none", "jacobi"], default: "none", help: "preconditioner: none, or Jacobi M = diag(A)⁻¹" },
     { name: "seed", kind: "integer", default: "0", help: "seed of --rhs random" },
-    { name: "symmetry-tol", kind: "number", default: "0", min: 0, meta: "T", help: "accept a non-symmetric A when max |a_ij − a_ji| ≤ T·max |a_ij| (0: exact symmetry); with T > 0 the solver runs on A as given, not on (A + Aᵀ)/2" },
+    { name: "symmetry-tol", kind: "number", default: "0", min: 0, meta: "T", help: "cg, minres: accept a non-symmetric A when max |a_ij − a_ji| ≤ T·max |a_ij| (0: exact symmetry); with T > 0 the solver runs on A as given, not on (A + Aᵀ)/2" },
   ],
-  epilog: ["Example:", "  krylov solve 494_bus.mtx --precond jacobi --rtol 1e-10 --out solve-report"],
+  epilog: ["Examples:", "  krylov solve 494_bus.mtx --precond jacobi --rtol 1e-10 --out solve-report", "  krylov solve convdiff.mtx --method gmres --restart 30 --precond jacobi"],
 };
 
 async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const v = args.values;
-  const symmetryTol = num(v, "symmetry-tol");
-  const { path, matrix: A, info, asymmetry } = loadMatrix("solve", args.positional, symmetryTol);
-  const n = A.shape[0];
   const method = str(v, "method");
+  const symmetric = method === "cg" || method === "minres";
+  const symmetryTol = num(v, "symmetry-tol");
+  // GMRES, BiCGSTAB and IDR(s) take any square matrix: no symmetry test.
+  const { path, matrix: A, info, asymmetry } = loadMatrix("solve", args.positional, symmetric ? symmetryTol : Infinity);
+  const n = A.shape[0];
   const precond = str(v, "precond");
   const rtol = num(v, "rtol");
   const maxIterations = num(v, "max-iterations");
@@ -54,7 +59,12 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   };
   const common = { rtol, maxIterations, history: true, callback, ...(M === undefined ? {} : { M }) };
   const t0 = performance.now();
-  const result = method === "cg" ? cg(A, b, common) : minres(A, b, common);
+  const result =
+    method === "cg" ? cg(A, b, common)
+    : method === "minres" ? minres(A, b, common)
+    : method === "gmres" ? gmres(A, b, { ...common, restart: num(v, "restart") })
+    : method === "bicgstab" ? bicgstab(A, b, common)
+    : idrs(A, b, { ...common, s: Math.min(num(v, "s"), n) });
   const seconds = (performance.now() - t0) / 1000;
   bar.stop();
   const { x, stats } = result;
@@ -67,7 +77,10 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const report = {
     command: "solve",
     matrix: { path, ...info, symmetric: A.symmetric, asymmetry },
-    options: { rhs: str(v, "rhs"), method, precond, rtol, maxIterations, seed: num(v, "seed"), symmetryTol },
+    options: {
+      rhs: str(v, "rhs"), method, precond, rtol, maxIterations, seed: num(v, "seed"), symmetryTol,
+      ...(method === "gmres" ? { restart: num(v, "restart") } : {}), ...(method === "idrs" ? { s: num(v, "s") } : {}),
+    },
     result: {
       status: stats.status,
       converged: stats.converged,
@@ -86,7 +99,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   };
   const text = [
     `krylov solve ${path}: ${n}×${n}, ${A.nnz} nonzeros, ${method}${M === undefined ? "" : " + Jacobi"}`,
-    ...asymmetryNote(asymmetry, symmetryTol),
+    ...(symmetric ? asymmetryNote(asymmetry, symmetryTol) : asymmetry === 0 ? [] : [`A is non-symmetric: max |a_ij − a_ji| = ${asymmetry.toExponential(1)}·max|a|`]),
     "",
     keyValues([
       ["status", stats.status + (stats.message === undefined ? "" : ` (${stats.message})`)],
