@@ -1,0 +1,83 @@
+/**
+ * Dense matrix products: GFLOP/s of each kernel backend (JavaScript, WebAssembly SIMD, relaxed
+ * SIMD where the engine has it) on every product the benchmark MLPs make (784→256→10 and
+ * 100→64→10 at batch 256: the forward products and both VJP products of each layer, in the
+ * transpose cases autodiff uses), side by side with PyTorch float64 (torch.mm on OpenBLAS) at
+ * 1 and 2 threads, interleaved. The WebAssembly operands are in an arena, as in a compiled
+ * plan (in place, no copies). One thread here; the worker pool is measured elsewhere.
+ *
+ * Node 20 has relaxed SIMD only behind a flag:
+ * `node --experimental-wasm-relaxed-simd --conditions=source --import=tsx bench/run.ts gemm`
+ * (Node ≥ 22 has it by default). `--quick`: fewer rounds.
+ */
+import { availableKernelBackends, gemm, gemmArena, rng, setKernelBackend, type KernelBackend } from "@krylov-ts/operators";
+import { QUICK } from "./lib.js";
+import { bestPeer, loadText, printPeers, sideBySide, startPeers } from "./peers.js";
+
+/** One product of an MLP layer: op(A) m×k, op(B) k×n. */
+interface Shape {
+  name: string;
+  m: number;
+  n: number;
+  k: number;
+  tA: boolean;
+  tB: boolean;
+}
+
+/** The six products of each layer d → h at batch B: Z = X·W, ∂X = G·Wᵀ, ∂W = Xᵀ·G. */
+function layerShapes(tag: string, B: number, d: number, h: number): Shape[] {
+  return [
+    { name: `${tag} X·W`, m: B, n: h, k: d, tA: false, tB: false },
+    { name: `${tag} G·Wᵀ`, m: B, n: d, k: h, tA: false, tB: true },
+    { name: `${tag} Xᵀ·G`, m: d, n: h, k: B, tA: true, tB: false },
+  ];
+}
+
+const shapes: Shape[] = [
+  ...layerShapes("784→256 L1", 256, 784, 256),
+  ...layerShapes("784→256 L2", 256, 256, 10),
+  ...layerShapes("100→64 L1", 256, 100, 64),
+  ...layerShapes("100→64 L2", 256, 64, 10),
+  { name: "square 1000", m: 1000, n: 1000, k: 1000, tA: false, tB: false },
+];
+
+/** Runs the product of `s` on `backend` over operands made once (in an arena for WebAssembly). */
+function productCase(s: Shape, backend: KernelBackend): () => void {
+  const r = rng(7);
+  const sizes = [s.m * s.k, s.k * s.n, s.m * s.n];
+  const arrays = (backend === "js" ? undefined : gemmArena(sizes)) ?? sizes.map((n) => new Float64Array(n));
+  const [A, B, C] = arrays as [Float64Array, Float64Array, Float64Array];
+  for (let i = 0; i < A.length; i++) A[i] = r.normal();
+  for (let i = 0; i < B.length; i++) B[i] = r.normal();
+  const rsa = s.tA ? 1 : s.k, csa = s.tA ? s.m : 1, rsb = s.tB ? 1 : s.n, csb = s.tB ? s.k : 1;
+  return () => {
+    const previous = setKernelBackend(backend);
+    gemm(s.m, s.n, s.k, A, 0, rsa, csa, B, 0, rsb, csb, C, 0, s.n, 0);
+    setKernelBackend(previous);
+  };
+}
+
+export default async function main(): Promise<void> {
+  const backends = availableKernelBackends();
+  const spec = (s: Shape): string => `${s.m},${s.n},${s.k},${s.tA ? 1 : 0},${s.tB ? 1 : 0}`;
+  const peers = await startPeers("torch", "gemm_torch.py", shapes.map(spec));
+  console.log(`Dense products, float64, GFLOP/s (2mnk / median time), load ${loadText()}; backends here: ${backends.join(", ")}${backends.includes("relaxed-simd") ? "" : " (relaxed SIMD: Node 20 needs --experimental-wasm-relaxed-simd)"}`);
+  printPeers(peers);
+  const pairs = shapes.flatMap((s) => backends.map((b) => ({ ours: { name: `${s.name} ${b}`, fn: productCase(s, b) }, peerCase: spec(s) })));
+  // Each shape's peer case is timed once per round (with its first backend), not once per backend.
+  const rows = await sideBySide(pairs, peers, { rounds: QUICK ? 2 : 7, warmup: 1, maxTime: QUICK ? 0.05 : 0.1 });
+  const gf = (s: Shape, ms: number): string => (Number.isFinite(ms) ? ((2 * s.m * s.n * s.k) / ms / 1e6).toFixed(1) : "—");
+  const header = ["product", "m×k·k×n", ...backends, ...peers.map((p) => (typeof p === "string" ? "torch ?" : `torch ${p.threads} thr.`)), "best ours / best torch (time)"];
+  console.log(`\n| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
+  shapes.forEach((s, i) => {
+    const mine = rows.slice(i * backends.length, (i + 1) * backends.length);
+    const torch = (mine[0]?.peerMs ?? []) as number[];
+    const bestOurs = Math.min(...mine.map((r) => r.oursMs));
+    const best = bestPeer(peers, torch);
+    const ratio = typeof best === "string" ? best : `${(bestOurs / best.ms).toFixed(2)}× (vs ${best.threads} thr.)`;
+    const dims = `${s.m}×${s.k}${s.tA ? "ᵀ" : ""}·${s.k}×${s.n}${s.tB ? "ᵀ" : ""}`;
+    console.log(`| ${s.name} | ${dims} | ${mine.map((r) => gf(s, r.oursMs)).join(" | ")} | ${torch.map((ms) => gf(s, ms)).join(" | ")} | ${ratio} |`);
+  });
+  for (const p of peers) if (typeof p !== "string") p.close();
+  console.log(`\nload after: ${loadText()}`);
+}
