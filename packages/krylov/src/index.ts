@@ -26,3 +26,4 @@ export { lsmr, type LsmrOptions, type LsmrResult } from "./lsmr.js";
 export type { LeastSquaresIteration, LeastSquaresOptions, LeastSquaresEstimates } from "./least-squares-common.js";
 export { bicgstab, type BicgstabOptions, type BicgstabResult, type BicgstabIteration } from "./bicgstab.js";
 export { idrs, type IdrsOptions, type IdrsResult, type IdrsIteration } from "./idrs.js";
+export { svds, type SvdsOptions, type SvdsResult, type SvdsRestartInfo } from "./svds.js";
