@@ -34,6 +34,10 @@ export interface WasmModule {
   instantiate(byteLength: number): { buffer: ArrayBuffer; exports: object } | undefined;
 }
 
+// The worker pool, for the kernels of the other packages that split (krylov's basis sweeps).
+export { jobArguments, jobResults, poolSupported, runJob, sharedInstance, sharedModule, threads, type SharedInstance, type SharedModule } from "./pool/pool.js";
+export { sharedVariant } from "./pool/shared-wasm.js";
+
 const PAGE = 65536;
 const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 const offByEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD === "1";

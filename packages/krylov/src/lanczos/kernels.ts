@@ -8,8 +8,11 @@
  *
  * Each kernel runs the WebAssembly SIMD export of simd/kernels.wat when the basis, w and the
  * coefficients all live in one solver workspace (`workspaceArrays` of simd/backend.ts), and the
- * JavaScript loop below otherwise; the loops follow the SIMD order exactly (as in kernels.ts), so
- * both backends give bit-identical results:
+ * JavaScript loop below otherwise. On a workspace shared with the worker pool (vectors of at
+ * least 16,384 entries where shared memory exists), a large `basisDots` splits its columns and
+ * a large `basisSubtract` its blocks of rows over the threads, with the bits of one call. The
+ * loops follow the SIMD order exactly (as in kernels.ts), so both backends give bit-identical
+ * results:
  * - `basisDots`: in each block of rows, a column's sum has two partial sums, over the even and
  *   the odd rows of the block's pairs, added (even + odd), then the block's last row when the
  *   block is odd, then added to h[c];
@@ -20,7 +23,9 @@
  *
  * @module
  */
-import { kernelsOf } from "../simd/backend.js";
+import { threads } from "@krylov-ts/operators";
+import { jobArguments, jobResults, runJob, type SharedInstance } from "@krylov-ts/operators/wasm";
+import { kernelsOf, poolInstanceOf } from "../simd/backend.js";
 
 /**
  * Rows per block of `basisDots` and `basisSubtract` (the SIMD exports take it as an argument): the
@@ -29,6 +34,79 @@ import { kernelsOf } from "../simd/backend.js";
  * 32,768 29.8, whole columns 30.8; at n = 262,144 all within 17.8–21.5 GB/s (memory-bound).
  */
 const ROWS = 32768;
+
+/**
+ * Fewest basis entries ((to − from)·n) a sweep over a shared workspace needs to split over the
+ * worker pool: 2¹⁸ entries (2 MiB of the basis) take ≈ 70–100 µs at 20–30 GB/s, a few times what
+ * waking a sleeping worker costs.
+ */
+export const MIN_SPLIT_ENTRIES = 2 ** 18;
+let minSplitEntries = MIN_SPLIT_ENTRIES;
+
+/** Sets the fewest basis entries for which a sweep splits (the tests lower it); returns the previous value. */
+export function setSweepSplitThreshold(minimumEntries = MIN_SPLIT_ENTRIES): number {
+  const previous = minSplitEntries;
+  minSplitEntries = Math.max(1, minimumEntries);
+  return previous;
+}
+
+/** Indices of the exports in the pool's module (simd/backend.ts POOL_EXPORTS). */
+const DOTS = 0, SUBTRACT = 1;
+
+/**
+ * `basisDots` over the pool: the columns in one part per thread (multiples of four, the SIMD
+ * kernel's group), each column summed exactly as in one call. False (nothing done) when it does
+ * not pay: one thread, fewer than eight columns, or a small basis.
+ */
+function splitDots(pool: SharedInstance, V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): boolean {
+  const cols = to - from;
+  const t = threads();
+  if (t <= 1 || cols < 8 || cols * n < minSplitEntries) return false;
+  const parts = Math.min(t, Math.floor(cols / 4));
+  const step = 4 * Math.ceil(cols / parts / 4);
+  const args = jobArguments();
+  let chunks = 0;
+  for (let c0 = from; c0 < to; c0 += step, chunks++) {
+    const a = 7 * chunks;
+    args[a] = V.byteOffset;
+    args[a + 1] = c0;
+    args[a + 2] = Math.min(to, c0 + step);
+    args[a + 3] = n;
+    args[a + 4] = w.byteOffset;
+    args[a + 5] = h.byteOffset;
+    args[a + 6] = ROWS;
+  }
+  runJob(pool, DOTS, 7, chunks);
+  return true;
+}
+
+/**
+ * `basisSubtract` over the pool: one chunk per block of ROWS rows (every row is updated as in one
+ * call), each returning its block's ‖w‖², added here in block order as the single call adds them.
+ * False (nothing done) with one thread, a single block (n ≤ ROWS) or a small basis.
+ */
+function splitSubtract(pool: SharedInstance, V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): number | undefined {
+  const blocks = Math.ceil(n / ROWS);
+  if (threads() <= 1 || blocks < 2 || blocks > 256 || (to - from) * n < minSplitEntries) return undefined;
+  const args = jobArguments();
+  for (let b = 0; b < blocks; b++) {
+    const r0 = b * ROWS;
+    const a = 8 * b;
+    args[a] = V.byteOffset + 8 * r0;
+    args[a + 1] = from;
+    args[a + 2] = to;
+    args[a + 3] = n;
+    args[a + 4] = Math.min(ROWS, n - r0);
+    args[a + 5] = w.byteOffset + 8 * r0;
+    args[a + 6] = h.byteOffset;
+    args[a + 7] = ROWS;
+  }
+  runJob(pool, SUBTRACT, 8, blocks);
+  const results = jobResults();
+  let ww = 0;
+  for (let b = 0; b < blocks; b++) ww += results[b] as number;
+  return ww;
+}
 
 /** Whether V (columns [0, to) of length n), w (n) and h (to) can take the SIMD export of V's memory. */
 function simdOperands(V: Float64Array, to: number, n: number, w: Float64Array, h: Float64Array): boolean {
@@ -39,7 +117,11 @@ function simdOperands(V: Float64Array, to: number, n: number, w: Float64Array, h
 export function basisDots(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): void {
   for (let c = from; c < to; c++) h[c] = 0;
   const k = kernelsOf(V);
-  if (k !== undefined && simdOperands(V, to, n, w, h)) return k.basisDots(V.byteOffset, from, to, n, w.byteOffset, h.byteOffset, ROWS);
+  if (k !== undefined && simdOperands(V, to, n, w, h)) {
+    const pool = poolInstanceOf(V);
+    if (pool === undefined || !splitDots(pool, V, from, to, n, w, h)) k.basisDots(V.byteOffset, from, to, n, w.byteOffset, h.byteOffset, ROWS);
+    return;
+  }
   for (let r0 = 0; r0 < n; r0 += ROWS) {
     const r1 = Math.min(n, r0 + ROWS);
     const odd = (r1 - r0) % 2 === 1;
@@ -90,7 +172,11 @@ export function basisDots(V: Float64Array, from: number, to: number, n: number, 
 /** w ← w − Σ_{c∈[from,to)} h[c]·v_c (one sweep over those columns); returns ‖w‖² afterwards. */
 export function basisSubtract(V: Float64Array, from: number, to: number, n: number, w: Float64Array, h: Float64Array): number {
   const k = kernelsOf(V);
-  if (k !== undefined && simdOperands(V, to, n, w, h)) return k.basisSubtract(V.byteOffset, from, to, n, w.byteOffset, h.byteOffset, ROWS);
+  if (k !== undefined && simdOperands(V, to, n, w, h)) {
+    const pool = poolInstanceOf(V);
+    const split = pool === undefined ? undefined : splitSubtract(pool, V, from, to, n, w, h);
+    return split ?? k.basisSubtract(V.byteOffset, from, to, n, n, w.byteOffset, h.byteOffset, ROWS);
+  }
   let ww = 0;
   for (let r0 = 0; r0 < n; r0 += ROWS) {
     const r1 = Math.min(n, r0 + ROWS);

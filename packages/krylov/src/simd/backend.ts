@@ -12,13 +12,13 @@
  *
  * The backend is chosen at load: SIMD when `WebAssembly.validate` accepts the module's bytes
  * (Node ≥ 16.4, every current browser) and the environment variable `KRYLOV_TS_NO_SIMD` is not
- * `1`; {@link setSimd} switches it at run time (the tests run both). The module is 4,045 bytes,
+ * `1`; {@link setSimd} switches it at run time (the tests run both). The module is 4,049 bytes,
  * under the 4 KB (4,096 bytes) that browsers allow to compile synchronously on the main thread:
  * keep it so when adding kernels.
  *
  * @module
  */
-import { aligned, wasmModule } from "@krylov-ts/operators/wasm";
+import { aligned, poolSupported, sharedInstance, sharedModule, sharedVariant, wasmModule, type SharedInstance, type SharedModule } from "@krylov-ts/operators/wasm";
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 
 /** The exports of kernels.wat (vector arguments are byte offsets into the memory). */
@@ -37,8 +37,8 @@ export interface SimdKernels {
   ): void;
   /** h[c] ← h[c] + v_cᵀw for c ∈ [from, to), in blocks of `rows` rows; V is column 0 of a basis of columns of length n. */
   basisDots(V: number, from: number, to: number, n: number, w: number, h: number, rows: number): void;
-  /** w ← w − Σ_{c∈[from,to)} h[c]·v_c, in blocks of `rows` rows; returns ‖w‖². */
-  basisSubtract(V: number, from: number, to: number, n: number, w: number, h: number, rows: number): number;
+  /** w ← w − Σ_{c∈[from,to)} h[c]·v_c on rows [0, len) of columns n apart, in blocks of `rows` rows; returns ‖w‖². */
+  basisSubtract(V: number, from: number, to: number, n: number, len: number, w: number, h: number, rows: number): number;
   /** out[c·stride/8 + r] ← Σ_{i<used} s[used·c + i]·V[r0 + r + i·n] for c < nc, r < nb (even). */
   combineBlock(V: number, n: number, used: number, s: number, nc: number, r0: number, nb: number, out: number, stride: number): void;
 }
@@ -55,6 +55,28 @@ let enabled = kernels.onByDefault;
 export const DEFAULT_MIN_LENGTH = 512;
 let minLength = DEFAULT_MIN_LENGTH;
 const registry = new WeakMap<ArrayBufferLike, SimdKernels>();
+/**
+ * Shortest vectors whose workspace is a memory shared with the worker pool (where it runs), so
+ * that the Lanczos basis sweeps can split over threads (lanczos/kernels.ts): 16,384.
+ */
+export const MIN_SHARED_LENGTH = 16384;
+let minSharedLength = MIN_SHARED_LENGTH;
+let poolKernels: SharedModule | null | undefined; // null: the pool cannot run the module
+const pooled = new WeakMap<ArrayBufferLike, SharedInstance>();
+/** Exports of the module a job of the pool may run, by index (see {@link poolInstanceOf}). */
+export const POOL_EXPORTS = ["basisDots", "basisSubtract"] as const;
+
+/** Sets the shortest vectors placed in a shared memory (the tests lower it); returns the previous value. */
+export function setSharedLength(minimumLength = MIN_SHARED_LENGTH): number {
+  const previous = minSharedLength;
+  minSharedLength = Math.max(1, minimumLength);
+  return previous;
+}
+
+/** The pool's instance of the memory `a` lives in, if it is a shared workspace. */
+export function poolInstanceOf(a: Float64Array): SharedInstance | undefined {
+  return pooled.get(a.buffer);
+}
 
 /** Whether this runtime runs WebAssembly SIMD (the module validates). */
 export function simdSupported(): boolean {
@@ -108,7 +130,7 @@ export function workspaceArrays(n: number, lengths: readonly number[]): Float64A
     total += aligned(length * 8); // each array on a 64-byte boundary (a cache line; 16 would do for the SIMD loads)
   }
   if (enabled && n >= minLength && total <= MAX_WORKSPACE_BYTES) {
-    const views = simdWorkspace(lengths, offsets, total);
+    const views = simdWorkspace(lengths, offsets, total, n >= minSharedLength);
     if (views !== undefined) return views;
   }
   return lengths.map((length) => new Float64Array(length));
@@ -124,12 +146,23 @@ export function kernelsOf(a: Float64Array): SimdKernels | undefined {
   return registry.get(a.buffer);
 }
 
-function simdWorkspace(lengths: readonly number[], offsets: readonly number[], total: number): Float64Array[] | undefined {
-  const instance = kernels.instantiate(total);
+function simdWorkspace(lengths: readonly number[], offsets: readonly number[], total: number, share: boolean): Float64Array[] | undefined {
+  const module = share ? sharedKernels() : undefined;
+  const shared = module !== undefined ? sharedInstance(module, total) : undefined;
+  const instance = shared ?? kernels.instantiate(total);
   if (instance === undefined) return undefined; // out of memory or address space for another memory: plain arrays
   const buffer = instance.buffer;
-  registry.set(buffer, instance.exports as SimdKernels);
+  registry.set(buffer, instance.exports as unknown as SimdKernels);
+  if (shared !== undefined) pooled.set(buffer, shared);
   const views: Float64Array[] = [];
   for (let j = 0; j < lengths.length; j++) views.push(new Float64Array(buffer, offsets[j] as number, lengths[j] as number));
   return views;
+}
+
+function sharedKernels(): SharedModule | undefined {
+  if (poolKernels === undefined) {
+    const bytes = poolSupported() ? sharedVariant(kernels.bytes) : undefined;
+    poolKernels = (bytes !== undefined ? sharedModule(bytes, POOL_EXPORTS) : undefined) ?? null;
+  }
+  return poolKernels ?? undefined;
 }

@@ -19,7 +19,7 @@
 ;;   pairs, added (even + odd), then the block's last row when the block is odd, then into
 ;;   the running total; the restart combination sums each entry over the columns in order.
 (module
-  (memory (import "env" "memory") 1)
+  (memory (import "env" "memory") 1 65536)
 
   ;; Σ aᵢbᵢ
   (func (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f64)
@@ -448,19 +448,20 @@
         (local.set $r0 (i32.add (local.get $r0) (local.get $rows)))
         (br $blocks))))
 
-  ;; w ← w − Σ_{c∈[from,to)} h[c]·v_c, returns ‖w‖²: blocks of `block` rows; in each, over the block's
+  ;; w ← w − Σ_{c∈[from,to)} h[c]·v_c on rows [0, len) of columns n apart (the worker pool passes one
+  ;; block of rows at a time, V and w offset to it), returns ‖w‖²: blocks of `block` rows; in each, over the block's
   ;; pairs of rows, four columns at a time, w − (((h₀v₀ + h₁v₁) + h₂v₂) + h₃v₃), then the remaining
   ;; columns one at a time, w − h_c·v_c; the odd last row of the block w − h_c·v_c column by column;
   ;; then the block's ‖w‖² (as a column's sum in basisDots) added to the total
-  (func (export "basisSubtract") (param $V i32) (param $from i32) (param $to i32) (param $n i32) (param $w i32) (param $h i32) (param $block i32) (result f64)
+  (func (export "basisSubtract") (param $V i32) (param $from i32) (param $to i32) (param $n i32) (param $len i32) (param $w i32) (param $h i32) (param $block i32) (result f64)
     (local $c i32) (local $r0 i32) (local $rows i32) (local $pairs i32) (local $odd i32) (local $i i32) (local $col i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $pw i32) (local $ph i32) (local $ww f64)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local.set $col (i32.shl (local.get $n) (i32.const 3)))
     (block $blocksDone
       (loop $blocks
-        (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $n)))
-        (local.set $rows (i32.sub (local.get $n) (local.get $r0)))
+        (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $len)))
+        (local.set $rows (i32.sub (local.get $len) (local.get $r0)))
         (if (i32.gt_u (local.get $rows) (local.get $block)) (then (local.set $rows (local.get $block))))
         (local.set $pairs (i32.shl (i32.and (local.get $rows) (i32.const -2)) (i32.const 3)))
         (local.set $odd (i32.and (local.get $rows) (i32.const 1)))

@@ -1,0 +1,74 @@
+/**
+ * The Lanczos basis sweeps split over the worker pool (basisDots by columns, basisSubtract by
+ * blocks of rows): the same bits as one thread and as the JavaScript loops, for lengths around
+ * the 32,768-row blocks and column counts around the groups of four, with the worker seen to
+ * run chunks.
+ */
+import test from "ava";
+import { rng, setThreads } from "@krylov-ts/operators";
+import { basisDots, basisSubtract, setSweepSplitThreshold } from "../../packages/krylov/src/lanczos/kernels.js";
+import { poolInstanceOf, setSharedLength, workspaceArrays } from "../../packages/krylov/src/simd/backend.js";
+import { chunksRunByWorkers, poolSupported } from "../../packages/operators/src/pool/pool.js";
+import { sameArray, withBackend } from "../helpers/backends.js";
+
+interface Sweep {
+  h: Float64Array;
+  w: Float64Array;
+  ww: number;
+}
+
+/** g = Vᵀw then w − V·g on a random basis of `cols` columns of length n (columns [from, cols)), in a workspace or plain arrays. */
+function sweep(n: number, cols: number, from: number, seed: number, simd: boolean, repeatForWorker = false): Sweep {
+  const [V, w, h] = withBackend(simd, () => workspaceArrays(n, [cols * n, n, cols])) as [Float64Array, Float64Array, Float64Array];
+  const r = rng(seed);
+  for (let i = 0; i < V.length; i++) V[i] = r.normal();
+  for (let i = 0; i < n; i++) w[i] = r.normal();
+  const w0 = w.slice();
+  const before = chunksRunByWorkers();
+  let ww = 0;
+  // Repeat (up to 20 times, from the same w) until a worker took part, when asked.
+  for (let round = 0; round < (repeatForWorker ? 20 : 1); round++) {
+    w.set(w0);
+    basisDots(V, from, cols, n, w, h);
+    ww = basisSubtract(V, from, cols, n, w, h);
+    if (chunksRunByWorkers() > before) break;
+  }
+  return { h: h.slice(), w: w.slice(), ww };
+}
+
+test.serial("basis sweeps split over two threads give the bits of one thread and of the JavaScript loops", async (t) => {
+  if (!poolSupported()) {
+    t.log("shared memory unavailable here: nothing splits");
+    t.pass();
+    return;
+  }
+  const previousLength = setSharedLength(1);
+  const previousSplit = setSweepSplitThreshold(1);
+  setThreads(2);
+  try {
+    const [V] = withBackend(true, () => workspaceArrays(8, [8]));
+    t.not(poolInstanceOf(V as Float64Array), undefined, "workspaces are shared with the pool");
+    for (let tries = 0; tries < 1000 && chunksRunByWorkers() === 0; tries++) {
+      sweep(40000, 8, 0, 1, true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    t.true(chunksRunByWorkers() > 0, "a worker ran chunks");
+    const cases: [number, number, number][] = [
+      [9, 8, 0], [33, 13, 1], [2049, 11, 3], [32767, 9, 0], [32768, 16, 4], [32769, 10, 2], [65536, 8, 0], [65539, 12, 5], [98305, 9, 1],
+    ];
+    const split = cases.map(([n, cols, from], i) => sweep(n, cols, from, 100 + i, true, true));
+    setThreads(1);
+    cases.forEach(([n, cols, from], i) => {
+      const s = split[i] as Sweep;
+      for (const [what, other] of [["one thread", sweep(n, cols, from, 100 + i, true)], ["JavaScript", sweep(n, cols, from, 100 + i, false)]] as const) {
+        sameArray(t, s.h, other.h, `h, n = ${n}, columns [${from}, ${cols}), two threads against ${what}`);
+        sameArray(t, s.w, other.w, `w, n = ${n}, columns [${from}, ${cols}), two threads against ${what}`);
+        t.true(Object.is(s.ww, other.ww), `‖w‖², n = ${n}, columns [${from}, ${cols}): ${s.ww} against ${other.ww} (${what})`);
+      }
+    });
+  } finally {
+    setThreads(undefined);
+    setSweepSplitThreshold(previousSplit);
+    setSharedLength(previousLength);
+  }
+});
