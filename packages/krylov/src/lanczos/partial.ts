@@ -45,10 +45,10 @@ export class PartialReorth implements ReorthStrategy {
     return Array.from({ length: count }, () => true);
   }
   restarted(
-    V: Float64Array, n: number, closed: number, cols: number, _H: Float64Array, _cap: number,
+    V: Float64Array, n: number, closed: number, cols: number, H: Float64Array, _cap: number,
     _L: Float64Array, _from: number, _to: number, g: Float64Array,
   ): { closed: number; cols: number } {
-    this.omega.measure(V, n, cols, g);
+    this.omega.measure(V, n, cols, g, H, closed);
     return { closed, cols };
   }
   reset(): void {
@@ -64,6 +64,9 @@ export class OmegaEstimates {
   private readonly next: Float64Array;
   /** The step after a reorthogonalization is reorthogonalized too. */
   private forceNext = false;
+  /** The nonzero rows of each closed column k of H lie in [rowFrom[k], rowTo[k]) (a band, or an arrowhead after a restart). */
+  private readonly rowFrom: Int32Array;
+  private readonly rowTo: Int32Array;
 
   /**
    * @param cap - most columns
@@ -73,6 +76,8 @@ export class OmegaEstimates {
   constructor(private readonly cap: number, private readonly psi: number, private readonly omegaMax: number) {
     this.omega = new Float64Array(cap * cap);
     this.next = new Float64Array(cap);
+    this.rowFrom = new Int32Array(cap);
+    this.rowTo = new Int32Array(cap);
   }
 
   /** Forgets the pending second reorthogonalization (a new phase or a restart). */
@@ -87,11 +92,11 @@ export class OmegaEstimates {
    * orthogonalized against the basis: an estimate past the loss allowed, or the step after one.
    */
   step(j: number, cols: number, lo: number, H: Float64Array, g: Float64Array, local: number, normEst: number): boolean {
-    const { omega, next, cap } = this;
+    const { omega, next, cap, rowFrom, rowTo } = this;
     let worst = 0;
     for (let k = 0; k < j; k++) {
       let t = 0;
-      for (let l = 0; l < cols; l++) {
+      for (let l = rowFrom[k] as number, to = Math.min(rowTo[k] as number, cols); l < to; l++) {
         const e = H[l * cap + k] as number;
         if (e !== 0) t += e * (omega[l * cap + j] as number);
       }
@@ -102,6 +107,8 @@ export class OmegaEstimates {
       worst = Math.max(worst, Math.abs(om));
     }
     for (let k = j; k < cols; k++) next[k] = this.psi;
+    rowFrom[j] = lo; // column j: the couplings [lo, j), the open columns, and the new one at `cols`
+    rowTo[j] = cols + 1;
     if (this.forceNext || !(worst <= this.omegaMax)) {
       this.forceNext = !this.forceNext;
       return true;
@@ -120,9 +127,20 @@ export class OmegaEstimates {
     omega[c * cap + c] = 1;
   }
 
-  /** Ω of columns [0, c) of V measured (after a thick restart: the kept Ritz vectors and the open columns); g is c long. */
-  measure(V: Float64Array, n: number, c: number, g: Float64Array): void {
+  /**
+   * Ω of columns [0, c) of V measured (after a thick restart: the kept Ritz vectors and the open columns); g is c long.
+   * The rows of H's `closed` columns are scanned for their nonzero range.
+   */
+  measure(V: Float64Array, n: number, c: number, g: Float64Array, H: Float64Array, closed: number): void {
     const { omega, cap } = this;
+    for (let k = 0; k < closed; k++) {
+      let from = 0;
+      while (from < c && H[from * cap + k] === 0) from++;
+      let to = c;
+      while (to > from && H[(to - 1) * cap + k] === 0) to--;
+      this.rowFrom[k] = from;
+      this.rowTo[k] = to;
+    }
     for (let i = 0; i < c; i++) {
       basisDots(V, 0, i + 1, n, V.subarray(i * n, (i + 1) * n), g);
       for (let k = 0; k < i; k++) {

@@ -7,6 +7,7 @@ import { checkInteger, type Stats } from "../stats.js";
 import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./common.js";
 import { checkBoolean, checkFunction, checkSignal, LANCZOS_PROCESS_OPTIONS, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
 import { cgsPass } from "./kernels.js";
+import { OmegaEstimates } from "./partial.js";
 import { workspaceArrays } from "../simd/backend.js";
 import type { LinearOperator, Vec, VecLike } from "@krylov-ts/operators";
 
@@ -120,15 +121,14 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   const wVec = columnView(w, 0, n);
   const alpha = new Float64Array(steps);
   const beta = new Float64Array(steps);
-  // Simon's ω estimates: rows j−1, j, j+1 of the orthogonality matrix.
+  // 'partial': Simon's ω estimates (partial.ts, shared with `lanczos`) on T stored as the projected matrix H of the band
+  // form (column c at c·(steps + 1)), with the coefficients each step subtracts (β_{j−1}, α_j) in gStep.
   const partial = reorth === "partial";
-  let omegaPrev = new Float64Array(partial ? steps + 2 : 0);
-  let omegaCur = new Float64Array(partial ? steps + 2 : 0);
-  let omegaNext = new Float64Array(partial ? steps + 2 : 0);
-  const eps = Number.EPSILON;
-  const psi = eps * Math.sqrt(n);
-  if (partial) omegaCur[0] = 1;
-  let forceNext = false;
+  const capP = partial ? steps + 1 : 0;
+  const omega = partial ? new OmegaEstimates(capP, Number.EPSILON * Math.sqrt(n), Math.sqrt(Number.EPSILON)) : undefined;
+  const H = new Float64Array(capP * capP);
+  const gStep = new Float64Array(capP);
+  omega?.setRow(0, true);
 
   let status: Stats["status"] = "converged";
   let message: string | undefined;
@@ -156,6 +156,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
       for (let i = 0; i < n; i++) w[i] = (w[i] as number) - a * (V[vj + i] as number);
     }
     let b: number;
+    let swept = false; // 'partial': w was orthogonalized against the basis
     if (reorth === "full") {
       // w ⟂ v_1…v_j (the correction to α_j is folded in by the first pass).
       const before = norm(w, n);
@@ -168,14 +169,15 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
       }
     } else {
       b = norm(w, n);
-      if (partial) {
-        b = partialStep(j, a, b, alpha, beta, omegaPrev, omegaCur, omegaNext, psi, eps, forceNext, V, n, w, g);
-        forceNext = b < 0;
-        b = Math.abs(b);
-        const t = omegaPrev;
-        omegaPrev = omegaCur;
-        omegaCur = omegaNext;
-        omegaNext = t;
+      if (omega !== undefined) {
+        // T's column j in H; the step subtracted β_{j−1} v_{j−1} and α_j v_j.
+        H[j * capP + j] = a;
+        if (j > 0) gStep[j - 1] = betaPrev;
+        gStep[j] = a;
+        if (b > 0 && omega.step(j, j + 1, Math.max(j - 1, 0), H, gStep, b, Math.max(tNorm, betaPrev + Math.abs(a) + b))) {
+          b = orthogonalize(V, 0, j + 1, n, w, g);
+          swept = true;
+        }
       }
     }
     alpha[j] = a;
@@ -198,6 +200,11 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
     // v_{j+1} ← w / β_j
     const vn = col(j + 1);
     for (let i = 0; i < n; i++) V[vn + i] = (w[i] as number) / b;
+    if (omega !== undefined) {
+      omega.setRow(j + 1, swept);
+      H[(j + 1) * capP + j] = b;
+      H[j * capP + j + 1] = b;
+    }
     if (callback?.({ iteration: j + 1, alpha: a, beta: b }) === true) {
       status = "stopped";
       message = "stopped by the callback";
@@ -234,42 +241,4 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
 function gramSchmidtPass1(V: Float64Array, j: number, n: number, w: Float64Array, g: Float64Array): number {
   cgsPass(V, 0, j + 1, n, w, g);
   return g[j] as number;
-}
-
-/**
- * Simon's ω recurrence for step j (0-based) of partial reorthogonalization:
- *
- *     β_j ω_{j+1,k} = β_k ω_{j,k+1} + (α_k − α_j) ω_{j,k} + β_{k−1} ω_{j,k−1} − β_{j−1} ω_{j−1,k} ± ϑ
- *
- * with ω_{j+1,j+1} = 1, ω_{j+1,j} = ψ = ε√n. When max_k |ω_{j+1,k}| > √ε (or the previous step
- * asked for it), w is orthogonalized against v_0…v_j and the estimates are reset to ψ.
- *
- * @returns the new β_j, negated when the next step must reorthogonalize too
- */
-function partialStep(
-  j: number, a: number, b: number, alpha: Float64Array, beta: Float64Array,
-  omegaPrev: Float64Array, omegaCur: Float64Array, omegaNext: Float64Array,
-  psi: number, eps: number, force: boolean, V: Float64Array, n: number, w: Float64Array, g: Float64Array,
-): number {
-  let worst = 0;
-  const betaPrev = j > 0 ? (beta[j - 1] as number) : 0;
-  for (let k = 0; k < j; k++) {
-    const bk = beta[k] as number;
-    const bkm = k > 0 ? (beta[k - 1] as number) : 0;
-    let t = bk * (omegaCur[k + 1] as number) + ((alpha[k] as number) - a) * (omegaCur[k] as number);
-    if (k > 0) t += bkm * (omegaCur[k - 1] as number);
-    t -= betaPrev * (omegaPrev[k] as number);
-    t += (t >= 0 ? 1 : -1) * eps * (bk + b) * 0.3;
-    const om = b > 0 ? t / b : Infinity;
-    omegaNext[k] = om;
-    worst = Math.max(worst, Math.abs(om));
-  }
-  omegaNext[j] = psi;
-  omegaNext[j + 1] = 1;
-  if (force || worst > Math.sqrt(eps)) {
-    const nb = orthogonalize(V, 0, j + 1, n, w, g);
-    for (let k = 0; k <= j; k++) omegaNext[k] = psi;
-    return force ? nb : -nb;
-  }
-  return b;
 }
