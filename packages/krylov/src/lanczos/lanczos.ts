@@ -127,16 +127,18 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
         message = `non-finite coefficient at step ${steps} ${bad}`;
         break;
       }
-      // End the cycle as soon as the wanted set would be complete (every wanted pair converged, to be locked now or
-      // confirmed by a fresh phase); tested every ⌈m/10⌉ steps, and when the strategy asks ('selective': its good set).
+      // End the cycle as soon as its end has a decision to make: the wanted set complete with new pairs to lock (a fresh
+      // phase may confirm them) or with its frontier resolved (the run may end). Pairs locked earlier in the phase are no
+      // reason: their copies were counted when they were locked, and a cycle cut short then keeps too few Ritz vectors to
+      // progress. Tested every ⌈m/10⌉ steps, and when the strategy asks ('selective': its good set).
       const closed = basis.closed;
       const due = closed < closedMax && closed % checkEvery === 0;
       if (due || (closed < closedMax && strategy.checkDue(closed))) {
         const q = basis.rayleighRitz(tol, valueTol);
         strategy.checked(basis.V, n, closed, cap, q.S, q.res, basis.normEst);
         if (due) {
-          const c = chooseRitz(ends, locked, q.theta, q.res, q.ok, 0);
-          if (c.allLocked && (c.lock.length > 0 || phaseLocked.length > 0 || c.frontierConverged)) break;
+          const c = chooseRitz(ends, locked, q.theta, q.res, q.ok, 0, basis.cols > closed);
+          if (c.allLocked && (c.lock.length > 0 || c.frontierConverged)) break;
         }
       }
     }
@@ -151,7 +153,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     restarts++;
     const q = basis.rayleighRitz(tol, valueTol);
     const { theta, res, ok } = q;
-    const choice = chooseRitz(ends, locked, theta, res, ok, Math.max(basis.closed - 2, 0));
+    const choice = chooseRitz(ends, locked, theta, res, ok, Math.max(basis.closed - 2, 0), basis.cols > basis.closed);
     // All wanted pairs locked: done when this phase found every value fewer times than it had start
     // vectors (so no copy is left; or the value has maxMultiplicity copies in all) and its best unlocked
     // pair is resolved; else a new phase: one start vector, or one more than the most copies of a value

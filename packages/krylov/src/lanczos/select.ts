@@ -37,7 +37,8 @@ export interface RitzChoice {
   allLocked: boolean;
   /**
    * Every end's best unlocked Ritz pair is resolved: converged, or with a residual below a thousandth
-   * of its distance to the end's wanted set (or the end has none left).
+   * of its distance to the end's wanted set (or the end has none left and no open column is left
+   * unexplored).
    */
   frontierConverged: boolean;
 }
@@ -69,9 +70,12 @@ export function endsOf(which: Which, k: number): End[] {
  * @param theta - Ritz values, ascending
  * @param res - their residual estimates
  * @param ok - 1 where the pair is accepted
+ * @param openLeft - the basis has open columns: directions not explored yet, which may hold wanted
+ *   values (an end with no unlocked Ritz pair then has no resolved frontier)
  */
 export function chooseRitz(
   ends: readonly End[], locked: readonly Locked[], theta: Float64Array, res: Float64Array, ok: Uint8Array, maxKeep: number,
+  openLeft: boolean,
 ): RitzChoice {
   const used = theta.length;
   const endOf = new Int32Array(used);
@@ -112,6 +116,7 @@ export function chooseRitz(
     // The frontier (best unlocked pair) is resolved when converged, or when its residual is under a
     // thousandth of its distance to the wanted set's boundary (the count-th best locked value).
     const frontier = unlocked[0];
+    if (frontier === undefined && openLeft) frontierConverged = false;
     if (frontier !== undefined && ok[frontier] !== 1) {
       const scores = [...lockedScores, ...lock.filter((i) => endOf[i] === e).map((i) => end.score(theta[i] as number))];
       scores.sort((x, y) => y - x);
