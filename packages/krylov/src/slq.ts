@@ -59,7 +59,8 @@ export interface SlqResult {
    * shortens that probe's quadrature, which is then exact), `'breakdown'` when a product with A
    * gave a non-finite coefficient (the probes before it are kept), `'stopped'` by the callback or
    * the signal.
-   * `iterations` is the number of probes done; `residualNorm` is 0.
+   * `iterations` is the number of probes done; `residualNorm` is 0 (a quadrature has no residual), NaN after
+   * a non-finite product.
    */
   stats: Stats;
 }
@@ -104,6 +105,7 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
   let done = 0;
   let status: Stats["status"] = "converged";
   let message: string | undefined;
+  let nonFinite = false; // a probe met a non-finite α or β
   let quadratureSum = 0; // Σ over the probes of Σₖ τₖ²θₖ = vᵀAv/vᵀv
   const info: SlqProbe = { probes: 0, matvecs: 0, trace: NaN };
   for (let p = 0; p < probes; p++) {
@@ -119,6 +121,7 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
     if (!run.stats.converged) {
       // A non-finite α or β (an overflowing or NaN product): no quadrature from this probe.
       status = "breakdown";
+      nonFinite = true;
       message = `probe ${p + 1}: ${run.stats.message ?? "the Lanczos process broke down"}`;
       break;
     }
@@ -180,7 +183,7 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
       matvecs,
       converged: status === "converged",
       status,
-      residualNorm: 0,
+      residualNorm: nonFinite ? NaN : 0,
       timeMs: performance.now() - start,
       message: `${done} probes, ${iterations} Lanczos steps${message === undefined ? "" : `; ${message}`}`,
     },

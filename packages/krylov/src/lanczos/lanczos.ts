@@ -102,6 +102,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   let phaseLocked: Locked[] = []; // pairs locked since the phase began
   let status: Stats["status"] | undefined;
   let message: string | undefined;
+  let nonFinite = false; // a product gave a non-finite α or β
   const startPhase = (b: number): boolean => {
     phaseB = b;
     phaseLocked = [];
@@ -124,6 +125,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       const bad = basis.step(A);
       if (bad !== undefined) {
         status = "breakdown";
+        nonFinite = true;
         message = `non-finite coefficient at step ${steps} ${bad}`;
         break;
       }
@@ -222,7 +224,8 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       matvecs,
       converged: finalStatus === "converged",
       status: finalStatus,
-      residualNorm: residualNorms.reduce((x, y) => Math.max(x, y), 0),
+      // NaN after a non-finite product: no residual of the run can be trusted then, even of the pairs locked before it.
+      residualNorm: nonFinite ? NaN : residualNorms.reduce((x, y) => Math.max(x, y), 0),
       ...(history !== undefined ? { residualHistory: history } : {}),
       timeMs: performance.now() - start,
       ...(message !== undefined ? { message } : {}),

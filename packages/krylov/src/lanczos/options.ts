@@ -159,7 +159,7 @@ export interface LanczosResult {
    * (100·max(tol·‖A‖est, √(2·valueTol·|λ|·‖A‖est), ε√n·‖A‖est), the most either tolerance accepts, or rounding; only a basis that lost
    * orthogonality or a non-symmetric A can do that) makes a `'converged'` run `'breakdown'`,
    * with a message naming the pair. `iterations` counts Lanczos steps, `residualNorm`
-   * is the largest of `residualNorms`; `residualHistory` (with `history: true`) one entry a cycle.
+   * is the largest of `residualNorms` (NaN after a non-finite product, or when a true residual is NaN); `residualHistory` (with `history: true`) one entry a cycle.
    */
   stats: Stats;
 }
