@@ -1,5 +1,5 @@
 /**
- * The `krylov` command: `krylov hessian`, `krylov eigs FILE.mtx`, `krylov solve FILE.mtx`.
+ * The `krylov` command: `krylov hessian`, `krylov eigs FILE.mtx`, `krylov solve FILE.mtx`, `krylov svds FILE.mtx`.
  *
  * Exit codes: 0 success; 2 bad input (unknown option, bad value, missing, unreadable or
  * malformed file), with a one-line message on stderr; 1 an unexpected failure.
@@ -12,10 +12,11 @@ import type { Command } from "./command.js";
 import { eigs } from "./commands/eigs.js";
 import { hessian } from "./commands/hessian.js";
 import { solve } from "./commands/solve.js";
+import { svds } from "./commands/svds.js";
 import { progress } from "./progress.js";
 import { writeReport } from "./report.js";
 
-const commands: readonly Command[] = [hessian, eigs, solve];
+const commands: readonly Command[] = [hessian, eigs, solve, svds];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
@@ -40,6 +41,7 @@ function mainHelp(): string {
     "  krylov hessian --out krylov-report          Iris, tanh MLP 16,16: eigenvalues, trace, density, Newton step",
     "  krylov eigs gr_30_30.mtx -k 6 --which both  extreme eigenvalues of a Matrix Market file",
     "  krylov solve 494_bus.mtx --precond jacobi   solve A x = 1 by preconditioned CG",
+    "  krylov svds well1033.mtx -k 10              largest singular values of any m×n file",
   ].join("\n");
 }
 

@@ -95,7 +95,8 @@ export function relativeAsymmetry(A: CsrOperator): number {
   return maxDiff / maxAbs;
 }
 
-function readMatrixFile(command: string, path: string | undefined): Omit<MatrixFile, "asymmetry"> {
+/** Reads and parses `path`, any shape (for the rectangular methods: lsqr, lsmr, svds). */
+export function readMatrixFile(command: string, path: string | undefined): Omit<MatrixFile, "asymmetry"> {
   if (path === undefined) throw new UsageError(`krylov ${command}: missing FILE.mtx (see krylov ${command} --help)`);
   let text: string;
   try {

@@ -5,7 +5,8 @@
  * For CG and MINRES, a matrix that is not exactly symmetric is refused unless `--symmetry-tol T`
  * accepts it (max |a_ij − a_ji| ≤ T·max |a_ij|); the solver then runs on A as given, and the true
  * residual is of A x = b, not of the symmetric part. The non-symmetric methods take any square
- * matrix and report its measured asymmetry.
+ * matrix and report its measured asymmetry. LSQR and LSMR solve min ‖Ax − b‖ (with `--damp λ`,
+ * min ‖Ax − b‖² + λ²‖x‖²) for a matrix of any shape (see solve-least-squares.ts).
  *
  * @module
  */
@@ -19,29 +20,38 @@ import { asymmetryNote, loadMatrix } from "../matrix.js";
 import { convergenceSpec, renderSvg } from "../plots.js";
 import type { Progress } from "../progress.js";
 import { fmt, keyValues } from "../table.js";
+import { solveLeastSquares } from "./solve-least-squares.js";
 
 const spec: CommandSpec = {
   name: "solve",
   usage: "krylov solve FILE.mtx [options]",
-  summary: "Solve A x = b for a Matrix Market matrix by CG or MINRES (symmetric), GMRES, BiCGSTAB or IDR(s).",
+  summary: "Solve A x = b for a Matrix Market matrix by CG or MINRES (symmetric), GMRES, BiCGSTAB or IDR(s), or min ‖Ax − b‖ by LSQR or LSMR (any shape).",
   positional: "FILE.mtx",
   options: [
     { name: "rhs", kind: "string", default: "ones", meta: "ones|random|FILE", help: "b: all ones, seeded normal draws, or numbers read from FILE (whitespace/commas, or a Matrix Market n×1 array)" },
-    { name: "method", kind: "choice", choices: ["cg", "minres", "gmres", "bicgstab", "idrs"], default: "cg", help: "the Krylov solver: cg, minres (symmetric, also indefinite), or gmres, bicgstab, idrs (any square A)" },
+    { name: "method", kind: "choice", choices: ["cg", "minres", "gmres", "bicgstab", "idrs", "lsqr", "lsmr"], default: "cg", help: "the Krylov solver: cg, minres (symmetric, also indefinite), gmres, bicgstab, idrs (any square A), or lsqr, lsmr (least squares, any m×n A)" },
     { name: "restart", kind: "integer", default: "20", min: 1, help: "GMRES: the Krylov dimension of a cycle (SciPy's restart)" },
     { name: "s", kind: "integer", default: "4", min: 1, help: "IDR(s): the dimension of the shadow space" },
-    { name: "rtol", kind: "number", default: "1e-8", min: 0, exclusiveMin: true, help: "stop when ‖b − Ax‖ ≤ rtol·‖b‖" },
+    { name: "rtol", kind: "number", default: "1e-8", min: 0, exclusiveMin: true, help: "stop when ‖b − Ax‖ ≤ rtol·‖b‖ (lsqr, lsmr: atol = btol = rtol, see docs/cli.md)" },
+    { name: "damp", kind: "number", default: "0", min: 0, meta: "λ", help: "lsqr, lsmr: minimize ‖Ax − b‖² + λ²‖x‖²" },
     { name: "max-iterations", kind: "integer", default: "100000", min: 1, help: "iteration budget" },
     { name: "precond", kind: "choice", choices: ["none", "jacobi"], default: "none", help: "preconditioner: none, or Jacobi M = diag(A)⁻¹" },
     { name: "seed", kind: "integer", default: "0", help: "seed of --rhs random" },
     { name: "symmetry-tol", kind: "number", default: "0", min: 0, meta: "T", help: "cg, minres: accept a non-symmetric A when max |a_ij − a_ji| ≤ T·max |a_ij| (0: exact symmetry); with T > 0 the solver runs on A as given, not on (A + Aᵀ)/2" },
   ],
-  epilog: ["Examples:", "  krylov solve 494_bus.mtx --precond jacobi --rtol 1e-10 --out solve-report", "  krylov solve convdiff.mtx --method gmres --restart 30 --precond jacobi"],
+  epilog: [
+    "Examples:",
+    "  krylov solve 494_bus.mtx --precond jacobi --rtol 1e-10 --out solve-report",
+    "  krylov solve convdiff.mtx --method gmres --restart 30 --precond jacobi",
+    "  krylov solve well1033.mtx --method lsmr --rtol 1e-10 --damp 1e-3",
+  ],
 };
 
 async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const v = args.values;
   const method = str(v, "method");
+  if (method === "lsqr" || method === "lsmr") return solveLeastSquares(args, bar, method, rightHandSide);
+  if (num(v, "damp") !== 0) throw new UsageError(`krylov solve: --damp is for --method lsqr or lsmr, not ${method}`);
   const symmetric = method === "cg" || method === "minres";
   const symmetryTol = num(v, "symmetry-tol");
   // GMRES, BiCGSTAB and IDR(s) take any square matrix: no symmetry test.
@@ -147,8 +157,8 @@ function jacobi(A: CsrOperator, path: string): ReturnType<typeof diagonal> {
   return diagonal(d);
 }
 
-/** b from `--rhs`: `ones`, `random` (seeded normal), or a file of n numbers. */
-function rightHandSide(rhs: string, n: number, seed: number): Vec {
+/** b from `--rhs`: `ones`, `random` (seeded normal), or a file of n numbers (A is `shape`, n its rows). */
+function rightHandSide(rhs: string, n: number, seed: number, shape = `${n}×${n}`): Vec {
   if (rhs === "ones") return vec(new Float64Array(n).fill(1));
   if (rhs === "random") return rng(seed).normalVec(n);
   let text: string;
@@ -177,7 +187,7 @@ function rightHandSide(rhs: string, n: number, seed: number): Vec {
       }
     });
   }
-  if (values.length !== n) throw new UsageError(`krylov solve: --rhs ${rhs} holds ${values.length} numbers but the matrix is ${n}×${n}`);
+  if (values.length !== n) throw new UsageError(`krylov solve: --rhs ${rhs} holds ${values.length} numbers but the matrix is ${shape}`);
   return vec(values);
 }
 
