@@ -3,16 +3,17 @@
  * loop, the default for matrices of at least 1,024 entries, and the JavaScript loop, switched
  * with `CsrOperator.setWasm`) against the same row loop written plainly over the same arrays,
  * on gr_30_30 and 494_bus (SuiteSparse, from ../shared) and on the 2-D Poisson 5-point matrix
- * of 512² unknowns. The transpose view (scatter, on a copy of the matrix promised non-symmetric:
+ * of 256² and 512² unknowns. The transpose view (scatter, on a copy of the matrix promised non-symmetric:
  * the transpose of a symmetric operator is itself) is shown beside on both backends, and SciPy's
- * `A @ x` as an outside reference when python3 with scipy is available.
+ * `A @ x` (bench/scipy_csr.py through bench/peer.py, at each thread setting, the best taken) as an
+ * outside reference when python3 with scipy is available. Poisson 256² too.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CsrOperator, csr, readMatrixMarket, rng, transpose, vec } from "@krylov-ts/operators";
 import { fmt, interleaved, type Case, type Row } from "./lib.js";
+import { loadText, PEER_THREADS, runOnce } from "./peers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const matrices = path.resolve(here, "..", "..", "shared", "data", "matrices");
@@ -61,33 +62,26 @@ function unsymmetricCopy(A: CsrOperator): CsrOperator {
   return csr(rows, A.colIndices, A.values, A.shape, { symmetric: false });
 }
 
-const SCIPY = `
-import json, sys, time
-import numpy as np, scipy.io, scipy.sparse as sp
-def poisson(N):
-    T = sp.diags([-1, 2, -1], [-1, 0, 1], shape=(N, N))
-    return (sp.kron(sp.identity(N), T) + sp.kron(T, sp.identity(N))).tocsr()
-out = {}
-for name, arg in json.loads(sys.argv[1]).items():
-    A = poisson(arg) if isinstance(arg, int) else sp.csr_matrix(scipy.io.mmread(arg))
-    x = np.random.default_rng(1).standard_normal(A.shape[1])
-    reps = max(1, int(2e6 // max(A.nnz, 1)))
-    ts = []
-    for _ in range(40):
-        t = time.perf_counter()
-        for _ in range(reps): A @ x
-        ts.append((time.perf_counter() - t) / reps * 1e3)
-    out[name] = float(np.median(ts))
-print(json.dumps(out))
-`;
-
-function scipyTimes(problems: Record<string, string | number>): Record<string, number> | undefined {
-  const r = spawnSync("python3", ["-c", SCIPY, JSON.stringify(problems)], { encoding: "utf8" });
-  if (r.status !== 0) {
-    console.log(`\n(SciPy reference skipped: ${r.error?.message ?? r.stderr.trim().split("\n").pop() ?? "python3 failed"})`);
+/** SciPy's `A @ x` at each thread setting (bench/scipy_csr.py), and the best per matrix. */
+function scipyTimes(problems: Record<string, string | number>): { best: Record<string, number>; text: string } | undefined {
+  const runs = PEER_THREADS.map((t) => runOnce<Record<string, number>>("scipy", "scipy_csr.py", [JSON.stringify(problems)], t));
+  const lines: string[] = [];
+  const best: Record<string, number> = {};
+  for (const r of runs) {
+    if (typeof r === "string") {
+      lines.push(`- SciPy: ${r}`);
+      continue;
+    }
+    const bl = r.info.blas.find((x) => x.internal_api !== undefined) ?? r.info.blas[0];
+    lines.push(`- SciPy ${r.info.scipy ?? "?"} / NumPy ${r.info.numpy}, ${bl?.internal_api ?? bl?.filepath ?? "?"} ${bl?.version?.split(" ").slice(0, 2).join(" ") ?? ""}, OMP/OPENBLAS_NUM_THREADS=${r.info.threads}${r.info.reference ? ` — REFERENCE BLAS (${r.info.reason ?? ""}), not used` : ""}`);
+    if (r.info.reference) continue;
+    for (const [k, v] of Object.entries(r.result)) best[k] = Math.min(best[k] ?? Infinity, v);
+  }
+  if (Object.keys(best).length === 0) {
+    console.log(`\n(SciPy reference skipped)\n${lines.join("\n")}`);
     return undefined;
   }
-  return JSON.parse(r.stdout) as Record<string, number>;
+  return { best, text: lines.join("\n") };
 }
 
 export default async function (): Promise<void> {
@@ -96,8 +90,11 @@ export default async function (): Promise<void> {
     const file = path.join(matrices, `${name}.mtx`);
     problems.push({ name, A: readMatrixMarket(readFileSync(file, "utf8")), scipyArg: file });
   }
+  problems.push({ name: "Poisson 5-point, 256²", A: poisson5(256), scipyArg: 256 });
   problems.push({ name: "Poisson 5-point, 512²", A: poisson5(512), scipyArg: 512 });
-  const scipy = scipyTimes(Object.fromEntries(problems.map((p) => [p.name, p.scipyArg])));
+  const loadStart = loadText();
+  const sci = scipyTimes(Object.fromEntries(problems.map((p) => [p.name, p.scipyArg])));
+  const scipy = sci?.best;
 
   const summary: Array<{ name: string; n: number; nnz: number; rows: Row[] }> = [];
   for (const { name, A } of problems) {
@@ -132,6 +129,8 @@ export default async function (): Promise<void> {
   }
 
   console.log("\n### CSR matvec: time per product (ms); speed-ups of the WebAssembly backend\n");
+  if (sci) console.log(`${sci.text}\n- SciPy column: the best thread setting per matrix (its sparse product is single-threaded)`);
+  console.log(`- load average at start ${loadStart}; at end ${loadText()}\n`);
   console.log(
     "| matrix | n | nnz | plain loop | apply, JS | apply, wasm | wasm vs JS | wasm vs plain | " +
       "transpose, JS | transpose, wasm | wasm vs JS | SciPy A @ x | wasm ÷ SciPy time |",

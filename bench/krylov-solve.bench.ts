@@ -1,8 +1,10 @@
 /**
- * krylov-solve: `cg` (rtol 1e-8) and `minres` (shift 0.05, rtol 1e-8) on the matrix-free 2-D
- * Poisson 5-point operator with 256² unknowns (n = 65,536), b seeded, side by side with SciPy's
- * `cg` and `minres` on the same operator (a CSR matrix) and the same b, run by python3 in the
- * same benchmark (skipped with a message when python3 with scipy is missing).
+ * krylov-solve: `cg` (rtol 1e-8) on the 2-D Poisson 5-point operator with 256² and 512²
+ * unknowns, and `minres` (shift 0.05, rtol 1e-8) on 256², b seeded, side by side with SciPy's
+ * `cg` and `minres` on the same operator (a CSR matrix) and the same b, run by python3 through
+ * bench/peer.py at each thread setting (its BLAS named; the best setting is the reference) in
+ * the same benchmark (skipped with a message when python3 with scipy is missing). Ours runs on
+ * the same CSR matrix (`csr`) and on a matrix-free stencil closure.
  *
  * Reported: products with A (matvecs), median wall time, and the TRUE relative residual
  * ‖b − (A − σI)x‖/‖b‖ computed afresh for every solver. Our solvers run twice: with the
@@ -10,21 +12,17 @@
  * what `KRYLOV_TS_NO_SIMD=1` does), so the gain is measured in the same run; both give the same
  * iterates bit for bit. The median time of one product with A is reported too.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { operator, rng, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
+import { join } from "node:path";
+import { csr, operator, rng, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
 import { cg, minres } from "@krylov-ts/krylov";
 import { setSimd, simdEnabled } from "../packages/krylov/src/kernels.js";
-import { fmt, interleaved } from "./lib.js";
+import { fmt, interleaved, QUICK } from "./lib.js";
+import { bestPeer, PEER_THREADS, runOnce, type PeerInfo } from "./peers.js";
 
-const N = 256;
-const n = N * N;
 const SHIFT = 0.05;
 const RTOL = 1e-8;
-const here = dirname(fileURLToPath(import.meta.url));
 
 /**
  * The matrix-free 5-point Laplacian (Dirichlet), interior rows without branches; along a row
@@ -67,7 +65,27 @@ function poisson(N: number): LinearOperator {
   );
 }
 
+/** The 5-point Laplacian on an N×N grid as a CSR matrix (the form SciPy's side uses). */
+function poissonCsr(N: number): LinearOperator {
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let a = 0; a < N; a++) {
+    for (let c = 0; c < N; c++) {
+      const i = a * N + c;
+      const put = (j: number, v: number): void => void (rows.push(i), cols.push(j), values.push(v));
+      if (a > 0) put(i - N, -1);
+      if (c > 0) put(i - 1, -1);
+      put(i, 4);
+      if (c < N - 1) put(i + 1, -1);
+      if (a < N - 1) put(i + N, -1);
+    }
+  }
+  return csr(rows, cols, values, [N * N, N * N], { symmetric: true });
+}
+
 function trueRelResidual(A: LinearOperator, x: Vec, b: Vec, sigma: number): number {
+  const n = A.shape[0];
   const ax = A.apply(x, vec(n));
   let num = 0, den = 0;
   for (let i = 0; i < n; i++) {
@@ -85,17 +103,15 @@ interface Ref {
   trueRelResidual: number;
 }
 
-function scipy(b: Vec, runs: number): { cg: Ref; minres: Ref; minresTight: Ref; scipy: string } | string {
+type ScipyOut = { cg: Ref; minres?: Ref; minresTight?: Ref; scipy: string };
+
+/** SciPy at each thread setting: the runs (or why not) and the best setting for CG's time. */
+function scipy(b: Vec, N: number, runs: number, cgOnly: boolean): Array<{ info: PeerInfo; result: ScipyOut } | string> {
   const dir = mkdtempSync(join(tmpdir(), "krylov-solve-"));
   try {
     const file = join(dir, "b.f64");
-    writeFileSync(file, Buffer.from(b.data.buffer, b.data.byteOffset, n * 8));
-    // Single-threaded BLAS, like the single JavaScript thread it is compared with.
-    const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-    const p = spawnSync("python3", [join(here, "scipy_solve.py"), file, String(N), String(runs)], { encoding: "utf8", env });
-    if (p.error) return `python3 not available (${p.error.message})`;
-    if (p.status !== 0) return `scipy_solve.py failed: ${p.stderr.trim().split("\n").pop() ?? ""}`;
-    return JSON.parse(p.stdout) as { cg: Ref; minres: Ref; minresTight: Ref; scipy: string };
+    writeFileSync(file, Buffer.from(b.data.buffer, b.data.byteOffset, N * N * 8));
+    return PEER_THREADS.map((t) => runOnce<ScipyOut>("scipy", "scipy_solve.py", [file, String(N), String(runs), ...(cgOnly ? ["cg"] : [])], t));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -118,41 +134,65 @@ function alternating(simd: boolean, fn: () => void, runs: number): [number, numb
 }
 
 export default async function (): Promise<void> {
+  // KRYLOV_SOLVE_SIZES="32,64" for a development run on small grids (minres on the first only).
+  const sizes = (process.env.KRYLOV_SOLVE_SIZES ?? "256,512").split(",").map(Number);
+  for (const [i, N] of sizes.entries()) await solveTable(N, i === 0);
+}
+
+async function solveTable(N: number, withMinres: boolean): Promise<void> {
+  const n = N * N;
   const A = poisson(N);
+  const Acsr = poissonCsr(N);
   const b = rng(2024).normalVec(n);
-  const runs = 7;
+  const runs = QUICK ? 1 : N > 256 ? 3 : 7;
+  const loadStart = loadavg().map((l) => l.toFixed(1)).join(", ");
 
   // Each solve with the default kernels (SIMD where available) and with the JavaScript kernels
   // forced, the two timed in alternation so that both see the same load.
   const simdOn = simdEnabled(); // false under KRYLOV_TS_NO_SIMD=1
   const c = cg(A, b, { rtol: RTOL });
-  const m = minres(A, b, { shift: SHIFT, rtol: RTOL });
+  const cCsr = cg(Acsr, b, { rtol: RTOL });
+  const m = withMinres ? minres(A, b, { shift: SHIFT, rtol: RTOL }) : undefined;
   setSimd(false);
   const cgJs = cg(A, b, { rtol: RTOL });
-  const mJs = minres(A, b, { shift: SHIFT, rtol: RTOL });
+  const mJs = withMinres ? minres(A, b, { shift: SHIFT, rtol: RTOL }) : undefined;
+  setSimd(simdOn);
+  const cgCsrMs = (interleaved(undefined, [{ name: "cg csr", fn: () => void cg(Acsr, b, { rtol: RTOL }) }], { rounds: runs, warmup: 0, maxTime: 0 })[0] as { medianMs: number }).medianMs;
   const [cgMs, cgJsMs] = alternating(simdOn, () => void cg(A, b, { rtol: RTOL }), runs);
-  const [mrMs, mrJsMs] = alternating(simdOn, () => void minres(A, b, { shift: SHIFT, rtol: RTOL }), 3);
+  const [mrMs, mrJsMs] = withMinres ? alternating(simdOn, () => void minres(A, b, { shift: SHIFT, rtol: RTOL }), 3) : [Number.NaN, Number.NaN];
   setSimd(simdOn);
   const xs = vec(n);
   const ys = vec(n);
   const matvecUs = (interleaved(undefined, [{ name: "matvec", fn: () => void A.apply(xs, ys) }], { rounds: 9, warmup: 1 })[0] as { medianMs: number }).medianMs * 1e3;
-  const ref = scipy(b, runs);
+  const refs = scipy(b, N, runs, !withMinres);
+  const best = bestPeer(refs.map((r) => (typeof r === "string" ? r : { threads: r.info.threads, info: r.info })), refs.map((r) => (typeof r === "string" ? Number.NaN : r.result.cg.ms)));
+  const bestRun = typeof best === "string" ? undefined : refs.find((r) => typeof r !== "string" && r.info.threads === best.threads);
+  const ref: ScipyOut | string = bestRun === undefined || typeof bestRun === "string" ? (typeof best === "string" ? best : "no SciPy run") : bestRun.result;
 
   console.log(`\n### Poisson 2-D 5-point, ${N}² = ${n} unknowns, b = rng(2024).normalVec(n), rtol ${RTOL}\n`);
-  console.log(`(load average ${loadavg().map((l) => l.toFixed(1)).join(", ")} on ${cpus().length} cores; SciPy with single-threaded BLAS)\n`);
+  console.log(`(load average at start ${loadStart}, at end ${loadavg().map((l) => l.toFixed(1)).join(", ")} on ${cpus().length} cores)\n`);
+  for (const r of refs) {
+    if (typeof r === "string") console.log(`- SciPy: ${r}`);
+    else {
+      const bl = r.info.blas.find((x) => x.internal_api !== undefined) ?? r.info.blas[0];
+      console.log(`- SciPy ${r.info.scipy ?? "?"} / NumPy ${r.info.numpy}, ${bl?.internal_api ?? bl?.filepath ?? "?"} ${bl?.version?.split(" ").slice(0, 2).join(" ") ?? ""} ${bl?.architecture ?? ""}, OMP/OPENBLAS_NUM_THREADS=${r.info.threads}: cg ${fmt(r.result.cg.ms)} ms${r.info.reference ? " — REFERENCE BLAS" : ""}`);
+    }
+  }
+  console.log(`- time / SciPy is against SciPy's best setting (${typeof best === "string" ? best : `${best.threads} thread(s)`}); SciPy's sparse product is single-threaded\n`);
   console.log("| solver | status | matvecs | iterations | median ms | true ‖b − (A − σI)x‖/‖b‖ | time / SciPy |");
   console.log("|---|---|---:|---:|---:|---:|---:|");
   const row = (name: string, status: string, mv: number, it: number, ms: number, rr: number, base?: number): void =>
     console.log(`| ${name} | ${status} | ${mv} | ${it} | ${fmt(ms)} | ${rr.toExponential(2)} | ${base === undefined ? "" : (ms / base).toFixed(2)} |`);
   const refCg = typeof ref === "string" ? undefined : ref.cg;
   const refMr = typeof ref === "string" ? undefined : ref.minres;
+  row("krylov-ts cg on csr(...) (the matrix SciPy uses)", cCsr.stats.status, cCsr.stats.matvecs, cCsr.stats.iterations, cgCsrMs, trueRelResidual(A, cCsr.x, b, 0), refCg?.ms);
   row(`krylov-ts cg (${simdOn ? "SIMD" : "JavaScript"} kernels)`, c.stats.status, c.stats.matvecs, c.stats.iterations, cgMs, trueRelResidual(A, c.x, b, 0), refCg?.ms);
   row("krylov-ts cg (JavaScript kernels forced)", cgJs.stats.status, cgJs.stats.matvecs, cgJs.stats.iterations, cgJsMs, trueRelResidual(A, cgJs.x, b, 0), refCg?.ms);
   if (refCg) row(`SciPy ${typeof ref === "string" ? "" : ref.scipy} cg (CSR)`, "info 0", refCg.matvecs, refCg.iterations, refCg.ms, refCg.trueRelResidual, refCg.ms);
-  row(`krylov-ts minres σ=${SHIFT} (${simdOn ? "SIMD" : "JavaScript"} kernels)`, m.stats.status, m.stats.matvecs, m.stats.iterations, mrMs, trueRelResidual(A, m.x, b, SHIFT), refMr?.ms);
-  row(`krylov-ts minres σ=${SHIFT} (JavaScript kernels forced)`, mJs.stats.status, mJs.stats.matvecs, mJs.stats.iterations, mrJsMs, trueRelResidual(A, mJs.x, b, SHIFT), refMr?.ms);
+  if (m && mJs) row(`krylov-ts minres σ=${SHIFT} (${simdOn ? "SIMD" : "JavaScript"} kernels)`, m.stats.status, m.stats.matvecs, m.stats.iterations, mrMs, trueRelResidual(A, m.x, b, SHIFT), refMr?.ms);
+  if (m && mJs) row(`krylov-ts minres σ=${SHIFT} (JavaScript kernels forced)`, mJs.stats.status, mJs.stats.matvecs, mJs.stats.iterations, mrJsMs, trueRelResidual(A, mJs.x, b, SHIFT), refMr?.ms);
   if (refMr) row(`SciPy minres σ=${SHIFT} (CSR)`, "info 0", refMr.matvecs, refMr.iterations, refMr.ms, refMr.trueRelResidual, refMr.ms);
-  if (typeof ref !== "string") {
+  if (typeof ref !== "string" && ref.minresTight !== undefined) {
     const t = ref.minresTight;
     row(`SciPy minres σ=${SHIFT}, rtol 1e-12 (one run, counted operator)`, "—", t.matvecs, t.iterations, t.ms, t.trueRelResidual);
   }
@@ -160,14 +200,14 @@ export default async function (): Promise<void> {
   console.log(
     `\none product with the stencil operator: ${fmt(matvecUs)} µs (median); cg spent ≈ ${fmt((c.stats.matvecs * matvecUs) / 1e3)} ms ` +
       `of its ${fmt(cgMs)} ms in products; SIMD kernels ${cgJsMs > 0 ? (cgJsMs / cgMs).toFixed(2) : "—"}× faster for cg, ` +
-      `${mrJsMs > 0 ? (mrJsMs / mrMs).toFixed(2) : "—"}× for minres (same iterates: ` +
-      `${c.x.data.every((v, i) => Object.is(v, cgJs.x.data[i])) && m.x.data.every((v, i) => Object.is(v, mJs.x.data[i])) ? "yes" : "NO"})`,
+      `${withMinres ? (mrJsMs / mrMs).toFixed(2) : "—"}× for minres (same iterates: ` +
+      `${c.x.data.every((v, i) => Object.is(v, cgJs.x.data[i])) && (m === undefined || m.x.data.every((v, i) => Object.is(v, mJs?.x.data[i]))) ? "yes" : "NO"})`,
   );
   if (c.estimates) {
     console.log(
       `\ncg Ritz estimates: λmin ${c.estimates.lambdaMin.toExponential(4)}, λmax ${c.estimates.lambdaMax.toFixed(6)}, ` +
         `cond ${fmt(c.estimates.condition)} (analytic λmin ${(8 * Math.sin(Math.PI / (2 * (N + 1))) ** 2).toExponential(4)}, ` +
-        `λmax ${(8 * Math.cos(Math.PI / (2 * (N + 1))) ** 2).toFixed(6)}); minres restarts: ${m.estimates.restarts}`,
+        `λmax ${(8 * Math.cos(Math.PI / (2 * (N + 1))) ** 2).toFixed(6)}); minres restarts: ${m?.estimates.restarts ?? "—"}`,
     );
   }
 }

@@ -36,8 +36,42 @@ export interface PeerInfo {
 
 /** The python3 that has `module` (torch: Debian's /usr/bin/python3 first), or undefined. */
 export function pythonWith(module: "torch" | "scipy"): string | undefined {
-  const candidates = module === "torch" ? ["/usr/bin/python3", "python3"] : ["python3", "/usr/bin/python3"];
-  return candidates.find((p) => spawnSync(p, ["-c", `import ${module}`], { encoding: "utf8" }).status === 0);
+  if (!found.has(module)) {
+    const candidates = module === "torch" ? ["/usr/bin/python3", "python3"] : ["python3", "/usr/bin/python3"];
+    found.set(module, candidates.find((p) => spawnSync(p, ["-c", `import ${module}`], { encoding: "utf8" }).status === 0));
+  }
+  return found.get(module);
+}
+const found = new Map<string, string | undefined>();
+
+/**
+ * The environment of a peer at `threads` threads: OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and
+ * MKL_NUM_THREADS together (read once when the libraries load), without OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE (set for another machine, they select a slower kernel).
+ */
+export function peerEnv(threads: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, KRYLOV_PEER_THREADS: String(threads) };
+  for (const k of ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"]) env[k] = String(threads);
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
+/**
+ * Runs a one-shot peer script (a fresh process, as peak-memory figures need) at `threads`
+ * threads; its last stdout line is JSON {info, result}. Returns the reason when it fails.
+ */
+export function runOnce<R>(module: "torch" | "scipy", script: string, args: readonly string[], threads: number, timeoutMs = 600_000): { info: PeerInfo; result: R } | string {
+  const python = pythonWith(module);
+  if (python === undefined) return `no python3 with ${module}`;
+  const r = spawnSync(python, [join(here, script), ...args], { env: peerEnv(threads), encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 26 });
+  if (r.error) return `${script}: ${r.error.message}`;
+  if (r.status !== 0) return `${script} at ${threads} thread(s) failed: ${r.stderr.trim().split("\n").pop() ?? r.signal ?? ""}`;
+  try {
+    return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as { info: PeerInfo; result: R };
+  } catch {
+    return `${script}: unreadable output`;
+  }
 }
 
 /** A running peer process at one thread setting. */
@@ -67,11 +101,7 @@ export class Peer {
   static async start(module: "torch" | "scipy", script: string, args: readonly string[], threads: number): Promise<Peer | string> {
     const python = pythonWith(module);
     if (python === undefined) return `no python3 with ${module}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, KRYLOV_PEER_THREADS: String(threads) };
-    for (const k of ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"]) env[k] = String(threads);
-    delete env.OPENBLAS_CORETYPE;
-    delete env.OPENBLAS_L2_SIZE;
-    const child = spawn(python, [join(here, script), ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(python, [join(here, script), ...args], { env: peerEnv(threads), stdio: ["pipe", "pipe", "pipe"] });
     const peer = new Peer(child, threads);
     const first = (await peer.next()) as { info?: PeerInfo; setup?: unknown; error?: string };
     if (first.error !== undefined || first.info === undefined) {
@@ -187,7 +217,7 @@ export async function sideBySide(
  * The best (fastest) of the peer settings for one figure: its time and thread count, or the
  * reason no ratio may be taken (every setting failed or runs on the reference BLAS).
  */
-export function bestPeer(peers: ReadonlyArray<Peer | string>, ms: readonly number[]): { ms: number; threads: number } | string {
+export function bestPeer(peers: ReadonlyArray<Pick<Peer, "threads" | "info"> | string>, ms: readonly number[]): { ms: number; threads: number } | string {
   let best: { ms: number; threads: number } | undefined;
   const reasons: string[] = [];
   peers.forEach((p, j) => {

@@ -1,19 +1,24 @@
 """SciPy reference figures for bench/krylov-solve.bench.ts.
 
-Usage: python3 bench/scipy_solve.py B_FILE N RUNS
+Usage (by bench/peers.ts, KRYLOV_PEER_THREADS set): python3 bench/scipy_solve.py B_FILE N RUNS [cg]
 B_FILE holds b as little-endian float64 (written by the TypeScript benchmark from its seeded
 stream), N is the grid side (n = N²). The operator is the 2-D Poisson 5-point Laplacian with
 Dirichlet boundary, as a CSR matrix (SciPy's fastest form); products are counted once through a
-LinearOperator wrapper around the same matrix. Prints one JSON object.
+LinearOperator wrapper around the same matrix. With `cg` last, CG only. Prints one JSON line
+{"info": peer.describe(), "result": ...}.
 """
-import json
-import sys
-import time
+import peer
 
-import numpy as np
-import scipy
-import scipy.sparse as sp
-import scipy.sparse.linalg as sla
+peer.start()
+
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+import scipy.sparse.linalg as sla  # noqa: E402
 
 
 def poisson2d(N):
@@ -58,6 +63,9 @@ def main():
     sla.cg(A, b, rtol=1e-8)  # warm-up
     cg_ms = median_ms(lambda: sla.cg(A, b, rtol=1e-8), runs)
     out["cg"] = {"matvecs": count[0], "iterations": iters[0], "info": int(info), "ms": cg_ms, "trueRelResidual": cg_true}
+    if sys.argv[-1] == "cg":
+        print(json.dumps({"info": peer.describe(), "result": out}))
+        return
 
     # MINRES, shift 0.05, rtol 1e-8: solves (A − 0.05 I) x = b
     L, count = counted(A)
@@ -74,7 +82,7 @@ def main():
     ms = (time.perf_counter() - t) * 1e3
     tight = float(np.linalg.norm(b - (A @ x - 0.05 * x)) / bnorm)
     out["minresTight"] = {"rtol": 1e-12, "matvecs": count[0], "iterations": count[0], "info": int(info), "ms": ms, "trueRelResidual": tight}
-    print(json.dumps(out))
+    print(json.dumps({"info": peer.describe(), "result": out}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,37 @@
+"""SciPy peer of bench/csr.bench.ts: `A @ x` for CSR matrices, median time per product.
+
+Usage (by bench/peers.ts, KRYLOV_PEER_THREADS set): python3 bench/scipy_csr.py PROBLEMS_JSON
+PROBLEMS_JSON maps a name to a Matrix Market file or to N for the 2-D Poisson 5-point matrix of
+N² unknowns. Prints one JSON line {"info": peer.describe(), "result": {name: ms}}.
+"""
+import peer
+
+peer.start()
+
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import scipy.io  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+
+
+def poisson(N):
+    T = sp.diags([-1.0, 2.0, -1.0], [-1, 0, 1], shape=(N, N))
+    return (sp.kron(sp.identity(N), T) + sp.kron(T, sp.identity(N))).tocsr()
+
+
+out = {}
+for name, arg in json.loads(sys.argv[1]).items():
+    A = poisson(arg) if isinstance(arg, int) else sp.csr_matrix(scipy.io.mmread(arg))
+    x = np.random.default_rng(1).standard_normal(A.shape[1])
+    reps = max(1, int(2e6 // max(A.nnz, 1)))
+    ts = []
+    for _ in range(40):
+        t = time.perf_counter()
+        for _ in range(reps):
+            A @ x
+        ts.append((time.perf_counter() - t) / reps * 1e3)
+    out[name] = float(np.median(ts))
+print(json.dumps({"info": peer.describe(), "result": out}))
