@@ -8,7 +8,7 @@ import { CsrOperator, csr, setThreads, threads, vec } from "@krylov-ts/operators
 import { availableParallelism } from "node:os";
 import { CSR_WASM_BASE64 } from "../../packages/operators/src/csr-wasm-bytes.js";
 import { setCsrSplitThreshold } from "../../packages/operators/src/csr-wasm.js";
-import { MAX_DEFAULT_THREADS, poolSupported, runningWorkers } from "../../packages/operators/src/pool/pool.js";
+import { jobArguments, MAX_DEFAULT_THREADS, poolSupported, runJob, runningWorkers, sharedInstance, sharedModule } from "../../packages/operators/src/pool/pool.js";
 import { sharedVariant } from "../../packages/operators/src/pool/shared-wasm.js";
 import { runModuleScript } from "../helpers/backends.js";
 
@@ -139,4 +139,37 @@ test("sharedVariant declares the imported memory shared by one byte and refuses 
   // (module (import "env" "memory" (memory 1))): limits flag 0, no maximum.
   const noMaximum = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 2, 15, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 0, 1]);
   t.is(sharedVariant(noMaximum), undefined);
+});
+
+test.serial("a chunk that traps makes runJob throw, and the next job runs whole", (t) => {
+  if (!poolSupported()) {
+    t.pass();
+    return;
+  }
+  setThreads(2);
+  try {
+    const module = sharedModule(sharedVariant(Uint8Array.from(atob(CSR_WASM_BASE64), (c) => c.charCodeAt(0))) as Uint8Array, ["spmv"]);
+    const instance = module === undefined ? undefined : sharedInstance(module, 65536);
+    if (instance === undefined) return t.fail("no shared instance");
+    // One row per chunk: rp = [0, 1, 2, 3, 4] at byte 0, ci = [0, 1, 2, 3] at 64, v = [1, 2, 3, 4] at 128, x at 192, y at 256.
+    const memory = instance.buffer;
+    new Int32Array(memory, 0, 5).set([0, 1, 2, 3, 4]);
+    new Int32Array(memory, 64, 4).set([0, 1, 2, 3]);
+    new Float64Array(memory, 128, 4).set([1, 2, 3, 4]);
+    new Float64Array(memory, 192, 4).set([10, 20, 30, 40]);
+    const y = new Float64Array(memory, 256, 4);
+    const fill = (bad: number): void => {
+      const args = jobArguments();
+      for (let r = 0; r < 4; r++) args.set([4 * r, 64, 128, 192, r === bad ? 2 ** 31 - 8 : 256 + 8 * r, 1], 6 * r);
+    };
+    fill(2);
+    const e = t.throws(() => runJob(instance, 0, 6, 4));
+    t.regex(e?.message ?? "", /^runJob: a chunk of spmv threw/);
+    y.fill(0);
+    fill(-1);
+    runJob(instance, 0, 6, 4);
+    t.deepEqual([...y], [10, 40, 90, 160]);
+  } finally {
+    setThreads(undefined);
+  }
 });

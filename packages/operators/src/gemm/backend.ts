@@ -181,7 +181,11 @@ let scratch: GemmMemory | undefined;
 export function scratchMemory(bytes: number): { g: GemmMemory; base: number } | undefined {
   const need = ARENA_BASE + bytes;
   // Shared when the pool can run (so that a large product splits), growable either way.
-  if (scratch === undefined) scratch = newMemory(Math.max(need, 4 * PAGE * 16), poolSupported() && compiled.simd.shared !== undefined, 1, true);
+  // (a shared memory reserves its whole maximum at once, which a 32-bit engine may refuse: then a plain one).
+  if (scratch === undefined) {
+    const bytes = Math.max(need, 4 * PAGE * 16);
+    scratch = (poolSupported() && compiled.simd.shared !== undefined ? newMemory(bytes, true, 1, true) : undefined) ?? newMemory(bytes, false, 1);
+  }
   if (scratch === undefined) return undefined;
   const have = scratch.memory.buffer.byteLength;
   if (have < need) {

@@ -287,12 +287,16 @@ export function runJob(instance: SharedInstance, fn: number, nargs: number, nChu
     const k = v - tag;
     if (k >= nChunks) break;
     if (Atomics.compareExchange(c, NEXT, v, v + 1) !== v) continue;
-    const r = call(f, a, ARGS + k * nargs, nargs);
-    a[RESULTS + k] = typeof r === "number" ? r : 0;
+    try {
+      const r = call(f, a, ARGS + k * nargs, nargs);
+      a[RESULTS + k] = typeof r === "number" ? r : 0;
+    } catch {
+      c[ERROR] = 1; // counted as done all the same: no chunk of this job may still run when the next is published
+    }
     Atomics.add(c, DONE, 1);
   }
   waitDone(c, nChunks);
-  if (c[ERROR] !== 0) throw new Error(`runJob: a worker's chunk of ${instance.module.names[fn] ?? fn} threw`);
+  if (c[ERROR] !== 0) throw new Error(`runJob: a chunk of ${instance.module.names[fn] ?? fn} threw (a trap: an argument outside the memory)`);
 }
 
 function waitDone(c: Int32Array, nChunks: number): void {
