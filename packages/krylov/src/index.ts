@@ -27,3 +27,4 @@ export type { LeastSquaresIteration, LeastSquaresOptions, LeastSquaresEstimates 
 export { bicgstab, type BicgstabOptions, type BicgstabResult, type BicgstabIteration } from "./bicgstab.js";
 export { idrs, type IdrsOptions, type IdrsResult, type IdrsIteration } from "./idrs.js";
 export { svds, type SvdsOptions, type SvdsResult, type SvdsRestartInfo } from "./svds.js";
+export { eigs, type EigsOptions, type EigsResult, type EigsRestartInfo, type EigsWhich } from "./eigs/eigs.js";
