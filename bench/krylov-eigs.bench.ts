@@ -11,18 +11,17 @@
  *    labels (a cluster at the top of the spectrum), and after 100 Adam steps on inputs with class
  *    structure (`withClassMeans`, as real data has); the top 5 to 1e-8 relative, and power
  *    iteration with deflation (PyHessian's method) to 0.5 %. SciPy's eigsh runs on each dense
- *    Hessian (from `hessian(f, x)`, written to a temporary file); the reference eigenvalues are
- *    numpy's `eigvalsh` of that matrix.
+ *    Hessian (from `hessian(f, x)`, written to a temporary file), through bench/peer.py at each
+ *    thread setting (its BLAS named); the reference eigenvalues are numpy's `eigvalsh` of that
+ *    matrix, at the last setting only. eigsh driven by PyTorch's H·v is in bench/pytorch.bench.ts.
  *
  * Products are counted by a wrapper on both sides (ours include the k final true-residual
  * products). Times are medians of `KRYLOV_EIGS_RUNS` runs (default 3; the counts are
  * deterministic). `KRYLOV_EIGS_N` overrides the grid side for a quick run.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { operator, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
 import { hessian, hessianOperator, type Tensor } from "@krylov-ts/autodiff";
 import { lanczos, powerIteration, type LanczosOptions } from "@krylov-ts/krylov";
@@ -30,8 +29,8 @@ import { train } from "@krylov-ts/cli";
 import { poisson2d, poisson2dEigenvalues } from "../test/helpers/dense.js";
 import { mlpData, mlpLoss, withClassMeans } from "./mlp.js";
 import { fmt, median } from "./lib.js";
+import { loadText, PEER_THREADS, runOnce } from "./peers.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.env.KRYLOV_EIGS_RUNS ?? 3);
 
 interface Line {
@@ -118,9 +117,11 @@ function print(title: string, lines: Line[], exact: ArrayLike<number> | undefine
 }
 
 interface ScipyLine { tol: number; matvecs: number; ms: number; values: number[] }
+type ScipyOut = { scipy: string; poisson: ScipyLine[]; hessians: Array<{ runs: ScipyLine[]; top?: number[]; eighSecs?: number }> };
 
 export default async function (): Promise<void> {
   const N = Number(process.env.KRYLOV_EIGS_N ?? 256);
+  const loadStart = loadText();
   const n = N * N;
   const exact6 = poisson2dEigenvalues(N).slice(-6);
   const P = counted(poisson2d(N));
@@ -185,26 +186,37 @@ export default async function (): Promise<void> {
     writeFileSync(file, Buffer.concat([Buffer.from(head.buffer), Buffer.from(Hm.data.buffer, Hm.data.byteOffset, c.n * c.n * 8)]));
     files.push(file);
   });
-  const p = spawnSync("python3", [join(here, "scipy_eigs.py"), String(N), String(runs), ...files], { encoding: "utf8", maxBuffer: 1 << 24 });
+  // SciPy at each thread setting (eigsh on the dense Hessians runs BLAS gemv); numpy's eigvalsh
+  // references at the last setting only.
+  const sci = PEER_THREADS.map((t, i) =>
+    runOnce<ScipyOut>("scipy", "scipy_eigs.py", [String(N), String(runs), i === PEER_THREADS.length - 1 ? "1" : "0", ...files], t),
+  );
   rmSync(dir, { recursive: true, force: true });
   const exact5: (number[] | undefined)[] = cases.map(() => undefined);
-  let scipyNote = "";
-  if (p.error || p.status !== 0) {
-    scipyNote = `SciPy skipped: ${p.error?.message ?? p.stderr.trim().split("\n").pop()}`;
-  } else {
-    type Hess = { runs: ScipyLine[]; top: number[]; eighSecs: number };
-    const out = JSON.parse(p.stdout) as { scipy: string; poisson: ScipyLine[]; hessians: Hess[] };
+  const notes: string[] = [];
+  for (const r of sci) {
+    if (typeof r === "string") {
+      notes.push(`SciPy skipped: ${r}`);
+      continue;
+    }
+    const out = r.result;
+    const who = `SciPy ${out.scipy} eigsh, ${r.info.threads} thr.${r.info.reference ? " (REFERENCE BLAS)" : ""}`;
     for (const s of out.poisson) {
-      poissonLines.push({ method: `SciPy ${out.scipy} eigsh`, setting: `k=6, which='LA', tol ${s.tol}`, matvecs: s.matvecs, ms: s.ms, values: s.values });
+      poissonLines.push({ method: who, setting: `k=6, which='LA', tol ${s.tol}`, matvecs: s.matvecs, ms: s.ms, values: s.values });
     }
     out.hessians.forEach((h, i) => {
       for (const s of h.runs) {
-        (hessLines[i] as Line[]).push({ method: `SciPy ${out.scipy} eigsh (dense H)`, setting: `k=5, which='LA', tol ${s.tol}`, matvecs: s.matvecs, ms: s.ms, values: s.values });
+        (hessLines[i] as Line[]).push({ method: `${who} (dense H)`, setting: `k=5, which='LA', tol ${s.tol}`, matvecs: s.matvecs, ms: s.ms, values: s.values });
       }
-      exact5[i] = h.top;
+      if (h.top !== undefined) exact5[i] = h.top;
     });
-    scipyNote = `dense Hessians by hessian(f, x): ${hessianSecs.join(" s, ")} s; numpy eigvalsh references: ${out.hessians.map((h) => h.eighSecs.toFixed(1)).join(" s, ")} s`;
+    const bl = r.info.blas.find((x) => x.internal_api !== undefined) ?? r.info.blas[0];
+    notes.push(`SciPy ${out.scipy} / NumPy ${r.info.numpy}, ${bl?.internal_api ?? bl?.filepath ?? "?"} ${bl?.version?.split(" ").slice(0, 2).join(" ") ?? ""}, OMP/OPENBLAS_NUM_THREADS=${r.info.threads}, a@a ${r.info.gflops} GFLOP/s${r.info.reference ? ` — REFERENCE BLAS: ${r.info.reason ?? ""}` : ""}`);
+    const eigh = out.hessians.map((h) => h.eighSecs).filter((x): x is number => x !== undefined);
+    if (eigh.length) notes.push(`numpy eigvalsh references (${r.info.threads} thr.): ${eigh.map((x) => x.toFixed(1)).join(" s, ")} s`);
   }
+  notes.push(`dense Hessians by hessian(f, x): ${hessianSecs.join(" s, ")} s; load average at start ${loadStart}, at end ${loadText()}`);
+  const scipyNote = notes.join("\n");
   print(`2-D Poisson ${N}² (n = ${n}), top 6 with multiplicities`, poissonLines, exact6);
   cases.forEach((c, i) => {
     const exact = exact5[i];

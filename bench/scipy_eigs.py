@@ -1,19 +1,25 @@
 """SciPy reference figures for bench/krylov-eigs.bench.ts.
 
-Usage: python3 bench/scipy_eigs.py N RUNS HESSIAN_FILE...
+Usage (by bench/peers.ts, KRYLOV_PEER_THREADS set): python3 bench/scipy_eigs.py N RUNS EIGH HESSIAN_FILE...
 N is the grid side of the 2-D Poisson problem (n = N²). Each HESSIAN_FILE holds a dense MLP
 Hessian written by the TypeScript benchmark, little-endian float64: n, then the n×n matrix row
 by row. Products are counted through a LinearOperator wrapper; times are medians of RUNS.
-Each Hessian's reference top 5 come from numpy's eigvalsh. Prints one JSON object.
+Each Hessian's reference top 5 come from numpy's eigvalsh when EIGH is 1 (it takes a minute at
+n = 7,114, so the suite asks for it at one thread setting only). Prints one JSON line
+{"info": peer.describe(), "result": ...}.
 """
-import json
-import sys
-import time
+import peer
 
-import numpy as np
-import scipy
-import scipy.sparse as sp
-import scipy.sparse.linalg as sla
+peer.start()
+
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+import scipy.sparse.linalg as sla  # noqa: E402
 
 
 def poisson2d(N):
@@ -45,23 +51,25 @@ def run_eigsh(op, count, k, tol, runs):
 def main():
     N = int(sys.argv[1])
     runs = int(sys.argv[2])
+    eigh = sys.argv[3] == "1"
     out = {"scipy": scipy.__version__, "numpy": np.__version__}
     A = poisson2d(N)
     op, count = counted(N * N, lambda x: A @ x)
     out["poisson"] = [run_eigsh(op, count, 6, tol, runs) for tol in (1e-6, 1e-10)]
 
     out["hessians"] = []
-    for path in sys.argv[3:]:
+    for path in sys.argv[4:]:
         raw = np.fromfile(path, dtype="<f8")
         n = int(raw[0])
         H = raw[1 : 1 + n * n].reshape(n, n)
         hop, hcount = counted(n, lambda x, H=H: H @ x)
         one = {"runs": [run_eigsh(hop, hcount, 5, tol, runs) for tol in (1e-8, 0)]}
-        t = time.perf_counter()
-        one["top"] = np.linalg.eigvalsh(H)[-5:].tolist()
-        one["eighSecs"] = time.perf_counter() - t
+        if eigh:
+            t = time.perf_counter()
+            one["top"] = np.linalg.eigvalsh(H)[-5:].tolist()
+            one["eighSecs"] = time.perf_counter() - t
         out["hessians"].append(one)
-    print(json.dumps(out))
+    print(json.dumps({"info": peer.describe(), "result": out}))
 
 
 if __name__ == "__main__":
