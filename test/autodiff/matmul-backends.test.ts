@@ -2,11 +2,11 @@
  * The autodiff products on the kernel backends: H·v of an MLP is the same bits on JavaScript
  * and WebAssembly SIMD (and within rounding on relaxed SIMD, in a child process), a compiled
  * plan's products run in place in its arena (no operand copied), and its outputs are plain
- * arrays of the caller's.
+ * arrays of the caller's; the full Hessian (the batched stage) likewise.
  */
 import test from "ava";
 import { spawnSync } from "node:child_process";
-import { add, constant, hessianOperator, matmul, params, softmaxCrossEntropy, tanh, type Tensor } from "@krylov-ts/autodiff";
+import { add, constant, hessian, hessianOperator, matmul, params, softmaxCrossEntropy, tanh, type Tensor } from "@krylov-ts/autodiff";
 import { availableKernelBackends, rng, setKernelBackend, vec } from "@krylov-ts/operators";
 import { gemmCopies } from "../../packages/operators/src/gemm/index.js";
 import { repoRoot } from "../helpers/backends.js";
@@ -63,10 +63,29 @@ test("a compiled plan's products run in place in its arena, and its outputs are 
   }
 });
 
+test("the full Hessian is the same bits on JavaScript and SIMD, its batched products in place", (t) => {
+  if (!simd) return t.pass("no WebAssembly SIMD here");
+  const { f, x0 } = mlp(12, 10, 4, 64, 6);
+  const run = (b: "js" | "simd"): { H: Float64Array; copies: number } => {
+    const previous = setKernelBackend(b, 0);
+    try {
+      const before = gemmCopies();
+      const H = Float64Array.from(hessian(f, x0, { blockSize: 16 }).data);
+      return { H, copies: gemmCopies() - before };
+    } finally {
+      setKernelBackend(previous);
+    }
+  };
+  const js = run("js");
+  const wasm = run("simd");
+  t.true(js.H.every((x, i) => Object.is(x, wasm.H[i])), "Hessian differs between js and simd");
+  t.is(wasm.copies, 0, "operands copied");
+});
+
 test("H·v on relaxed SIMD agrees with JavaScript to rounding (child process)", (t) => {
   const script = `
     import { availableKernelBackends, setKernelBackend, vec, rng } from "@krylov-ts/operators";
-    import { add, constant, hessianOperator, matmul, params, softmaxCrossEntropy, tanh } from "@krylov-ts/autodiff";
+    import { add, constant, hessian, hessianOperator, matmul, params, softmaxCrossEntropy, tanh } from "@krylov-ts/autodiff";
     const r = rng(5), d = 50, h = 30, c = 6, B = 80;
     const P = params({ W1: [d, h], b1: [h], W2: [h, c], b2: [c] });
     const X = constant(Float64Array.from({ length: B * d }, () => r.normal()), [B, d]);

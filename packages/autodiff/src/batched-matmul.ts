@@ -8,6 +8,13 @@
 import { getOp, type Attrs, type Shape } from "./graph.js";
 import type { IRNode } from "./simplify.js";
 
+/** Work arrays of one batched product (see `batchedMatmul`). */
+export interface MatmulScratch {
+  readonly At: Float64Array;
+  readonly C: Float64Array;
+  readonly Bs: Float64Array;
+}
+
 /**
  * C⁽ʲ⁾ = op(A⁽ʲ⁾)·op(B) or op(A)·op(B⁽ʲ⁾), j = 1 … k, as one product:
  * [A⁽¹⁾; …; A⁽ᵏ⁾]·op(B) with the rows stacked as the batch layout already is (a batched Aᵀ
@@ -17,11 +24,13 @@ import type { IRNode } from "./simplify.js";
  * @param n - the matmul node (result [m, q])
  * @param ins - A and B (the batched one [k, …])
  * @param out - the k results [k, m, q]
+ * @param scratch - work arrays: At of k·m·p (left-batched) or m·p entries, C of m·k·q and Bs of
+ *   p·k·q (right-batched); shared by the computations of one node (they never run together)
  * @param rowsFrom - when given (right-batched products only), called at each run: only the
  *   rows r ≥ rowsFrom() of each result are computed (the others keep stale values)
  * @returns the computation, allocation-free when run
  */
-export function batchedMatmul(n: IRNode, ins: readonly Float64Array[], leftBatched: boolean, out: Float64Array, k: number, rowsFrom?: () => number): () => void {
+export function batchedMatmul(n: IRNode, ins: readonly Float64Array[], leftBatched: boolean, out: Float64Array, k: number, scratch: MatmulScratch, rowsFrom?: () => number): () => void {
   const def = getOp("matmul");
   const [aN, bN] = n.inputs as [IRNode, IRNode];
   const tA = n.attrs.transposeA === true;
@@ -34,18 +43,18 @@ export function batchedMatmul(n: IRNode, ins: readonly Float64Array[], leftBatch
     const attrs: Attrs = { transposeA: false, transposeB: tB };
     const shapes: Shape[] = [[k * m, p], bN.shape];
     if (!tA) return () => def.kernel([A, B], shapes, out, [k * m, q], attrs);
-    const At = new Float64Array(k * m * p);
+    const At = scratch.At;
     return () => {
       for (let j = 0; j < k; j++) transposeBlock(A, j * p * m, p, m, At, j * m * p);
       def.kernel([At, B], shapes, out, [k * m, q], attrs);
     };
   }
   const p = tB ? (bN.shape[1] as number) : (bN.shape[0] as number);
-  const C = new Float64Array(m * k * q);
-  const Bs = tB ? B : new Float64Array(p * k * q);
+  const C = scratch.C;
+  const Bs = tB ? B : scratch.Bs;
   const bShape: Shape = tB ? [k * q, p] : [p, k * q];
   // Rows r0 … m−1 of op(A), contiguous: A itself, or Aᵀ copied at each run (A may change between runs).
-  const At = rowsFrom !== undefined && tA ? new Float64Array(m * p) : A;
+  const At = rowsFrom !== undefined && tA ? scratch.At : A;
   const aShape = [m, p];
   const cShape = [m, k * q];
   const attrs: Attrs = { transposeA: tA && rowsFrom === undefined, transposeB: tB };

@@ -25,17 +25,20 @@
  * with a fixed left operand compute only their needed rows. The steps for each pattern of
  * states are prepared once, when the pattern is first met.
  *
- * Buffers are planned by liveness as in `Plan`; a run allocates nothing (after the first run
- * of each pattern).
+ * Buffers are planned by liveness as in `Plan`, in one WebAssembly arena when the products are
+ * large enough for the WebAssembly kernels (with copies of the products' fixed operands, taken
+ * when the stage is built), so that the products run in place; a run allocates nothing (after
+ * the first run of each pattern).
  *
  * @module
  */
+import { DEFAULT_MIN_WASM_SIZE, gemmArena, kernelBackend } from "@krylov-ts/operators";
 import { getOp, type Attrs, type Shape } from "./graph.js";
 import type { Plan } from "./plan.js";
 import type { IRNode } from "./simplify.js";
 import { Unit, UnitBlocks, type UnitState } from "./unit-blocks.js";
 import { SuffixDemand } from "./suffix-demand.js";
-import { batchedMatmul, oneColumnMatmul, oneHotMatmul } from "./batched-matmul.js";
+import { batchedMatmul, oneColumnMatmul, oneHotMatmul, type MatmulScratch } from "./batched-matmul.js";
 
 const elementwise = new Set([
   "neg", "square", "sqrt", "exp", "log", "log1p", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs", "sign", "pow",
@@ -60,6 +63,9 @@ export class BatchedStage {
   private readonly buf = new Map<IRNode, Float64Array>();
   /** Read-only zeros standing for a varying input that is zero in this block. */
   private readonly zeros: Float64Array;
+  /** Scratch of each batched product, and copies of the fixed operands of the products. */
+  private readonly scratch = new Map<IRNode, MatmulScratch>();
+  private readonly fixedCopy = new Map<IRNode, Float64Array>();
   /** The steps with every node dense (`run`), and per pattern of unit-block states (`runUnit`). */
   private readonly dense: BatchStep[];
   private readonly variants = new Map<string, BatchStep[]>();
@@ -87,23 +93,66 @@ export class BatchedStage {
     const lastUse = new Map<IRNode, number>();
     schedule.forEach((n, p) => n.inputs.forEach((u) => lastUse.set(u, p)));
     const buf = this.buf;
-    this.input = new Float64Array(k * (varying?.size ?? 0));
-    if (varying !== undefined) buf.set(varying, this.input);
-    const pool = new Map<number, Float64Array[]>();
+    // Buffers are planned as indices into `sizes` (a pool by size, as in Plan), then allocated
+    // together: in one WebAssembly arena when a product is large enough for the WebAssembly
+    // kernels (the products then run in place), plain arrays otherwise.
+    const sizes: number[] = [k * (varying?.size ?? 0)];
+    const slot = new Map<IRNode, number>();
+    if (varying !== undefined) slot.set(varying, 0);
+    const pool = new Map<number, number[]>();
     let largest = 0;
     schedule.forEach((n, p) => {
       const free = pool.get(n.size);
-      const out = n !== output && free !== undefined && free.length > 0 ? (free.pop() as Float64Array) : new Float64Array(k * n.size);
-      buf.set(n, out);
+      let at: number;
+      if (n !== output && free !== undefined && free.length > 0) at = free.pop() as number;
+      else {
+        at = sizes.length;
+        sizes.push(k * n.size);
+      }
+      slot.set(n, at);
       largest = Math.max(largest, k * n.size);
       for (const u of new Set(n.inputs)) {
         if (u === varying || !batched.has(u) || lastUse.get(u) !== p || u === output) continue;
         const list = pool.get(u.size) ?? [];
-        list.push(buf.get(u) as Float64Array);
+        list.push(slot.get(u) as number);
         pool.set(u.size, list);
       }
     });
-    this.zeros = new Float64Array(Math.max(largest, this.input.length));
+    const zerosAt = sizes.length;
+    sizes.push(Math.max(largest, k * (varying?.size ?? 0)));
+    // Per batched product: its scratch, and a copy of its fixed operand (taken now: the plan's
+    // fixed stage has run and must not run again while this stage is used).
+    const scratchAt = new Map<IRNode, { at: number; c: number; bs: number; fixedAt: number; fixed: IRNode }>();
+    let large = false;
+    for (const n of schedule) {
+      if (n.op !== "matmul") continue;
+      const [aN, bN] = n.inputs as [IRNode, IRNode];
+      const left = batched.has(aN);
+      if (left === batched.has(bN)) continue;
+      const [m, q] = n.shape as [number, number];
+      const p = n.attrs.transposeA === true ? (aN.shape[0] as number) : (aN.shape[1] as number);
+      if (k * m * q * p >= DEFAULT_MIN_WASM_SIZE) large = true;
+      const fixed = left ? bN : aN;
+      const entry = { at: sizes.length, c: 0, bs: 0, fixedAt: 0, fixed };
+      sizes.push(left ? k * m * p : m * p); // At: a batched Aᵀ block by block, or the fixed Aᵀ
+      entry.c = sizes.length;
+      sizes.push(left ? 0 : m * k * q);
+      entry.bs = sizes.length;
+      sizes.push(left ? 0 : p * k * q);
+      entry.fixedAt = sizes.length;
+      sizes.push(fixed.size);
+      scratchAt.set(n, entry);
+    }
+    const arrays = (large && kernelBackend() !== "js" ? gemmArena(sizes) : undefined) ?? sizes.map((len) => new Float64Array(len));
+    this.input = arrays[0] as Float64Array;
+    for (const [n, at] of slot) buf.set(n, arrays[at] as Float64Array);
+    this.zeros = arrays[zerosAt] as Float64Array;
+    for (const [n, e] of scratchAt) {
+      const fixed = arrays[e.fixedAt] as Float64Array;
+      fixed.set(plan.valueOf(e.fixed));
+      this.fixedCopy.set(e.fixed, fixed);
+      this.scratch.set(n, { At: arrays[e.at] as Float64Array, C: arrays[e.c] as Float64Array, Bs: arrays[e.bs] as Float64Array });
+    }
     this.demand = new SuffixDemand(schedule, output, batched);
     this.dense = this.prepareAll(undefined);
     this.units = varying !== undefined && varying.shape.length === 1 ? new UnitBlocks(schedule, varying, k) : undefined;
@@ -184,7 +233,7 @@ export class BatchedStage {
     const out = this.buf.get(n) as Float64Array;
     const isB = n.inputs.map((u) => this.batched.has(u));
     const valueOf = (u: IRNode, j: number): Float64Array => {
-      if (!isB[j]) return this.plan.valueOf(u);
+      if (!isB[j]) return n.op === "matmul" ? (this.fixedCopy.get(u) ?? this.plan.valueOf(u)) : this.plan.valueOf(u);
       return state?.get(u) === Unit.Zero ? this.zeros.subarray(0, k * u.size) : (this.buf.get(u) as Float64Array);
     };
     const ins = n.inputs.map(valueOf);
@@ -251,7 +300,7 @@ export class BatchedStage {
       const from = this.demand.from;
       const q = n.shape[1] as number;
       const rowsFrom = state !== undefined && isB[0] !== true && q > 0 ? () => Math.floor((from.get(n) as number) / q) : undefined;
-      return batchedMatmul(n, ins, isB[0] === true, out, k, rowsFrom);
+      return batchedMatmul(n, ins, isB[0] === true, out, k, this.scratch.get(n) as MatmulScratch, rowsFrom);
     }
     return this.perValue(n, ins, isB, out);
   }
