@@ -36,73 +36,73 @@ const failing = (what: "writeFile" | "rename", at: number): ReportFs => {
   };
 };
 
-test("a report lands whole in a new folder, creating its parents, with nothing else left beside it", (t) => {
+test("a report lands whole in a new folder, creating its parents, with nothing else left beside it", async (t) => {
   const parent = tempDir();
   const dir = join(parent, "a", "b", "report");
-  t.is(writeReport(dir, newReport), dir);
+  t.is(await writeReport(dir, newReport), dir);
   t.deepEqual(contents(dir), Object.fromEntries([...newReport].sort()));
   t.deepEqual(readdirSync(join(parent, "a", "b")), ["report"]);
 });
 
-test("an existing report folder is replaced whole: no old plot survives and no backup is left", (t) => {
+test("an existing report folder is replaced whole: no old plot survives and no backup is left", async (t) => {
   const parent = tempDir();
   const dir = oldReport(parent);
   const solveReport = new Map([["report.json", '{"new":true}\n'], ["convergence.svg", "<svg>new</svg>"]]);
-  writeReport(dir, solveReport);
+  await writeReport(dir, solveReport);
   t.deepEqual(contents(dir), { "convergence.svg": "<svg>new</svg>", "report.json": '{"new":true}\n' });
   t.deepEqual(readdirSync(parent), ["report"]);
 });
 
-test("a folder holding a file that is not a report's is refused and left intact", (t) => {
+test("a folder holding a file that is not a report's is refused and left intact", async (t) => {
   const parent = tempDir();
   const dir = oldReport(parent);
   writeFileSync(join(dir, "notes.txt"), "mine");
-  const err = t.throws(() => writeReport(dir, newReport));
+  const err = await t.throwsAsync(() => writeReport(dir, newReport));
   t.regex(err?.message ?? "", /^krylov: cannot write the report into '.*report' \(it holds files other than a report's: notes\.txt;/);
   t.deepEqual(contents(dir), { "notes.txt": "mine", "report.json": '{"old":true}\n', "spectrum.svg": "<svg>old</svg>" });
   t.deepEqual(readdirSync(parent), ["report"]);
 });
 
-test("a failed write of the second file leaves the old report as it was and no temporary folder", (t) => {
+test("a failed write of the second file leaves the old report as it was and no temporary folder", async (t) => {
   const parent = tempDir();
   const dir = oldReport(parent);
-  const err = t.throws(() => writeReport(dir, newReport, failing("writeFile", 2)));
+  const err = await t.throwsAsync(() => writeReport(dir, newReport, failing("writeFile", 2)));
   t.regex(err?.message ?? "", /cannot write the report into .* \(no space left on the device\)$/);
   t.deepEqual(contents(dir), { "report.json": '{"old":true}\n', "spectrum.svg": "<svg>old</svg>" });
   t.deepEqual(readdirSync(parent), ["report"]);
 });
 
-test("a failed rename of the new folder onto DIR puts the old report back and leaves no backup or temporary folder", (t) => {
+test("a failed rename of the new folder onto DIR puts the old report back and leaves no backup or temporary folder", async (t) => {
   const parent = tempDir();
   const dir = oldReport(parent);
   // rename 1 moves DIR to its backup, rename 2 (the new folder onto DIR) fails, rename 3 restores.
-  const err = t.throws(() => writeReport(dir, newReport, failing("rename", 2)));
+  const err = await t.throwsAsync(() => writeReport(dir, newReport, failing("rename", 2)));
   t.regex(err?.message ?? "", /cannot write the report into .* \(EBUSY\)$/);
   t.deepEqual(contents(dir), { "report.json": '{"old":true}\n', "spectrum.svg": "<svg>old</svg>" });
   t.deepEqual(readdirSync(parent), ["report"]);
 });
 
-test("a failed rename of DIR to its backup name leaves the old report in place and no temporary folder", (t) => {
+test("a failed rename of DIR to its backup name leaves the old report in place and no temporary folder", async (t) => {
   const parent = tempDir();
   const dir = oldReport(parent);
-  t.throws(() => writeReport(dir, newReport, failing("rename", 1)), { message: /cannot write the report into .* \(EBUSY\)$/ });
+  await t.throwsAsync(() => writeReport(dir, newReport, failing("rename", 1)), { message: /cannot write the report into .* \(EBUSY\)$/ });
   t.deepEqual(contents(dir), { "report.json": '{"old":true}\n', "spectrum.svg": "<svg>old</svg>" });
   t.deepEqual(readdirSync(parent), ["report"]);
 });
 
-test("a failed rename into a new folder removes the temporary folder and the parents it created", (t) => {
+test("a failed rename into a new folder removes the temporary folder and the parents it created", async (t) => {
   const parent = tempDir();
-  const err = t.throws(() => writeReport(join(parent, "made", "report"), newReport, failing("rename", 1)));
+  const err = await t.throwsAsync(() => writeReport(join(parent, "made", "report"), newReport, failing("rename", 1)));
   t.regex(err?.message ?? "", /cannot write the report into/);
   t.deepEqual(readdirSync(parent), []);
 });
 
-test("--out DIR whose parent is a file exits 2 and leaves no temporary or backup folder", async (t) => {
+test("--out DIR whose parent is a file exits 2 before computing and leaves no temporary or backup folder", async (t) => {
   const parent = tempDir();
   writeFileSync(join(parent, "plain-file"), "x");
   const r = await krylov(["eigs", join(matrices, "LF10.mtx"), "-k", "2", "--quiet", "--out", join(parent, "plain-file", "report")]);
   t.is(r.code, 2);
-  t.regex(r.stderr, /^krylov: cannot create output folder '.*plain-file.report'/);
+  t.regex(r.stderr, /^krylov: cannot write the report into '.*plain-file.report' \('.*plain-file' is not a folder\)$/m);
   t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
   t.deepEqual(readdirSync(parent), ["plain-file"]);
 });

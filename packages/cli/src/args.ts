@@ -58,8 +58,9 @@ export interface Parsed {
   readonly help: boolean;
 }
 
-/** The options every subcommand shares (output and progress). */
+/** The options every subcommand shares (output, memory budget and progress). */
 export const commonOptions: readonly OptionSpec[] = [
+  { name: "max-memory", kind: "number", default: "2", min: 0, exclusiveMin: true, meta: "GiB", help: "memory budget in GiB (2³⁰ bytes): a file or model whose declared size would need more is refused before anything is computed" },
   { name: "out", kind: "string", meta: "DIR", help: "write report.json and the SVG plots as folder DIR, whole or not at all (built beside it, then swapped in); an existing DIR is replaced, but refused if it holds files other than report.json, spectrum.svg, convergence.svg" },
   { name: "json", kind: "boolean", help: "print the report as JSON on stdout instead of tables" },
   { name: "quiet", short: "q", kind: "boolean", help: "no progress bars (they are drawn on stderr only when it is a terminal)" },
@@ -80,7 +81,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   }
   let raw: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
   try {
-    raw = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
+    raw = parseArgs({ args: attachValues(all, argv), options: config, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`krylov ${spec.name}: ${describeParseError(e)} (see krylov ${spec.name} --help)`);
   }
@@ -100,6 +101,42 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     values[o.name] = text === undefined ? undefined : convert(spec.name, o, text);
   }
   return { values, positional: raw.positionals[0], help };
+}
+
+/** A token that is a number, not an option: `-1`, `-.5`, `-1e-3`, `-Infinity`. */
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d|Infinity$|NaN$)/;
+
+/**
+ * Rewrites the options that take a value into the one-token form `--name=value`, so that
+ * `--tol -1` and `-k -1` read the value -1 (`parseArgs` takes a token starting with `-` for an
+ * option and calls the value ambiguous) and `-k=-1` reads -1 rather than "=-1"; the range
+ * check of the option then refuses what is out of range. Tokens after `--` are left alone.
+ */
+function attachValues(options: readonly OptionSpec[], argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = /^--([^=]+)$/.exec(a);
+    const short = /^-([^-=])(=(.*))?$/s.exec(a);
+    const o = long !== null
+      ? options.find((x) => x.name === long[1])
+      : short !== null ? options.find((x) => x.short === short[1]) : undefined;
+    if (o === undefined || o.kind === "boolean") {
+      out.push(a);
+    } else if (short !== null && short[2] !== undefined) {
+      out.push(`--${o.name}=${short[3] ?? ""}`);
+    } else if (i + 1 < argv.length && NEGATIVE_NUMBER.test(argv[i + 1] as string)) {
+      out.push(`--${o.name}=${argv[i + 1] as string}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 function describeParseError(e: unknown): string {
@@ -167,6 +204,22 @@ export function helpText(spec: CommandSpec): string {
   }
   if (spec.epilog !== undefined) lines.push("", ...spec.epilog);
   return lines.join("\n");
+}
+
+/**
+ * `s` with control characters (C0 but tab and, when `keepNewlines`, line feed; DEL; C1) escaped
+ * JSON-style (`\u001b`), so that a file name, a token of a file or an argument cannot drive the
+ * terminal when a message echoes it.
+ */
+export function printable(s: string, keepNewlines = false): string {
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) =>
+    keepNewlines && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** The `--max-memory` budget in bytes. */
+export function memoryBudget(v: OptionValues): number {
+  return Math.round((v["max-memory"] as number) * 2 ** 30);
 }
 
 /** Typed readers of parsed values (the table guarantees the kind). */

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { parseMatrixMarket, type CsrOperator, type MatrixMarketInfo } from "@krylov-ts/operators";
+import { readFileSync, statSync } from "node:fs";
+import { matrixMarketBytes, parseMatrixMarket, type CsrOperator, type MatrixMarketInfo } from "@krylov-ts/operators";
 import { UsageError } from "./args.js";
 import { errorCode } from "./data.js";
 
@@ -23,9 +23,14 @@ export interface MatrixFile {
  * `symmetryTol`: it is accepted when max |a_ij − a_ji| ≤ symmetryTol·max |a_ij| (0, the
  * default, asks for exact symmetry). An accepted matrix is returned as given, not symmetrized.
  * `command` names the subcommand in error messages, which report the measured asymmetry.
+ *
+ * Memory: the file, the reader's peak (`matrixMarketBytes`) and the command's own `bytesPerRow`·n
+ * (its vectors, its Lanczos basis, its report) must fit `budget` bytes (`--max-memory`); the file
+ * is refused by its size on disk before it is read, and by its size line before the matrix is
+ * allocated.
  */
-export function loadMatrix(command: string, path: string | undefined, symmetryTol = 0): MatrixFile {
-  const file = readMatrixFile(command, path);
+export function loadMatrix(command: string, path: string | undefined, symmetryTol = 0, budget = 2 ** 31, bytesPerRow = 0): MatrixFile {
+  const file = readMatrixFile(command, path, budget, bytesPerRow);
   const [m, n] = file.matrix.shape;
   if (m !== n) throw new UsageError(`krylov ${command}: ${file.path} is ${m}×${n}, but ${command} needs a square matrix`);
   const asymmetry = file.matrix.symmetric ? 0 : relativeAsymmetry(file.matrix);
@@ -95,20 +100,51 @@ export function relativeAsymmetry(A: CsrOperator): number {
   return maxDiff / maxAbs;
 }
 
-/** Reads and parses `path`, any shape (for the rectangular methods: lsqr, lsmr, svds). */
-export function readMatrixFile(command: string, path: string | undefined): Omit<MatrixFile, "asymmetry"> {
+/** A byte count in GiB for a message (`2 GiB`, `0.0625 GiB`, `37.3 GiB`). */
+export function gigabytes(bytes: number): string {
+  return `${Number((bytes / 2 ** 30).toPrecision(3))} GiB`;
+}
+
+/** A file's text costs about 3 bytes a byte: the string (1–2 bytes a character) and its lines. */
+const TEXT_BYTES_PER_BYTE = 3;
+
+/**
+ * Reads and parses `path`, any shape (for the rectangular methods: lsqr, lsmr, svds), within
+ * `budget` bytes: the file, the reader's peak and the command's `bytesPerRow`·max(m, n) (see
+ * `loadMatrix`).
+ */
+export function readMatrixFile(command: string, path: string | undefined, budget = 2 ** 31, bytesPerRow = 0): Omit<MatrixFile, "asymmetry"> {
+  const file = parseMatrixFile(command, path, budget);
+  const [m, n] = file.matrix.shape;
+  const bytes = matrixMarketBytes(m, n, file.matrix.nnz) + bytesPerRow * Math.max(m, n);
+  if (bytes > budget) {
+    throw new UsageError(
+      `krylov ${command}: ${file.path}: a ${m}×${n} matrix needs about ${gigabytes(bytes)} for ${command}, above --max-memory ${gigabytes(budget)}`,
+    );
+  }
+  return file;
+}
+
+function parseMatrixFile(command: string, path: string | undefined, budget: number): Omit<MatrixFile, "asymmetry"> {
   if (path === undefined) throw new UsageError(`krylov ${command}: missing FILE.mtx (see krylov ${command} --help)`);
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (TEXT_BYTES_PER_BYTE * size > budget) {
+      throw new UsageError(`krylov ${command}: ${path} is ${gigabytes(size)}; reading it needs about ${gigabytes(TEXT_BYTES_PER_BYTE * size)}, above --max-memory ${gigabytes(budget)}`);
+    }
     text = readFileSync(path, "utf8");
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`krylov ${command}: cannot read '${path}' (${errorCode(e)})`);
   }
   try {
-    const { matrix, info } = parseMatrixMarket(text);
+    const { matrix, info } = parseMatrixMarket(text, { maxBytes: budget });
     return { path, matrix, info };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new UsageError(`krylov ${command}: ${path}: ${msg.replace(/^readMatrixMarket: /, "").replace(/^csr: /, "")}`);
+    throw new UsageError(
+      `krylov ${command}: ${path}: ${msg.replace(/^readMatrixMarket: /, "").replace(/^csr: /, "").replace(/ \(maxBytes\)$/, " (--max-memory)")}`,
+    );
   }
 }

@@ -13,24 +13,86 @@
  * user's other files are never deleted. The new report replaces the old one whole: a plot the
  * new command does not draw (`solve` has no spectrum) does not survive from the old report.
  *
+ * SIGINT and SIGTERM are caught while the files are written: the temporary folder and the
+ * parents created for it are removed, DIR is left as it was, and `writeReport` rejects with
+ * `Interrupted` (the command then exits 128 + the signal's number, 130 or 143). Once the swap
+ * has begun it runs to its end (two renames), so the folder is never left half-swapped.
+ *
+ * `checkOut` makes the same checks on DIR before a command computes anything.
+ *
  * @module
  */
-import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, chmodSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./args.js";
 import { errorCode } from "./data.js";
+
+/** A signal (SIGINT, SIGTERM) arrived while a report was written; nothing was left behind. */
+export class Interrupted extends Error {
+  override readonly name = "Interrupted";
+  constructor(readonly signal: "SIGINT" | "SIGTERM") {
+    super(`interrupted by ${signal}`);
+  }
+  /** The shell's exit code for a process ended by this signal: 128 + its number. */
+  get exitCode(): number {
+    return 128 + (this.signal === "SIGINT" ? 2 : 15);
+  }
+}
 
 /** The files a report folder may hold: an existing DIR holding anything else is refused. */
 export const reportFiles: readonly string[] = ["report.json", "spectrum.svg", "convergence.svg"];
 
 /** The file-system calls that write and swap the folder, replaceable in tests to simulate a failure. */
 export interface ReportFs {
-  readonly writeFile: (path: string, text: string) => void;
+  readonly writeFile: (path: string, text: string) => void | Promise<void>;
   readonly rename: (from: string, to: string) => void;
 }
 
-const nodeFs: ReportFs = { writeFile: writeFileSync, rename: renameSync };
+const nodeFs: ReportFs = { writeFile: (path, text) => writeFile(path, text), rename: renameSync };
+
+/**
+ * Refuses, before a command computes anything, a `--out DIR` that `writeReport` would refuse:
+ * DIR exists and is not a folder, or holds files other than a report's; or the folder that
+ * would hold DIR's temporary sibling (DIR's parent, or its nearest existing ancestor when
+ * parents are to be created) is not a writable folder.
+ *
+ * @throws UsageError `krylov: cannot write the report into 'DIR' (…)`
+ */
+export function checkOut(dir: string): void {
+  const fail = (why: string): never => {
+    throw new UsageError(`krylov: cannot write the report into '${dir}' (${why})`);
+  };
+  const old = existing(resolve(dir), fail);
+  let ancestor = dirname(old?.path ?? resolve(dir));
+  for (;;) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(ancestor).isDirectory();
+    } catch (e) {
+      const code = typeof e === "object" && e !== null && "code" in e ? e.code : undefined;
+      if (code === "ENOENT" && dirname(ancestor) !== ancestor) {
+        ancestor = dirname(ancestor);
+        continue;
+      }
+      return fail(`'${ancestor}': ${errorCode(e)}`);
+    }
+    if (!isDir) fail(`'${ancestor}' is not a folder`);
+    try {
+      accessSync(ancestor, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      fail(`'${ancestor}' is not writable: ${errorCode(e)}`);
+    }
+    return;
+  }
+}
+
+/** Resolves after the event loop has polled once, so that a signal that arrived has been dispatched. */
+async function pollOnce(): Promise<void> {
+  await new Promise<void>((done) => setImmediate(done));
+  await new Promise<void>((done) => setImmediate(done));
+}
 
 /**
  * Writes `files` (name → contents, names among `reportFiles`) as the folder `dir`, whole or
@@ -39,9 +101,30 @@ const nodeFs: ReportFs = { writeFile: writeFileSync, rename: renameSync };
  *
  * @param fs - the write and rename calls (Node's by default; tests pass failing ones)
  * @throws UsageError when `dir` is not a folder, holds files other than a report's, or a write
- *   or rename fails (`krylov: cannot write the report into 'DIR' (…)`)
+ *   or rename fails (`krylov: cannot write the report into 'DIR' (…)`); `Interrupted` when
+ *   SIGINT or SIGTERM arrived before the swap
  */
-export function writeReport(dir: string, files: ReadonlyMap<string, string>, fs: ReportFs = nodeFs): string {
+export async function writeReport(dir: string, files: ReadonlyMap<string, string>, fs: ReportFs = nodeFs): Promise<string> {
+  let caught: "SIGINT" | "SIGTERM" | undefined;
+  const onSignal = (signal: "SIGINT" | "SIGTERM"): void => {
+    caught ??= signal;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await write(dir, files, fs, () => caught);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function write(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  fs: ReportFs,
+  signal: () => "SIGINT" | "SIGTERM" | undefined,
+): Promise<string> {
   const fail = (why: string): never => {
     throw new UsageError(`krylov: cannot write the report into '${dir}' (${why})`);
   };
@@ -68,10 +151,16 @@ export function writeReport(dir: string, files: ReadonlyMap<string, string>, fs:
   try {
     mkdirSync(tmp);
     if (old !== undefined) chmodSync(tmp, old.mode);
-    for (const [name, text] of files) fs.writeFile(join(tmp, name), text);
+    for (const [name, text] of files) {
+      await fs.writeFile(join(tmp, name), text);
+      await pollOnce();
+      const s = signal();
+      if (s !== undefined) throw new Interrupted(s);
+    }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     undoParent();
+    if (e instanceof Interrupted) throw e;
     return fail(errorCode(e));
   }
 

@@ -10,8 +10,8 @@
  * @module
  */
 import { lanczos, slq } from "@krylov-ts/krylov";
-import { UsageError, num, str, type CommandSpec, type Parsed } from "../args.js";
-import type { Command, CommandResult } from "../command.js";
+import { UsageError, memoryBudget, num, str, type CommandSpec, type Parsed } from "../args.js";
+import { unconvergedLine, type Command, type CommandResult } from "../command.js";
 import { asymmetryNote, loadMatrix } from "../matrix.js";
 import { densityGrid, sortedPairs } from "../spectrum.js";
 import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
@@ -38,11 +38,14 @@ const spec: CommandSpec = {
 async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const v = args.values;
   const symmetryTol = num(v, "symmetry-tol");
-  const { path, matrix: A, info, asymmetry } = loadMatrix("eigs", args.positional, symmetryTol);
-  const n = A.shape[0];
   const k = num(v, "k");
   const which = str(v, "which") as "largest" | "smallest" | "both";
   const wanted = which === "both" ? 2 * k : k;
+  // Per row: Lanczos' basis of max(4k, 50) vectors (lanczos' default maxBasis) and its Ritz
+  // vectors, SLQ's --steps vectors, a dozen work vectors; the file's own rows are counted by loadMatrix.
+  const perRow = 8 * (Math.max(4 * wanted, 50) + wanted + num(v, "steps") + 12);
+  const { path, matrix: A, info, asymmetry } = loadMatrix("eigs", args.positional, symmetryTol, memoryBudget(v), perRow);
+  const n = A.shape[0];
   if (wanted > n) {
     throw new UsageError(`krylov eigs: -k ${k}${which === "both" ? " from each end" : ""} is larger than n = ${n} of ${path}`);
   }
@@ -87,7 +90,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       pairs.map((p, i) => [String(i + 1), fmt(p.value, 12), fmt(p.residual, 3)]),
     ),
     "",
-    `status ${result.stats.status}, ${result.stats.matvecs} matvecs, ${result.stats.iterations} iterations, ${seconds.toFixed(3)} s`,
+    `status ${result.stats.status}${result.stats.message === undefined ? "" : ` (${result.stats.message})`}, ${result.stats.matvecs} matvecs, ${result.stats.iterations} iterations, ${seconds.toFixed(3)} s`,
   ].join("\n");
   const marks = pairs.map((p, i) => ({
     value: p.value,
@@ -116,7 +119,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       ),
     ],
   ]);
-  return { report, text, plots };
+  return { report, text, plots, unconverged: unconvergedLine("lanczos", result.stats) };
 }
 
 function baseName(path: string): string {

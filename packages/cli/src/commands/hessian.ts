@@ -13,8 +13,10 @@
 import { gradientFunction, hessianOperator } from "@krylov-ts/autodiff";
 import { hutchinson, lanczos, slq } from "@krylov-ts/krylov";
 import { axpy, nrm2, vec } from "@krylov-ts/operators";
-import { UsageError, list, num, optStr, str, type CommandSpec, type Parsed } from "../args.js";
-import type { Command, CommandResult } from "../command.js";
+import { UsageError, list, memoryBudget, num, optStr, str, type CommandSpec, type Parsed } from "../args.js";
+import { unconvergedLine, type Command, type CommandResult } from "../command.js";
+import { duration, hessianCost } from "../cost.js";
+import { gigabytes } from "../matrix.js";
 import { loadDataset } from "../data.js";
 import { dampedNewtonStep } from "../newton.js";
 import { accuracy, initialParams, layout, lossFunction, predict, type Activation, type Loss, type MlpSpec } from "../model.js";
@@ -49,6 +51,7 @@ const spec: CommandSpec = {
     { name: "solver", kind: "choice", choices: ["cg", "minres"], default: "cg", help: "Krylov solver of the Newton step" },
     { name: "rtol", kind: "number", default: "1e-8", min: 0, exclusiveMin: true, help: "Newton solve: stop when ‖(H + λI)d + g‖ ≤ rtol·‖g‖" },
     { name: "max-iterations", kind: "integer", default: "1000", min: 1, help: "Newton solve: iteration budget" },
+    { name: "max-hours", kind: "number", default: "1", min: 0, exclusiveMin: true, meta: "H", help: "refuse a run estimated (from its options, at 10⁸ flop/s) to take longer" },
   ],
   epilog: [
     "Examples:",
@@ -63,6 +66,10 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const seed = num(v, "seed");
   if (optStr(v, "label") !== undefined && (str(v, "data") === "iris" || str(v, "data") === "spirals")) {
     throw new UsageError(`krylov hessian: --label applies to a CSV file, not to --data ${str(v, "data")}`);
+  }
+  if (str(v, "data") === "spirals") {
+    // The data set is generated from its declared size: check that size before generating it.
+    checkCost(v, num(v, "samples"), [2, ...list(v, "hidden"), num(v, "classes")]);
   }
   const data = loadDataset(str(v, "data"), {
     label: optStr(v, "label"),
@@ -81,6 +88,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     activation: str(v, "activation") as Activation,
     loss: (lossName === "auto" ? (data.task === "classification" ? "cross-entropy" : "mse") : lossName) as Loss,
   };
+  checkCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
   const n = layout(model).size;
   const top = num(v, "top");
   const bottom = num(v, "bottom");
@@ -312,7 +320,40 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       ),
     ],
   ]);
-  return { report, text, plots };
+  const unconverged = [
+    ...(largest === undefined ? [] : unconvergedLine("lanczos (largest)", largest.stats)),
+    ...(smallest === undefined ? [] : unconvergedLine("lanczos (smallest)", smallest.stats)),
+    // Negative curvature is a finding of the Newton step (reported above), not a failure.
+    ...(step.stats.status === "negativeCurvature" ? [] : unconvergedLine(`Newton step (${solver})`, step.stats)),
+  ];
+  return { report, text, plots, unconverged };
+}
+
+/** Refuses a run whose estimated memory or time (see `hessianCost`) exceeds --max-memory or --max-hours. */
+function checkCost(v: Parsed["values"], samples: number, widths: number[]): void {
+  const cost = hessianCost({
+    samples,
+    widths,
+    steps: num(v, "steps"),
+    top: num(v, "top"),
+    bottom: num(v, "bottom"),
+    probes: num(v, "probes"),
+    slqProbes: num(v, "slq-probes"),
+    slqSteps: num(v, "slq-steps"),
+    maxIterations: num(v, "max-iterations"),
+  });
+  const budget = memoryBudget(v);
+  if (cost.bytes > budget) {
+    throw new UsageError(
+      `krylov hessian: the run needs about ${gigabytes(cost.bytes)}, mostly for ${cost.memory[0]?.what}, above --max-memory ${gigabytes(budget)}`,
+    );
+  }
+  const hours = num(v, "max-hours");
+  if (cost.seconds > 3600 * hours) {
+    throw new UsageError(
+      `krylov hessian: the run would take about ${duration(cost.seconds)} (estimated at 10⁸ flop/s), mostly for ${cost.time[0]?.what}, above --max-hours ${hours}`,
+    );
+  }
 }
 
 /** The `hessian` subcommand. */

@@ -7,8 +7,8 @@
  */
 import { axpy, copy, nrm2, type Vec } from "@krylov-ts/operators";
 import { lsmr, lsqr } from "@krylov-ts/krylov";
-import { UsageError, num, str, type Parsed } from "../args.js";
-import type { CommandResult } from "../command.js";
+import { UsageError, memoryBudget, num, str, type Parsed } from "../args.js";
+import { unconvergedLine, type CommandResult } from "../command.js";
 import { readMatrixFile } from "../matrix.js";
 import { convergenceSpec, renderSvg } from "../plots.js";
 import type { Progress } from "../progress.js";
@@ -20,7 +20,9 @@ export async function solveLeastSquares(
   rightHandSide: (rhs: string, m: number, seed: number, shape: string) => Vec,
 ): Promise<CommandResult> {
   const v = args.values;
-  const { path, matrix: A, info } = readMatrixFile("solve", args.positional);
+  // Per row of the longer side: b, x, r, Aᵀr and the method's work vectors (8 bytes each),
+  // and x in the report (up to 25 characters of JSON a number, as a string and in report.json).
+  const { path, matrix: A, info } = readMatrixFile("solve", args.positional, memoryBudget(v), 8 * 14 + 2 * 25);
   const [m, n] = A.shape;
   if (str(v, "precond") !== "none") throw new UsageError(`krylov solve: --precond is not available with --method ${method} (it is for the square methods)`);
   const rtol = num(v, "rtol");
@@ -96,5 +98,5 @@ export async function solveLeastSquares(
       ),
     ],
   ]);
-  return { report, text, plots };
+  return { report, text, plots, unconverged: unconvergedLine(method, stats) };
 }

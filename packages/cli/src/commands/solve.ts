@@ -13,8 +13,8 @@
 import { readFileSync } from "node:fs";
 import { axpy, copy, diagonal, nrm2, parseMatrixMarket, rng, vec, type CsrOperator, type Vec } from "@krylov-ts/operators";
 import { bicgstab, cg, gmres, idrs, minres, type Stats } from "@krylov-ts/krylov";
-import { UsageError, num, str, type CommandSpec, type Parsed } from "../args.js";
-import type { Command, CommandResult } from "../command.js";
+import { UsageError, memoryBudget, num, str, type CommandSpec, type Parsed } from "../args.js";
+import { unconvergedLine, type Command, type CommandResult } from "../command.js";
 import { errorCode } from "../data.js";
 import { asymmetryNote, loadMatrix } from "../matrix.js";
 import { convergenceSpec, renderSvg } from "../plots.js";
@@ -55,7 +55,12 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const symmetric = method === "cg" || method === "minres";
   const symmetryTol = num(v, "symmetry-tol");
   // GMRES, BiCGSTAB and IDR(s) take any square matrix: no symmetry test.
-  const { path, matrix: A, info, asymmetry } = loadMatrix("solve", args.positional, symmetric ? symmetryTol : Infinity);
+  // Per row: b, x, r, the solver's work vectors (GMRES: its restart basis; IDR(s): 3s + 6) and
+  // the preconditioner (8 bytes each), and x in the report (up to 25 characters of JSON a
+  // number, as a string and in report.json).
+  const work = method === "gmres" ? num(v, "restart") + 12 : method === "idrs" ? 3 * num(v, "s") + 12 : 12;
+  const perRow = 8 * work + 2 * 25;
+  const { path, matrix: A, info, asymmetry } = loadMatrix("solve", args.positional, symmetric ? symmetryTol : Infinity, memoryBudget(v), perRow);
   const n = A.shape[0];
   const precond = str(v, "precond");
   const rtol = num(v, "rtol");
@@ -132,7 +137,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       ),
     ],
   ]);
-  return { report, text, plots };
+  return { report, text, plots, unconverged: unconvergedLine(method, stats) };
 }
 
 function residuals(stats: Stats): number[] {

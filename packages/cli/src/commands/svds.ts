@@ -6,8 +6,8 @@
  * @module
  */
 import { svds as irlba } from "@krylov-ts/krylov";
-import { UsageError, num, str, type CommandSpec, type Parsed } from "../args.js";
-import type { Command, CommandResult } from "../command.js";
+import { UsageError, memoryBudget, num, str, type CommandSpec, type Parsed } from "../args.js";
+import { unconvergedLine, type Command, type CommandResult } from "../command.js";
 import { readMatrixFile } from "../matrix.js";
 import { convergenceSpec, renderSvg } from "../plots.js";
 import type { Progress } from "../progress.js";
@@ -30,9 +30,12 @@ const spec: CommandSpec = {
 
 async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const v = args.values;
-  const { path, matrix: A, info } = readMatrixFile("svds", args.positional);
-  const [m, n] = A.shape;
   const k = num(v, "k");
+  // Per row of the longer side: the two bidiagonalization bases (u and v), the k singular
+  // vectors of each side and a few work vectors (8 bytes each).
+  const perRow = 16 * (Math.max(2 * k + 10, 20, v.basis === undefined ? 0 : num(v, "basis")) + k + 8);
+  const { path, matrix: A, info } = readMatrixFile("svds", args.positional, memoryBudget(v), perRow);
+  const [m, n] = A.shape;
   if (k > Math.min(m, n)) throw new UsageError(`krylov svds: -k ${k} is larger than min(m, n) = ${Math.min(m, n)} of ${path} (${m}×${n})`);
   const which = str(v, "which") as "largest" | "smallest";
   const tol = num(v, "tol");
@@ -84,7 +87,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       ),
     ],
   ]);
-  return { report, text, plots };
+  return { report, text, plots, unconverged: unconvergedLine("svds", result.stats) };
 }
 
 /** The `svds` subcommand. */
