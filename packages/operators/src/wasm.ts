@@ -80,7 +80,8 @@ function validates(wasm: WasmApi, b: Uint8Array): boolean {
   }
 }
 
-function decodeBase64(text: string): Uint8Array {
+/** The bytes of base64 `text` (atob: Node ≥ 16 and every browser). */
+export function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);

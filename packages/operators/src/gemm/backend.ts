@@ -11,13 +11,15 @@
  *
  * Each module imports its memory as `env.memory`. The shared variant of a module (for memories
  * created with `shared: true`, which workers can use) is the same code with the import declared
- * shared: one flag byte of the import entry, set here rather than assembled twice.
+ * shared: one flag byte of the import entry (`sharedVariant`), rather than assembled twice.
  *
  * @module
  */
 import { GEMM_WASM_BASE64 } from "./gemm-bytes.js";
 import { GEMM_RELAXED_WASM_BASE64 } from "./gemm-relaxed-bytes.js";
 import { poolSupported, threads } from "../pool/pool.js";
+import { sharedVariant } from "../pool/shared-wasm.js";
+import { decodeBase64 } from "../wasm.js";
 
 /** A backend of the dense kernels. */
 export type KernelBackend = "js" | "simd" | "relaxed-simd";
@@ -220,7 +222,7 @@ function compile(base64: string): Compiled {
   if (api === undefined) return { plain: undefined, shared: undefined };
   const bytes = decodeBase64(base64);
   const plain = tryCompile(api, bytes);
-  const shared = plain === undefined ? undefined : tryCompile(api, sharedImport(bytes));
+  const shared = plain === undefined ? undefined : tryCompile(api, sharedVariant(bytes));
   return { plain, shared };
 }
 
@@ -231,26 +233,4 @@ function tryCompile(wasm: WasmApi, bytes: Uint8Array | undefined): object | unde
   } catch {
     return undefined;
   }
-}
-
-/**
- * The module with its memory import declared shared: the import entry `env`.`memory` of kind
- * memory (2) with limits flag 1 (minimum and maximum) becomes flag 3 (shared, minimum, maximum).
- */
-function sharedImport(bytes: Uint8Array): Uint8Array | undefined {
-  const entry = [3, 0x65, 0x6e, 0x76, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 1];
-  outer: for (let i = 8; i + entry.length <= bytes.length; i++) {
-    for (let j = 0; j < entry.length; j++) if (bytes[i + j] !== entry[j]) continue outer;
-    const out = bytes.slice();
-    out[i + entry.length - 1] = 3;
-    return out;
-  }
-  return undefined;
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }
