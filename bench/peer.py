@@ -152,14 +152,16 @@ def peak_rss_mb():
 
 
 def _time_case(fn, max_time):
-    """Calls fn at least once and until max_time seconds have passed; per-call times in ms."""
-    samples = []
+    """Calls fn at least once and until max_time seconds have passed; per-call wall times and
+    process CPU times (all threads) in ms."""
+    samples, cpu = [], []
     t_end = time.perf_counter() + max_time
     while not samples or time.perf_counter() < t_end:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - t0) * 1e3)
-    return samples
+        cpu.append((time.process_time() - c0) * 1e3)
+    return samples, cpu
 
 
 def _send(obj):
@@ -177,7 +179,8 @@ def serve(info, setup, cases, tasks=None):
         req = json.loads(line)
         try:
             if "time" in req:
-                _send({"samples": _time_case(cases[req["time"]], float(req.get("maxTime", 0.05)))})
+                samples, cpu = _time_case(cases[req["time"]], float(req.get("maxTime", 0.05)))
+                _send({"samples": samples, "cpu": cpu})
             elif "run" in req:
                 _send({"result": tasks[req["run"]](req.get("args"))})
             elif req.get("quit"):

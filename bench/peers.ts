@@ -10,7 +10,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { fmt, median, sampleCase, type Case } from "./lib.js";
+import { fmt, median, type Case } from "./lib.js";
 
 export const here = dirname(fileURLToPath(import.meta.url));
 
@@ -132,9 +132,13 @@ export class Peer {
     return r;
   }
 
-  /** Per-call times (ms) of the peer's case `name`, called for at least `maxTime` seconds. */
-  async time(name: string, maxTime: number): Promise<number[]> {
-    return (await this.request({ time: name, maxTime })).samples as number[];
+  /**
+   * Per-call wall times and process CPU times (all its threads), in ms, of the peer's case
+   * `name`, called for at least `maxTime` seconds.
+   */
+  async time(name: string, maxTime: number): Promise<{ wall: number[]; cpu: number[] }> {
+    const r = await this.request({ time: name, maxTime });
+    return { wall: r.samples as number[], cpu: r.cpu as number[] };
   }
 
   /** The result of the peer's task `name`. */
@@ -164,19 +168,48 @@ export async function startPeers(module: "torch" | "scipy", script: string, args
   return out;
 }
 
-/** One row of a side-by-side table: our median, and each peer setting's median (NaN: not run). */
+/**
+ * One row of a side-by-side table: our median, and each peer setting's median (NaN: not run);
+ * wall times, and CPU times per call (every thread of the process), which a loaded machine
+ * disturbs far less than wall times.
+ */
 export interface SideRow {
   name: string;
   oursMs: number;
   oursRme: number;
+  oursCpuMs: number;
   peerMs: number[];
+  peerCpuMs: number[];
+}
+
+/**
+ * Calls `fn` at least once and until `maxTime` seconds have passed: per-call wall times and CPU
+ * times of this process (all its threads), in ms; the same method as the Python side's
+ * (peer.py `_time_case`), so that both are timed alike. (benchmark.js's samples aggregate many
+ * calls, so on a loaded machine each of them includes the share of time the process was
+ * preempted, where a per-call median of short calls does not: timing one side each way would
+ * bias the ratio.)
+ */
+function timeCalls(fn: () => void, maxTime: number): { wall: number[]; cpu: number[] } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const end = performance.now() + maxTime * 1e3;
+  while (wall.length === 0 || performance.now() < end) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    fn();
+    wall.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1e3);
+  }
+  return { wall, cpu };
 }
 
 /**
  * Interleaved rounds of our cases and the peers' cases: in each round, each of our cases is
- * timed by benchmark.js (as `interleaved` of lib.ts does), then the same case on each peer for
- * about as long; so that a burst of load on the shared machine hits every side alike. The
- * warm-up rounds are dropped; medians over the rest.
+ * called for `maxTime` seconds (each call timed, wall and CPU), then the same case on each peer
+ * for as long, timed the same way; so that a burst of load on the shared machine hits every side
+ * alike. The warm-up rounds are dropped; medians over the rest.
  *
  * @param pairs - our case and the name of the peer's case it is compared with
  */
@@ -189,18 +222,27 @@ export async function sideBySide(
   const warmup = options.warmup ?? 1;
   const maxTime = options.maxTime ?? 0.1;
   const ours = pairs.map(() => [] as number[]);
+  const oursCpu = pairs.map(() => [] as number[]);
   const theirs = pairs.map(() => peers.map(() => [] as number[]));
+  const theirsCpu = pairs.map(() => peers.map(() => [] as number[]));
   for (let r = 0; r < warmup + rounds; r++) {
     for (const [i, p] of pairs.entries()) {
-      const s = sampleCase(p.ours, maxTime);
-      if (r >= warmup) (ours[i] as number[]).push(...s);
+      const o = timeCalls(p.ours.fn, maxTime);
+      if (r >= warmup) {
+        (ours[i] as number[]).push(...o.wall);
+        (oursCpu[i] as number[]).push(...o.cpu);
+      }
       for (const [j, peer] of peers.entries()) {
         if (typeof peer === "string") continue;
         const t = await peer.time(p.peerCase, maxTime);
-        if (r >= warmup) (theirs[i]![j] as number[]).push(...t);
+        if (r >= warmup) {
+          (theirs[i]![j] as number[]).push(...t.wall);
+          (theirsCpu[i]![j] as number[]).push(...t.cpu);
+        }
       }
     }
   }
+  const med = (xs: number[]): number => (xs.length ? median(xs) : Number.NaN);
   return pairs.map((p, i) => {
     const m = median(ours[i] as number[]);
     const mad = median((ours[i] as number[]).map((v) => Math.abs(v - m)));
@@ -208,7 +250,9 @@ export async function sideBySide(
       name: p.ours.name,
       oursMs: m,
       oursRme: (100 * mad) / m,
-      peerMs: peers.map((_, j) => ((theirs[i]![j] as number[]).length ? median(theirs[i]![j] as number[]) : Number.NaN)),
+      oursCpuMs: med(oursCpu[i] as number[]),
+      peerMs: peers.map((_, j) => med(theirs[i]![j] as number[])),
+      peerCpuMs: peers.map((_, j) => med(theirsCpu[i]![j] as number[])),
     };
   });
 }

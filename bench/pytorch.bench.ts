@@ -49,7 +49,7 @@ function agreement(p: Peer | string): { ok: boolean; text: string } {
 }
 
 /** Gradient and H·v of one MLP, ours against torch at each thread setting, in one table. */
-async function mlpTable(dir: string, m: MlpData): Promise<void> {
+export async function mlpTable(dir: string, m: MlpData): Promise<void> {
   const f = mlpLoss(m);
   const fg = gradientFunction(f, m.n);
   const g = vec(m.n);
@@ -95,6 +95,9 @@ async function mlpTable(dir: string, m: MlpData): Promise<void> {
   console.log(`| H·v cached / gradient | ${(cached.oursMs / gr.oursMs).toFixed(2)} | | ${torchRatio.join(" | ")} | |`);
   const torchWhole = timed.map((p, j) => (typeof p === "string" ? "—" : ((wh.peerMs[j] as number) / (gr.peerMs[j] as number)).toFixed(2)));
   console.log(`| H·v whole / gradient | ${(wh.oursMs / gr.oursMs).toFixed(2)} | | ${torchWhole.join(" | ")} | |`);
+  // CPU time per call (every thread of each process): what a loaded machine disturbs least.
+  console.log(`\nCPU time per call (ms, all threads of the process; medians): ` + rows.map((r) =>
+    `${r.name.split(" (")[0]}: krylov-ts ${fmt(r.oursCpuMs)}, ${timed.map((p, j) => (typeof p === "string" ? "" : `torch ${p.threads} thr. ${fmt(r.peerCpuMs[j] as number)}`)).filter(Boolean).join(", ")}`).join("; "));
 }
 
 /** The full Hessian of the small MLP and its top 5 eigenvalues, ours against torch. */
