@@ -6,7 +6,7 @@
 import { rng, type LinearOperator, type OptionKeys } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import { checkFunction, checkSignal, optionsObject, squareOperator, view } from "./solver-args.js";
-import { axpyN, dotN, workspace } from "./kernels.js";
+import { axpyN, dotN, normN, workspace } from "./kernels.js";
 
 /** What the callback of `hutchinson` sees after each product with A (one object, updated in place). */
 export interface HutchinsonProbe {
@@ -142,7 +142,7 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
       matvecs++;
       const y = ws[2 + Q.length] as Float64Array; // the next free column
       y.set(Az);
-      const before = Math.sqrt(dotN(y, y, n));
+      const before = normN(y, n);
       if (!Number.isFinite(before)) {
         status = "breakdown";
         message = `sketch column ${j + 1}: ‖AS‖ = ${before} is not finite`;
@@ -150,7 +150,7 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
       }
       largest = Math.max(largest, before);
       project(y, Q, n);
-      const after = Math.sqrt(dotN(y, y, n));
+      const after = normN(y, n);
       if (after > 1e-12 * largest && after > 0) {
         for (let i = 0; i < n; i++) y[i] = (y[i] as number) / after;
         Q.push(y);
@@ -178,10 +178,14 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
     }
   }
 
-  // Part 2: the Hutchinson mean over the (deflated) probes, with Welford's running variance.
+  // Part 2: the Hutchinson mean over the (deflated) probes, with Welford's running variance, of the
+  // values times c, a power of two near 1/|first nonzero value| (exact), so that the squares in m2
+  // neither overflow nor underflow at any scale of A (1e±300).
   let mean = 0;
   let m2 = 0;
   let used = 0;
+  let c = 1;
+  let scaled = false;
   for (let j = 0; j < residualProbes && status === "converged"; j++) {
     if (signal?.aborted) {
       status = "stopped";
@@ -199,14 +203,19 @@ export function hutchinson(A: LinearOperator, options?: HutchinsonOptions): Hutc
       break;
     }
     used++;
-    const d = value - mean;
+    if (!scaled && value !== 0) {
+      c = 2 ** Math.min(1023, -Math.round(Math.log2(Math.abs(value)))); // the zeros before are unchanged by it
+      scaled = true;
+    }
+    const cv = c * value;
+    const d = cv - mean;
     mean += d / used;
-    m2 += d * (value - mean);
-    if (report(exact + mean, used > 1 ? Math.sqrt(m2 / (used - 1) / used) : NaN, j === residualProbes - 1)) break;
+    m2 += d * (cv - mean);
+    if (report(exact + mean / c, used > 1 ? Math.sqrt(m2 / (used - 1) / used) / c : NaN, j === residualProbes - 1)) break;
   }
 
-  const trace = exact + (used > 0 ? mean : 0);
-  const standardError = used > 1 ? Math.sqrt(m2 / (used - 1) / used) : NaN;
+  const trace = exact + (used > 0 ? mean / c : 0);
+  const standardError = used > 1 ? Math.sqrt(m2 / (used - 1) / used) / c : NaN;
   const stats: Stats = {
     iterations: matvecs,
     matvecs,

@@ -40,9 +40,54 @@ export function dotN(a: Float64Array, b: Float64Array, n: number): number {
   return s;
 }
 
-/** ‖a‖₂ over the first n entries (plain sum of squares). */
+/**
+ * Sums of squares in (SAFE_MIN_SQUARES, ∞) give ‖a‖ = √s to full precision: no square overflowed,
+ * and the squares that fell below the normal range (absolute error ≤ 2⁻¹⁰⁷⁴ each) weigh less
+ * than n·2⁻¹⁰⁷⁴/s ≤ ε for any n < 2⁵⁰. Outside it the norm is recomputed with scaling.
+ */
+const SAFE_MIN_SQUARES = 2 ** -970;
+
+/**
+ * ‖a‖₂ over the first n entries, safe from overflow and underflow: the fast sum of squares
+ * (`dotN`, SIMD where available) when it lies in the safe range, else `scaledNorm`. The
+ * contiguous fast path costs one comparison more than √(aᵀa).
+ */
 export function normN(a: Float64Array, n: number): number {
-  return Math.sqrt(dotN(a, a, n));
+  return normFromSquares(dotN(a, a, n), a, n);
+}
+
+/**
+ * ‖a‖₂ given s, the plain sum of squares of a's first n entries as a fused kernel returned it
+ * (`cgStep`, `subScaledNorm2`, `shiftedResidual`): √s when s is in the safe range (the usual
+ * case, free), else the norm recomputed from a by `scaledNorm`: when s is 0 (every square
+ * underflowed, e.g. a ≈ 1e-170), tiny (squares in the subnormal range lost digits) or ∞ (a square
+ * overflowed, e.g. a ≈ 1e155). NaN stays NaN.
+ */
+export function normFromSquares(s: number, a: Float64Array, n: number): number {
+  if (s > SAFE_MIN_SQUARES && s < Infinity) return Math.sqrt(s);
+  if (Number.isNaN(s)) return NaN;
+  return scaledNorm(a, n);
+}
+
+/**
+ * ‖a‖₂ over the first n entries by the scaled sum m·√(Σ (aᵢ/m)²), m = max |aᵢ| (LAPACK's dnrm2
+ * before 3.10 scales the same way, in one pass): exact to a few ulps at any scale, at the price
+ * of two passes and a division per entry; ∞ when an entry is infinite, NaN when one is NaN.
+ */
+export function scaledNorm(a: Float64Array, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Math.abs(a[i] as number);
+    if (v > m) m = v;
+    else if (Number.isNaN(v)) return NaN;
+  }
+  if (m === 0 || m === Infinity) return m;
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const v = (a[i] as number) / m;
+    t += v * v;
+  }
+  return m * Math.sqrt(t);
 }
 
 /** x ← x + αp, r ← r − αq; returns ‖r‖² (the CG update). */

@@ -6,8 +6,8 @@
  */
 import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkNumber, type Stats, type Status } from "./stats.js";
-import { solveSetup, view } from "./solver-args.js";
-import { dotN, minresLanczos, minresUpdate, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
+import { problemScale, solveSetup, view } from "./solver-args.js";
+import { dotN, minresLanczos, minresUpdate, normFromSquares, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
 
 /**
  * γₖ ≤ 10ε·‖Tₖ‖_F counts as a zero pivot of the QR factor of T̄ₖ. Since every γ ≤ ‖Tₖ‖_F, this
@@ -156,7 +156,12 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   const ws = workspace(n, M === undefined ? 10 : 11) as Float64Array[];
   const [x, v, r1a, r2a, w1a, w2a, Av, bw, rt, xBest] = ws as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   const rtV = view(rt); // the true residual of a least-squares check, which must not disturb the run
-  if (x0 !== undefined) x.set(x0);
+  const bNorm = normN(bb, n);
+  // The problem is solved scaled by f (a power of two, so exactly): b ← f·b, x ← f·x, so that β² = rᵀMr
+  // can neither overflow nor underflow; norms of residuals are reported divided by f.
+  const f = problemScale(bNorm);
+  if (f !== 1) for (let i = 0; i < n; i++) bb[i] = (bb[i] as number) * f;
+  if (x0 !== undefined) for (let i = 0; i < n; i++) x[i] = (x0[i] as number) * f;
   bw.set(bb); // b, beside the other vectors for the true-residual kernel
   const xv = view(x);
   const vV = view(v);
@@ -168,17 +173,16 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   const AvV = view(Av);
   const info: MinresIteration = { iteration: 0, x: xv, residualNorm: 0 };
 
-  const bNorm = normN(bb, n);
-  const target = Math.max(rtol * bNorm, atol);
+  const target = Math.max(rtol * bNorm, atol) * f; // the stopping rule's bound, scaled
 
   /** r ← b − (A − σI)x into `out`; returns ‖r‖₂. */
   const trueResidual = (out: Float64Array): number => {
     A.apply(xv, AvV);
     matvecs++;
-    return Math.sqrt(shiftedResidual(bw, Av, x, sigma, out, n)); // r ← (b − Ax) + σx
+    return normFromSquares(shiftedResidual(bw, Av, x, sigma, out, n), out, n); // r ← (b − Ax) + σx
   };
 
-  let rNorm = bNorm; // the true residual norm last computed
+  let rNorm = bNorm * f; // the true residual norm last computed
   if (bNorm === 0) x.fill(0); // b = 0: x = 0 solves it exactly (SciPy's convention), whatever x₀ was
   if (x0 === undefined || bNorm === 0) r1V.data.set(bb);
   else rNorm = trueResidual(r1V.data);
@@ -189,7 +193,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   let message: string | undefined;
   let k = 0;
   let restarts = 0;
-  let tnorm2 = 0; // ‖Tₖ‖_F² of the current run (since the last restart)
+  let tnorm = 0; // ‖Tₖ‖_F of the current run (since the last restart), accumulated by hypot (safe at any scale)
   let normT = 0; // the largest ‖Tₖ‖_F over the runs: the ‖A − σI‖ of the least-squares test
   let scale = 1;
   let normAr = NaN; // ‖(A − σI)r‖: the recurrence estimate, or the measured value once the least-squares test was verified
@@ -214,10 +218,10 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   const leastSquaresHolds = (rV: Vec): boolean => {
     const r = rV.data;
     let rr = rNorm;
-    let ar2 = 0;
     if (M === undefined || yM === undefined) {
       A.apply(rV, AvV);
-      for (let i = 0; i < n; i++) ar2 += ((Av[i] as number) - sigma * (r[i] as number)) ** 2; // ‖(A − σI)r‖²
+      for (let i = 0; i < n; i++) Av[i] = (Av[i] as number) - sigma * (r[i] as number); // (A − σI)r
+      normAr = normN(Av, n); // ‖(A − σI)r‖
     } else {
       M.apply(rV, yM); // z = M r
       const z = yM.data;
@@ -225,10 +229,9 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       A.apply(yM, AvV);
       for (let i = 0; i < n; i++) Av[i] = (Av[i] as number) - sigma * (z[i] as number); // (A − σI)z
       M.apply(AvV, rtV); // M (A − σI) z, over the spare vector (r, if it was there, is no longer needed)
-      ar2 = Math.max(dotN(Av, rt, n), 0);
+      normAr = Math.sqrt(Math.max(dotN(Av, rt, n), 0));
     }
     matvecs++;
-    normAr = Math.sqrt(ar2);
     lsRatio = normAr === 0 ? 0 : normAr / (normT * rr); // ‖Ār‖ = 0 solves the least-squares problem, even when Tₖ = 0
     return lsRatio <= lsTol;
   };
@@ -236,7 +239,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   // Lanczos and rotation state (set by the (re)start below).
   let beta = 0, oldBeta = 0, dbar = 0, epsln = 0, cs = -1, sn = 0, phibar = 0, step = 0;
   let start = true;
-  history?.push(rNorm);
+  history?.push(rNorm / f);
 
   if (!Number.isFinite(rNorm)) {
     status = "breakdown";
@@ -261,7 +264,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
         const y0 = yM === undefined ? r1V.data : yM.data;
         const s0 = 1 / beta;
         scaleN(s0, y0, v, n); // v ← y / β
-        oldBeta = 0; dbar = 0; epsln = 0; cs = -1; sn = 0; phibar = beta; step = 0; tnorm2 = 0;
+        oldBeta = 0; dbar = 0; epsln = 0; cs = -1; sn = 0; phibar = beta; step = 0; tnorm = 0;
         w1.fill(0);
         w2.fill(0);
         start = false;
@@ -289,18 +292,18 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       if (M !== undefined && yM !== undefined) M.apply(r2V, yM); // y ← M r₂
       oldBeta = beta;
       const bb2 = yM === undefined ? yy : dotN(r2, yM.data, n);
-      if (!(bb2 >= 0) || !Number.isFinite(bb2)) {
+      beta = yM === undefined ? normFromSquares(yy, r2, n) : Math.sqrt(bb2); // β = ‖r₂‖ (safe at any scale), or √(r₂ᵀMr₂)
+      if (!(beta >= 0) || !Number.isFinite(beta)) {
         status = "breakdown";
         message = M === undefined
-          ? `‖r₂‖² = ${bb2} is not finite: a product with A overflowed or gave NaN`
+          ? `‖r₂‖ = ${beta} is not finite: a product with A overflowed or gave NaN`
           : `r₂ᵀMr₂ = ${bb2}: the preconditioner is not positive definite or a value is not finite`;
         break;
       }
-      beta = Math.sqrt(bb2);
       // ‖T̄ₖ‖_F² gains αₖ² + βₖ² + βₖ₊₁²; β₁ = ‖r₀‖ is the right-hand side β₁e₁, not an entry of T̄ₖ (SciPy's tnorm2
       // sums it in, which makes the estimate, and the least-squares test, depend on the scale of b).
-      tnorm2 += alpha * alpha + (step > 0 ? oldBeta * oldBeta : 0) + beta * beta;
-      normT = Math.max(normT, Math.sqrt(tnorm2));
+      tnorm = Math.hypot(tnorm, alpha, step > 0 ? oldBeta : 0, beta);
+      normT = Math.max(normT, tnorm);
       // Apply the previous rotation Qₖ₋₁, then the new one to annihilate β.
       const oldEps = epsln;
       const delta = cs * dbar + sn * alpha;
@@ -335,12 +338,12 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       k++;
       step++;
       const estimate = Math.abs(phibar);
-      history?.push(estimate);
+      history?.push(estimate / f);
 
       if (callback !== undefined) {
         info.iteration = k;
-        info.residualNorm = estimate;
-        if (callback(info) === true) {
+        info.residualNorm = estimate / f;
+        if (unscaledCall(callback, info, x, f, n) === true) {
           status = "stopped";
           message = "stopped by the callback";
           break;
@@ -368,8 +371,8 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
           status = "leastSquares";
           converged = true;
           message =
-            `least-squares solution: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} ≤ ${lsTol.toExponential(3)} while ‖r‖ = ${rNorm.toExponential(3)} > ` +
-            `${target.toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} to this tolerance (singular, inconsistent system)`;
+            `least-squares solution: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} ≤ ${lsTol.toExponential(3)} while ‖r‖ = ${(rNorm / f).toExponential(3)} > ` +
+            `${(target / f).toExponential(3)}: b is not in the range of A${sigma === 0 ? "" : " − σI"} to this tolerance (singular, inconsistent system)`;
           break;
         }
         let drift = false;
@@ -390,7 +393,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
             status = "breakdown";
             message =
               `least-squares stagnation: ‖Ar‖/(‖A‖‖r‖) = ${lsRatio.toExponential(3)} > ${lsTol.toExponential(3)} = min(rtol, √ε) while ‖r‖ = ` +
-              `${rNorm.toExponential(3)} no longer decreases: this rtol is below the attainable accuracy of MINRES on ` +
+              `${(rNorm / f).toExponential(3)} no longer decreases: this rtol is below the attainable accuracy of MINRES on ` +
               `this singular inconsistent system (x is the best least-squares point met)`;
             break;
           }
@@ -427,15 +430,31 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
     }
   }
   if (!converged) rNorm = trueResidual(r1V.data);
-  const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: rNorm, timeMs: 0 };
+  const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: rNorm / f, timeMs: 0 };
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
   else if (restarts > 0) stats.message = `restarted ${restarts} time(s) from the true residual`;
   stats.timeMs = performance.now() - t0;
   return {
-    x: view(owned(x)), // copied out of a workspace memory
+    x: view(unscaled(owned(x), f)), // copied out of a workspace memory
     stats,
-    estimates: { normA: normT, restarts, normAr, cond: gmax > 0 ? gmax / gmin : NaN },
+    estimates: { normA: normT, restarts, normAr: normAr / f, cond: gmax > 0 ? gmax / gmin : NaN },
   };
 }
 
+/** x ← x / f in place (exact: f is a power of two); returns x. */
+function unscaled(x: Float64Array, f: number): Float64Array {
+  if (f !== 1) for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) / f;
+  return x;
+}
+
+/** Calls the callback with the x of the unscaled problem (divided by f in place, exactly, and back). */
+function unscaledCall(callback: (info: MinresIteration) => boolean | void, info: MinresIteration, x: Float64Array, f: number, n: number): boolean | void {
+  if (f === 1) return callback(info);
+  for (let i = 0; i < n; i++) x[i] = (x[i] as number) / f;
+  try {
+    return callback(info);
+  } finally {
+    for (let i = 0; i < n; i++) x[i] = (x[i] as number) * f;
+  }
+}

@@ -15,7 +15,7 @@ import {
   vectorCopy,
   view,
 } from "./solver-args.js";
-import { axpyN, dotN, normN, owned, scaleN, subScaledNorm2, workspace } from "./kernels.js";
+import { axpyN, dotN, normFromSquares, normN, owned, scaleN, subScaledNorm2, workspace } from "./kernels.js";
 
 /** What the callback of `powerIteration` sees after each iteration (one object, updated in place). */
 export interface PowerIteration {
@@ -149,11 +149,11 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
       matvecs++;
       iterations++;
       lambda = dotN(v, w, n); // λ ← vᵀAv
-      res = Math.sqrt(subScaledNorm2(w, lambda, v, d, n)); // ‖Av − λv‖
+      res = normFromSquares(subScaledNorm2(w, lambda, v, d, n), d, n); // ‖Av − λv‖ (safe at any scale)
       let tested = res;
       if (j > 0) {
         deflate(w, found, n); // w ← (I − UUᵀ)Av, and the rule on ‖(I − UUᵀ)Av − λv‖
-        tested = Math.sqrt(subScaledNorm2(w, lambda, v, d, n));
+        tested = normFromSquares(subScaledNorm2(w, lambda, v, d, n), d, n);
       }
       done = tested <= tol * Math.abs(lambda);
       if (callback !== undefined) {

@@ -230,6 +230,18 @@ export function solveSetup<Info, O extends SolveOptions<Info>>(
   };
 }
 
+/**
+ * The factor f, a power of two, by which a linear solve scales b (and x₀, and x back by 1/f at
+ * the end) so that the squares of its recurrences (rᵀr, pᵀAp, β²) neither overflow nor
+ * underflow: 1 when ‖b‖ lies in [2⁻⁶⁴, 2⁶⁴] (scaling changes no bit, so ordinary problems run
+ * untouched), else 2^−e with ‖b‖·f in [0.5, 1). Multiplying by a power of two is exact.
+ */
+export function problemScale(bNorm: number): number {
+  if (!(bNorm > 0) || !Number.isFinite(bNorm) || (bNorm >= 2 ** -64 && bNorm <= 2 ** 64)) return 1;
+  const e = Math.floor(Math.log2(bNorm)) + 1; // 2^(e−1) ≤ ‖b‖ < 2^e, up to rounding of log2
+  return 2 ** -Math.max(e, -1023); // 2^1023 at most (a subnormal ‖b‖ is brought to ≥ 2⁻⁵¹)
+}
+
 /** Wraps a Float64Array as a contiguous `Vec` without copying. */
 export function view(data: Float64Array): Vec {
   return asVec(data);
