@@ -52,7 +52,7 @@ test("cg solves a random SPD system to the requested relative residual", (t) => 
   t.true(stats.residualNorm <= 1e-10 * Math.hypot(...b.data));
   t.true(trueRelResidual(A.data, n, x.data, b.data) < 1e-9);
   t.true(relErr(x.data, denseSolve(A.data, n, b.data)) < 1e-6);
-  t.is(stats.matvecs, stats.iterations);
+  t.is(stats.matvecs, stats.iterations + 1); // one product per step, one to verify the true residual
 });
 
 test("cg after 1 and 3 iterations equals a plain dense CG", (t) => {
@@ -233,14 +233,15 @@ test("cg estimates the extreme eigenvalues and the condition number from its coe
   t.true(Math.abs((estimates?.condition ?? 0) - 100) < 1e-4);
 });
 
-test("cg records the residual history from the initial residual to the last", (t) => {
+test("cg records the recurrence residual history from the initial residual to the last", (t) => {
   const n = 30;
   const b = rng(21).normalVec(n);
   const { stats } = cg(randomSPD(n, 100, 22), b, { history: true });
   const h = stats.residualHistory as number[];
   t.is(h.length, stats.iterations + 1);
   t.true(Math.abs((h[0] as number) - Math.hypot(...b.data)) < 1e-12 * (h[0] as number));
-  t.is(h[h.length - 1], stats.residualNorm);
+  // The last entry is the recurrence ‖r‖, residualNorm the true ‖b − Ax‖: close on a well-conditioned system.
+  t.true(Math.abs((h[h.length - 1] as number) - stats.residualNorm) < 1e-3 * stats.residualNorm);
 });
 
 test("cg stops when the callback returns true", (t) => {
@@ -274,7 +275,7 @@ test("cg with checkSymmetric refuses a non-symmetric operator and counts its pro
   const nonsym = dense([[2, 1], [0, 2]]);
   t.throws(() => cg(nonsym, [1, 1], { checkSymmetric: true }), { instanceOf: RangeError, message: /cg: A .*not symmetric/ });
   const { stats } = cg(dense([[2, 1], [1, 2]]), [1, 1], { checkSymmetric: true });
-  t.is(stats.matvecs, stats.iterations + 2);
+  t.is(stats.matvecs, stats.iterations + 1 + 2); // the steps, the true residual, the probe
 });
 
 test("cg leaves b and x0 unmodified", (t) => {

@@ -6,9 +6,9 @@
  */
 import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkNumber, type Stats, type Status } from "./stats.js";
-import { checkBoolean, solveSetup, view } from "./solver-args.js";
+import { checkBoolean, problemScale, solveSetup, view } from "./solver-args.js";
 import { CoefficientLog, tridiagonalExtremes } from "./cg-estimates.js";
-import { cgStep, dotN, normN, owned, workspace, xpby } from "./kernels.js";
+import { cgStep, dotN, normFromSquares, normN, owned, workspace, xpby } from "./kernels.js";
 
 /** What the callback of `cg` sees after each iteration (one object, updated in place). */
 export interface CgIteration {
@@ -85,7 +85,7 @@ export interface CgEstimates {
 export interface CgResult {
   /** The approximate solution (a new vector). */
   x: Vec;
-  /** Why and when the run stopped; `residualNorm` is the recurrence ‖r‖₂ at x. */
+  /** Why and when the run stopped; `residualNorm` is the true ‖b − Ax‖₂ at the returned x. */
   stats: Stats;
   /** With status `'negativeCurvature'`: the direction p with pᵀAp ≤ 0 (a new vector). */
   direction?: Vec;
@@ -99,15 +99,29 @@ export interface CgResult {
  * Solves A x = b for a symmetric positive definite A by the (preconditioned) conjugate
  * gradient method (Hestenes & Stiefel 1952; Golub & Van Loan, Algorithm 11.5.1).
  *
- * Stopping rule: ‖r‖₂ ≤ max(rtol·‖b‖₂, atol) on the recurrence residual r = b − Ax.
+ * Stopping rule: ‖b − Ax‖₂ ≤ max(rtol·‖b‖₂, atol) on the true residual. The recurrence
+ * residual r (updated as r ← r − αAp) decides when to look: once it meets the rule, b − Ax is
+ * computed (one product) and `'converged'` is returned only when the true residual meets it
+ * too. Otherwise rounding has made r drift from b − Ax (ill-conditioned A, small rtol): CG
+ * restarts from the true residual (p ← M r). When the true residual has not halved since the last
+ * restart, rtol lies below the
+ * accuracy float64 can attain on this system (about ε·‖A‖·‖x‖): the run stops with status
+ * `'stagnated'`, returning the best point met and its true residual. Every exit reports the true ‖b − Ax‖₂ in `stats.residualNorm` (one product
+ * more at the end), but an abort by the signal, which reports the recurrence residual;
+ * `residualHistory` and the callback see the recurrence residual.
  *
  * Each iteration costs one product with A (and one with M). Curvature pᵀAp ≤ 0 stops the run
  * with status `'negativeCurvature'` and returns p as `direction`. With a `radius`, this is
  * Steihaug–Toint truncated CG: status `'boundary'` or `'negativeCurvature'` with ‖x‖ = Δ
  * (both count as `converged`, since they solve the trust-region subproblem). The CG
- * coefficients α, β define the Lanczos tridiagonal (Golub & Van Loan §11.5.3):
+ * coefficients α, β up to the first restart define the Lanczos tridiagonal (Golub & Van Loan §11.5.3):
  * T₁₁ = 1/α₀, Tⱼⱼ = 1/αⱼ + βⱼ₋₁/αⱼ₋₁, Tⱼ,ⱼ₊₁ = √βⱼ/αⱼ, whose extreme eigenvalues
  * (by Sturm bisection) are reported in `estimates`.
+ *
+ * Scale: ρ = rᵀr and pᵀAp are squares of the vectors' scale, so a b with ‖b‖ outside
+ * [2⁻⁶⁴, 2⁶⁴] is first scaled by a power of two (exactly) to ‖b‖ ≈ 1, and x back at the end:
+ * cg(s·A, s·b) returns the x of cg(A, b) for any s from 1e-300 to 1e300. A product that
+ * returns NaN or ∞ ends the run with status `'breakdown'` and a NaN or ∞ residual.
  *
  * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention).
  *
@@ -135,38 +149,40 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
 
   // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts).
   const [x, r, q, p, zM] = workspace(n, M === undefined ? 4 : 5) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
-  if (x0 !== undefined) x.set(x0);
+  const bNorm = normN(bb, n);
+  // The problem is solved scaled by f (a power of two, so exactly): b ← f·b, x ← f·x.
+  const f = problemScale(bNorm);
+  if (f !== 1) for (let i = 0; i < n; i++) bb[i] = (bb[i] as number) * f;
+  if (x0 !== undefined && bNorm > 0) for (let i = 0; i < n; i++) x[i] = (x0[i] as number) * f; // b = 0: x = 0 (SciPy's convention)
+  const delta = radius === undefined ? Infinity : radius * f; // Δ in the scaled problem
   let xx = 0; // ‖x‖²
-  for (let i = 0; i < n; i++) xx += (x[i] as number) ** 2;
-  if (radius !== undefined && xx > radius * radius * (1 + 1e-12)) {
-    throw new RangeError(`cg: options.x0 has norm ${Math.sqrt(xx)} but options.radius is ${radius}`);
+  if (radius !== undefined) {
+    xx = normN(x, n) ** 2;
+    if (xx > delta * delta * (1 + 1e-12)) throw new RangeError(`cg: options.x0 has norm ${Math.sqrt(xx) / f} but options.radius is ${radius}`);
   }
+  const target = Math.max(rtol * bNorm, atol) * f; // the stopping rule's bound, scaled
 
   const xv = view(x);
-  r.set(bb);
   const rv = view(r);
   const qv = view(q);
   const z = zM ?? r;
   const zv = view(z);
+  const pv = view(p);
   const log = wantEstimates ? new CoefficientLog(Math.min(maxIterations, 256)) : undefined;
+  const info: CgIteration = { iteration: 0, x: xv, residual: rv, residualNorm: 0, alpha: 0 };
 
-  let bNorm = 0;
-  for (let i = 0; i < n; i++) bNorm += (bb[i] as number) ** 2;
-  bNorm = Math.sqrt(bNorm);
-  if (bNorm === 0) {
-    x.fill(0); // b = 0: x = 0 solves it exactly (SciPy's convention), whatever x₀ was
-    xx = 0;
-  }
-  if (xx > 0) {
-    A.apply(xv, qv); // r ← b − A x₀
+  /** r ← b − Ax (one product); returns ‖r‖₂. */
+  const trueResidual = (): number => {
+    A.apply(xv, qv);
     matvecs++;
     for (let i = 0; i < n; i++) r[i] = (bb[i] as number) - (q[i] as number);
-  }
-  let rr = 0;
-  for (let i = 0; i < n; i++) rr += (r[i] as number) ** 2;
-  let rNorm = Math.sqrt(rr);
-  history?.push(rNorm);
-  const target = Math.max(rtol * bNorm, atol);
+    return normN(r, n);
+  };
+
+  let rNorm = bNorm * f;
+  r.set(bb);
+  if (x0 !== undefined && bNorm > 0 && normN(x, n) > 0) rNorm = trueResidual(); // r ← b − A x₀
+  history?.push(rNorm / f);
 
   let status: Status = "maxIterations";
   let converged = false;
@@ -174,14 +190,10 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   let direction: Vec | undefined;
   let curvature: number | undefined;
   let k = 0;
-  let rho = rr; // ρ = rᵀz
-  if (M !== undefined) {
-    M.apply(rv, zv); // z ← M r
-    rho = dotN(r, z, n);
-  }
-  p.set(z); // p ← z
-  const pv = view(p);
-  const info: CgIteration = { iteration: 0, x: xv, residual: rv, residualNorm: rNorm, alpha: 0 };
+  let restarts = 0;
+  let best = rNorm; // the smallest true residual met, at xBest (x itself until a restart cycle fails)
+  let xBest: Float64Array | undefined;
+  let verified = Number.isFinite(rNorm); // rNorm is the true residual of x
 
   if (!Number.isFinite(rNorm)) {
     status = "breakdown";
@@ -189,11 +201,18 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   } else if (rNorm <= target) {
     status = "converged";
     converged = true;
-  } else if (!(rho > 0)) {
-    status = "breakdown";
-    message = `rᵀMr = ${rho} ≤ 0: the preconditioner is not positive definite`;
   } else {
-    while (k < maxIterations) {
+    let rho = rNorm * rNorm; // ρ = rᵀz
+    if (M !== undefined) {
+      M.apply(rv, zv); // z ← M r
+      rho = dotN(r, z, n);
+    }
+    p.set(z); // p ← z
+    if (!(rho > 0)) {
+      status = "breakdown";
+      message = `rᵀMr = ${rho} ≤ 0: the preconditioner is not positive definite`;
+    }
+    while (k < maxIterations && status === "maxIterations") {
       if (signal?.aborted) {
         status = "stopped";
         message = "aborted by the signal";
@@ -215,87 +234,133 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
       if (!Number.isFinite(pAp)) {
         status = "breakdown";
         message = `pᵀAp = ${pAp} is not finite`;
+        verified = false; // report ‖b − Ax‖ as the operator gives it (NaN when it returns NaN)
         break;
       }
       if (pAp <= 0) {
         // Negative (or zero) curvature along p.
-        if (radius === undefined) for (let i = 0; i < n; i++) pp += (p[i] as number) ** 2;
+        if (radius === undefined) pp = normN(p, n) ** 2;
         curvature = pAp / pp;
-        direction = view(Float64Array.from(p));
+        direction = view(Float64Array.from(p.subarray(0, n), (v) => v / f));
         status = "negativeCurvature";
         message = `pᵀAp / pᵀp = ${curvature.toExponential(3)} ≤ 0 at iteration ${k + 1}`;
         if (radius !== undefined) {
-          const tau = boundaryStep(xx, xp, pp, radius); // x ← x + τp with ‖x‖ = Δ
-          for (let i = 0; i < n; i++) {
-            x[i] = (x[i] as number) + tau * (p[i] as number);
-            r[i] = (r[i] as number) - tau * (q[i] as number);
-          }
-          rNorm = normN(r, n);
+          boundaryMove(x, r, p, q, boundaryStep(xx, xp, pp, delta), n); // x ← x + τp with ‖x‖ = Δ
+          verified = false;
           converged = true;
           k++;
-          history?.push(rNorm);
+          history?.push(normN(r, n) / f);
         }
         break;
       }
       const alpha = rho / pAp; // α = ρ / pᵀAp
-      log?.pushAlpha(alpha);
-      if (radius !== undefined && xx + 2 * alpha * xp + alpha * alpha * pp >= radius * radius) {
-        const tau = boundaryStep(xx, xp, pp, radius); // stop on the sphere ‖x + τp‖ = Δ
-        for (let i = 0; i < n; i++) {
-          x[i] = (x[i] as number) + tau * (p[i] as number);
-          r[i] = (r[i] as number) - tau * (q[i] as number);
-        }
-        rNorm = normN(r, n);
+      if (restarts === 0) log?.pushAlpha(alpha);
+      if (radius !== undefined && xx + 2 * alpha * xp + alpha * alpha * pp >= delta * delta) {
+        boundaryMove(x, r, p, q, boundaryStep(xx, xp, pp, delta), n); // stop on the sphere ‖x + τp‖ = Δ
+        verified = false;
         status = "boundary";
         converged = true;
         message = `‖x‖ reached the radius ${radius} at iteration ${k + 1}`;
         k++;
-        history?.push(rNorm);
+        history?.push(normN(r, n) / f);
         break;
       }
-      rr = cgStep(x, r, p, q, alpha, n); // x ← x + αp, r ← r − αAp
+      const rr = cgStep(x, r, p, q, alpha, n); // x ← x + αp, r ← r − αAp; rr = ‖r‖²
+      verified = false;
       if (radius !== undefined) xx = xx + 2 * alpha * xp + alpha * alpha * pp;
       k++;
-      rNorm = Math.sqrt(rr);
-      history?.push(rNorm);
+      rNorm = normFromSquares(rr, r, n);
+      history?.push(rNorm / f);
       let rhoNext = rr;
       if (M !== undefined) {
         M.apply(rv, zv); // z ← M r
         rhoNext = dotN(r, z, n);
       }
-      if (rNorm <= target) {
-        status = "converged";
-        converged = true;
-      }
       if (callback !== undefined) {
         info.iteration = k;
-        info.residualNorm = rNorm;
+        info.residualNorm = rNorm / f;
         info.alpha = alpha;
-        if (callback(info) === true && !converged) {
+        if (unscaledCall(callback, info, x, r, f, n) === true && !(rNorm <= target)) {
           status = "stopped";
           message = "stopped by the callback";
           break;
         }
       }
-      if (converged) break;
-      if (!Number.isFinite(rNorm) || !(rhoNext > 0)) {
+      if (!Number.isFinite(rNorm)) {
         status = "breakdown";
-        message = Number.isFinite(rNorm)
-          ? `rᵀMr = ${rhoNext} ≤ 0: the preconditioner is not positive definite`
-          : "the residual is not finite";
+        message = "the residual is not finite";
+        break;
+      }
+      if (rNorm <= target || (M === undefined && !(rhoNext > 0))) {
+        // The recurrence meets the rule (or ρ underflowed): verify on the true residual.
+        rNorm = trueResidual(); // r ← b − Ax
+        verified = true;
+        if (rNorm <= target) {
+          status = "converged";
+          converged = true;
+          break;
+        }
+        if (!Number.isFinite(rNorm)) {
+          status = "breakdown";
+          message = "the true residual is not finite";
+          break;
+        }
+        if (rNorm > 0.5 * best) {
+          // The true residual did not halve since the last restart: the attainable accuracy is reached.
+          if (xBest !== undefined && best < rNorm) {
+            x.set(xBest); // the best point met, whose true residual is `best`
+            rNorm = best;
+          }
+          status = "stagnated";
+          message =
+            `the true residual ‖b − Ax‖ = ${(rNorm / f).toExponential(3)} no longer decreases while the recurrence ` +
+            `meets the rule (${restarts} restart(s) from it): rtol = ${rtol.toExponential(3)} is below the ` +
+            `accuracy float64 attains on this system`;
+          break;
+        }
+        best = rNorm;
+        xBest ??= new Float64Array(n); // allocated at the first restart only
+        xBest.set(x.subarray(0, n));
+        // Restart from the true residual, now in r: z ← M r, ρ = rᵀz, p ← z. (Keeping p, van der Vorst &
+        // Ye's residual replacement, fails here: b − Ax differs from r by far more than ‖r‖, so β would
+        // blow the old direction up.)
+        restarts++;
+        rhoNext = rNorm * rNorm;
+        if (M !== undefined) {
+          M.apply(rv, zv);
+          rhoNext = dotN(r, z, n);
+        }
+        if (rhoNext > 0) {
+          rho = rhoNext;
+          p.set(z);
+          continue;
+        }
+      }
+      if (!(rhoNext > 0)) {
+        status = "breakdown";
+        message = `rᵀMr = ${rhoNext} ≤ 0: the preconditioner is not positive definite`;
         break;
       }
       const beta = rhoNext / rho; // β = ρₖ₊₁ / ρₖ
       rho = rhoNext;
-      log?.pushBeta(beta);
+      if (restarts === 0) log?.pushBeta(beta);
       xpby(z, beta, p, n); // p ← z + βp
     }
   }
+  // Every exit reports the true ‖b − Ax‖, but an abort: no product after the signal.
+  if (!verified && bNorm > 0 && !signal?.aborted) rNorm = trueResidual();
+  if (xBest !== undefined && best < rNorm && !converged) {
+    x.set(xBest); // the run ended farther from b than a point it verified: return that point
+    rNorm = best;
+  }
 
-  const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: rNorm, timeMs: 0 };
+  const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: rNorm / f, timeMs: 0 };
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
-  const result: CgResult = { x: view(owned(x)), stats }; // copied out of a workspace memory
+  else if (restarts > 0) stats.message = `restarted ${restarts} time(s) from the true residual b − Ax (the recurrence residual had drifted from it)`;
+  const xOut = owned(x); // copied out of a workspace memory
+  if (f !== 1) for (let i = 0; i < n; i++) xOut[i] = (xOut[i] as number) / f;
+  const result: CgResult = { x: view(xOut), stats };
   if (direction !== undefined) {
     result.direction = direction;
     result.curvature = curvature as number;
@@ -306,6 +371,31 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   }
   stats.timeMs = performance.now() - t0;
   return result;
+}
+
+/** x ← x + τp, r ← r − τAp (the last step of Steihaug's CG, onto the sphere). */
+function boundaryMove(x: Float64Array, r: Float64Array, p: Float64Array, q: Float64Array, tau: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    x[i] = (x[i] as number) + tau * (p[i] as number);
+    r[i] = (r[i] as number) - tau * (q[i] as number);
+  }
+}
+
+/** Calls the callback with x and r of the unscaled problem (divided by f in place, exactly, and back). */
+function unscaledCall(callback: (info: CgIteration) => boolean | void, info: CgIteration, x: Float64Array, r: Float64Array, f: number, n: number): boolean | void {
+  if (f === 1) return callback(info);
+  for (let i = 0; i < n; i++) {
+    x[i] = (x[i] as number) / f;
+    r[i] = (r[i] as number) / f;
+  }
+  try {
+    return callback(info);
+  } finally {
+    for (let i = 0; i < n; i++) {
+      x[i] = (x[i] as number) * f;
+      r[i] = (r[i] as number) * f;
+    }
+  }
 }
 
 /** τ ≥ 0 with ‖x + τp‖ = Δ, given ‖x‖², xᵀp, ‖p‖² and ‖x‖ ≤ Δ (cancellation-free root). */

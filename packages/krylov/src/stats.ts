@@ -17,10 +17,14 @@
  *   least-squares test ‖Ar‖ ≤ min(rtol, √ε)·‖A‖·‖r‖ held while ‖r‖ could not reach its target, so x is a
  *   least-squares solution (SciPy's istop 2);
  * - `illConditioned`: LSQR/LSMR stopped because the estimate of cond(Ā) passed `conlim` while
- *   neither stopping rule held on the true residual (SciPy's istop 3 and 6).
+ *   neither stopping rule held on the true residual (SciPy's istop 3 and 6);
+ * - `stagnated`: the true residual ‖b − Ax‖ stopped decreasing above its target while the recurrence
+ *   residual met it: the tolerance is below the accuracy float64 attains on this problem (about
+ *   ε·‖A‖·‖x‖ for CG); the best point met is returned with its true residual (MATLAB pcg's flag 3).
  */
 export type Status =
-  | "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares" | "illConditioned";
+  | "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares" | "illConditioned"
+  | "stagnated";
 
 /** What every method reports beside its result. */
 export interface Stats {
