@@ -220,19 +220,19 @@ function isSkippable(line: string): boolean {
 function parseHeader(line: string): Header {
   const f = tokens(line);
   if (f[0] !== "%%MatrixMarket") {
-    fail(1, `expected the header "%%MatrixMarket matrix <format> <field> <symmetry>" but found "${line.slice(0, 60)}"`);
+    fail(1, `expected the header "%%MatrixMarket matrix <format> <field> <symmetry>" but found ${quote(line)}`);
   }
   if (f.length !== 5) fail(1, `the header must have 5 fields but has ${f.length}`);
   const [object, format, field, symmetry] = f.slice(1).map((s) => s.toLowerCase()) as [string, string, string, string];
-  if (object !== "matrix") fail(1, `the object "${object}" is not supported (only "matrix")`);
+  if (object !== "matrix") fail(1, `the object ${quote(object)} is not supported (only "matrix")`);
   if (format !== "coordinate" && format !== "array") {
-    fail(1, `the format "${format}" is not supported (coordinate or array)`);
+    fail(1, `the format ${quote(format)} is not supported (coordinate or array)`);
   }
   if (field !== "real" && field !== "integer" && field !== "pattern") {
-    fail(1, `the field "${field}" is not supported (real, integer or pattern)`);
+    fail(1, `the field ${quote(field)} is not supported (real, integer or pattern)`);
   }
   if (symmetry !== "general" && symmetry !== "symmetric" && symmetry !== "skew-symmetric") {
-    fail(1, `the symmetry "${symmetry}" is not supported (general, symmetric or skew-symmetric)`);
+    fail(1, `the symmetry ${quote(symmetry)} is not supported (general, symmetric or skew-symmetric)`);
   }
   if (format === "array" && field === "pattern") fail(1, `the field "pattern" is not allowed with the array format`);
   return { format, field, symmetry };
