@@ -3,7 +3,8 @@
  * thick-restart Lanczos, with their residuals ‖Av − λv‖, and (with `--out`) the spectral
  * density by stochastic Lanczos quadrature with those eigenvalues marked, and Lanczos'
  * convergence: the largest residual norm of the wanted pairs after each restart cycle.
- * A matrix that is not exactly symmetric is refused unless `--symmetry-tol T` accepts it
+ * A matrix that is not exactly symmetric goes to Krylov–Schur (eigs-nonsymmetric.ts: complex
+ * pairs, measured residuals, no density) unless `--symmetry-tol T` accepts it as symmetric
  * (max |a_ij − a_ji| ≤ T·max |a_ij|); Lanczos then runs on A as given (its recurrence assumes
  * A = Aᵀ), so the values are those of (A + Aᵀ)/2 only up to an error of the order of T·max |a_ij|.
  *
@@ -13,6 +14,7 @@ import { lanczos, slq } from "@krylov-ts/krylov";
 import { UsageError, memoryBudget, num, str, type CommandSpec, type Parsed } from "../args.js";
 import { unconvergedLine, type Command, type CommandResult } from "../command.js";
 import { asymmetryNote, loadMatrix } from "../matrix.js";
+import { nonsymmetricEigs } from "./eigs-nonsymmetric.js";
 import { densityGrid, sortedPairs } from "../spectrum.js";
 import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
 import type { Progress } from "../progress.js";
@@ -21,11 +23,11 @@ import { fmt, table } from "../table.js";
 const spec: CommandSpec = {
   name: "eigs",
   usage: "krylov eigs FILE.mtx [options]",
-  summary: "Extreme eigenvalues of a symmetric Matrix Market matrix (thick-restart Lanczos).",
+  summary: "Extreme eigenvalues of a Matrix Market matrix (thick-restart Lanczos; Krylov–Schur if non-symmetric).",
   positional: "FILE.mtx",
   options: [
     { name: "k", short: "k", kind: "integer", default: "6", min: 1, help: "how many eigenvalues (at most n)" },
-    { name: "which", kind: "choice", choices: ["largest", "smallest", "both"], default: "largest", help: "which end of the spectrum (both: k from each end)" },
+    { name: "which", kind: "choice", choices: ["largest", "smallest", "both", "largest-magnitude", "smallest-magnitude"], default: "largest", help: "which end of the spectrum (both: k from each end; non-symmetric A: largest/smallest real part, or largest/smallest magnitude)" },
     { name: "tol", kind: "number", default: "1e-10", min: 0, exclusiveMin: true, help: "stop when every ‖Av − λv‖ ≤ tol·‖A‖ (‖A‖ estimated)" },
     { name: "probes", kind: "integer", default: "8", min: 1, help: "random probes of the spectral density (SLQ), for --out" },
     { name: "steps", kind: "integer", default: "60", min: 2, help: "Lanczos steps per SLQ probe" },
@@ -43,9 +45,18 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const wanted = which === "both" ? 2 * k : k;
   // Per row: Lanczos' basis of max(4k, 50) vectors (lanczos' default maxBasis) and its Ritz
   // vectors, SLQ's --steps vectors, a dozen work vectors; the file's own rows are counted by loadMatrix.
+  // (Krylov–Schur's basis of max(2k + 1, 20) vectors fits in the same.)
   const perRow = 8 * (Math.max(4 * wanted, 50) + wanted + num(v, "steps") + 12);
-  const { path, matrix: A, info, asymmetry } = loadMatrix("eigs", args.positional, symmetryTol, memoryBudget(v), perRow);
+  // A matrix outside --symmetry-tol goes to Krylov–Schur (eigs), which takes any square matrix.
+  const file = loadMatrix("eigs", args.positional, Infinity, memoryBudget(v), perRow);
+  if (!(file.asymmetry <= symmetryTol)) {
+    return nonsymmetricEigs(file, { k, which, tol: num(v, "tol"), seed: num(v, "seed"), symmetryTol }, bar);
+  }
+  const { path, matrix: A, info, asymmetry } = file;
   const n = A.shape[0];
+  if (which !== "largest" && which !== "smallest" && which !== "both") {
+    throw new UsageError(`krylov eigs: --which ${which as string} is for non-symmetric matrices; ${path} is symmetric (use largest, smallest or both)`);
+  }
   if (wanted > n) {
     throw new UsageError(`krylov eigs: -k ${k}${which === "both" ? " from each end" : ""} is larger than n = ${n} of ${path}`);
   }
