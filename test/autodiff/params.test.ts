@@ -94,3 +94,17 @@ test("a parameter named twice is refused", (t) => {
     { instanceOf: RangeError, message: "params: parameter 'W' is named twice" },
   );
 });
+
+test("pack leaves out untouched when a later parameter is missing", (t) => {
+  const P = params({ W: [2, 2], b: [2] });
+  const out = vec([9, 9, 9, 9, 9, 9]);
+  t.throws(() => P.pack({ W: [1, 2, 3, 4] } as never, out), { instanceOf: RangeError, message: /no value for parameter 'b'/ });
+  t.deepEqual(Array.from(out.data), [9, 9, 9, 9, 9, 9]);
+});
+
+test("pack leaves out untouched when a later parameter has the wrong size", (t) => {
+  const P = params({ W: [2, 2], b: [2] });
+  const out = vec([9, 9, 9, 9, 9, 9]);
+  t.throws(() => P.pack({ W: [1, 2, 3, 4], b: [1, 2, 3] }, out), { instanceOf: RangeError, message: /'b' \[2\] needs 2 values but got 3/ });
+  t.deepEqual(Array.from(out.data), [9, 9, 9, 9, 9, 9]);
+});

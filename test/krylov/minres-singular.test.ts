@@ -269,3 +269,36 @@ test("minres's least-squares checks leave an ill-conditioned consistent system c
     t.true(norm(diff(b, matvec(a, n, n, x.data))) <= rtol * norm(b));
   }
 });
+
+test("minres with b in the null space of A stops at once with the least-squares solution x = 0", (t) => {
+  // ‖Ar‖ = 0 at x = 0 meets ‖Ar‖ ≤ rtol·‖Tₖ‖_F·‖r‖ even when Tₖ = 0 (the zero operator): not a breakdown.
+  for (const [d, b] of [[[0, 1, 2], [1, 0, 0]], [[0, 0, 0], [1, 2, 3]]] as const) {
+    const { x, stats, estimates } = minres(diagonal(d), b);
+    t.is(stats.status, "leastSquares", stats.message);
+    t.true(stats.converged);
+    t.deepEqual(Array.from(x.data), [0, 0, 0]);
+    t.true(Math.abs(stats.residualNorm - Math.hypot(...b)) <= 1e-15 * Math.hypot(...b));
+    t.is(estimates.normAr, 0);
+  }
+});
+
+test("minres with a loose rtol on a nonsingular system of condition 1e4 converges instead of stopping as least-squares", (t) => {
+  // The least-squares test at a loose rtol, ‖Ar‖ ≤ 0.01·‖Tₖ‖_F·‖r‖, holds for any r near the small eigenvalues of a
+  // matrix with cond > 1/rtol: diag(1…1e4) stopped after 17 steps as 'leastSquares' (converged) with ‖r‖/‖b‖ = 0.14,
+  // calling b "not in the range of A". An inexact Newton step on such a Hessian is the common case.
+  const n = 50;
+  for (const top of [1e4, 1e6]) {
+    const d = Array.from({ length: n }, (_, i) => 1 + (i * (top - 1)) / (n - 1));
+    const b = d.map(() => 1);
+    for (const rtol of [0.1, 1e-2, 1e-3]) {
+      const { stats } = minres(diagonal(d), b, { rtol });
+      t.is(stats.status, "converged", `cond ${top}, rtol ${rtol}: ${stats.message ?? ""}`);
+      t.true(stats.residualNorm <= rtol * Math.sqrt(n), `cond ${top}, rtol ${rtol}`);
+    }
+  }
+  // A singular inconsistent system with the same loose rtol still stops at a least-squares point, now to √ε.
+  const d = [0, ...Array.from({ length: n - 1 }, (_, i) => 1 + i)];
+  const { x, stats } = minres(diagonal(d), d.map(() => 1), { rtol: 0.1 });
+  t.is(stats.status, "leastSquares", stats.message);
+  for (let i = 1; i < n; i++) t.true(Math.abs((x.data[i] as number) - 1 / (d[i] as number)) <= 1e-6 / (d[i] as number));
+});

@@ -202,3 +202,18 @@ test("minres throws errors naming the function, the argument and the sizes", (t)
   t.throws(() => minres(A, [1, 2, 3, 4], { x0: [1] }), { instanceOf: RangeError, message: "minres: options.x0 has length 1 but A is 4×4" });
   t.throws(() => minres(A, [1, 2, 3, 4], { M: identity(5) }), { instanceOf: RangeError, message: "minres: options.M is 5×5 but A is 4×4" });
 });
+
+test("minres on a nonsingular system converges whatever the scale of b, and its normA stays a lower bound on ‖A‖_F", (t) => {
+  // ‖Tₖ‖_F once summed β₁ = ‖b‖ in: with ‖b‖ ≫ ‖A‖ the least-squares test ‖Ar‖ ≤ rtol·‖Tₖ‖_F·‖r‖ then held at
+  // once, and diag(1…10) with b = 1e10·1 stopped after one step as 'leastSquares' with a relative residual of 0.46.
+  const d = Array.from({ length: 10 }, (_, i) => 1 + i);
+  const normF = Math.sqrt(d.reduce((s, x) => s + x * x, 0));
+  for (const scale of [1, 1e8, 1e10]) {
+    const b = d.map(() => scale);
+    const { x, stats, estimates } = minres(diagonal(d), b);
+    t.is(stats.status, "converged", `scale ${scale}: ${stats.message ?? ""}`);
+    t.true(stats.residualNorm <= Math.sqrt(Number.EPSILON) * scale * Math.sqrt(10), `scale ${scale}`);
+    d.forEach((di, i) => t.true(Math.abs((x.data[i] as number) - scale / di) <= 1e-7 * (scale / di), `scale ${scale}, x[${i}]`));
+    t.true(estimates.normA <= normF * (1 + 1e-12), `scale ${scale}: normA ${estimates.normA} > ‖A‖_F ${normF}`);
+  }
+});

@@ -58,3 +58,14 @@ test("hutchinson reports a non-finite probe value as a breakdown, not as converg
     t.regex(result.stats.message ?? "", /not finite/, method);
   }
 });
+
+test("minres without a preconditioner does not blame one when a product is not finite", (t) => {
+  const A = operator([3, 3], (_x, out) => {
+    out!.data.fill(NaN);
+    return out!;
+  }, { symmetric: true });
+  const { stats } = minres(A, [1, 2, 3]);
+  t.is(stats.status, "breakdown");
+  t.notRegex(stats.message ?? "", /preconditioner/);
+  t.regex(stats.message ?? "", /not finite/);
+});

@@ -47,6 +47,7 @@ const cases: Array<[string, () => unknown, ErrorConstructor, string | RegExp]> =
   ["a zero operator of NaN size", () => zero(3, NaN), RangeError, "zero: n must be a non-negative integer size, got NaN"],
   ["an operator of NaN shape", () => operator([NaN, 2], (x, out) => out), RangeError, "operator: shape must hold non-negative integers, got [NaN, 2]"],
   ["checkSymmetric with zero probes", () => checkSymmetric(B55, { probes: 0 }), RangeError, "checkSymmetric: options.probes must be a positive integer, got 0"],
+  ["checkSymmetric with a NaN seed", () => checkSymmetric(identity(3), { seed: Number.NaN }), RangeError, /^checkSymmetric: options\.seed must be a finite number, got NaN/],
 ];
 
 for (const [what, fn, type, message] of cases) {
