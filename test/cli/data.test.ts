@@ -96,3 +96,36 @@ test("krylov hessian trains on a CSV whose label column name and values hold quo
   t.deepEqual([rep.data.samples, rep.data.features], [4, 2]);
   t.deepEqual(rep.data.classes, ["setosa, wild", 'say "hi"']);
 });
+
+test("CSV errors name the right line after a quoted field holding a CRLF line break", (t) => {
+  // csv-parse counts a CRLF inside quotes as two lines; the rows after it, and the row holding it, were named one line late.
+  const after = t.throws(() => parseCsv('a,b,label\r\n1,2,"p\r\nq"\r\n3,4,y\r\n5,x,z\r\n', "c.csv", "label"));
+  t.is(after?.message, "c.csv:5: feature 'b' is not a number: 'x'");
+  const own = t.throws(() => parseCsv('a,b,label\r\n1,x,"p\r\nq"\r\n3,4,y\r\n', "c.csv", "label"));
+  t.is(own?.message, "c.csv:2: feature 'b' is not a number: 'x'");
+  const unclosed = t.throws(() => parseCsv('a,b,label\r\n1,2,"p\r\nq"\r\n3,4,y\r\n5,6,"z\r\n', "c.csv", "label"));
+  t.regex(unclosed?.message ?? "", /^c\.csv:5: a quoted field is never closed/);
+});
+
+test("spirals hold exactly the number of samples asked for, even when the classes do not divide it", (t) => {
+  const d = spirals(10, 3, 0);
+  t.is(d.samples, 10);
+  t.is(d.outputs, 3);
+  t.is(spirals(301, 3, 0).samples, 301);
+});
+
+test("spirals with fewer samples than classes exit 2 naming both options", async (t) => {
+  const r = await krylov(["hessian", "--data", "spirals", "--samples", "4", "--classes", "5", "--steps", "1"]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /^krylov hessian: --samples 4 is fewer than --classes 5/);
+  t.is(r.stdout, "");
+});
+
+test("a CSV label column with a single class exits 2 instead of training on a loss that is identically 0", async (t) => {
+  const csv = join(tempDir(), "one-class.csv");
+  writeFileSync(csv, "a,b,label\n1,2,x\n3,4,x\n5,1,x\n");
+  const r = await krylov(["hessian", "--data", csv, "--label", "label", "--steps", "1"]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /^krylov hessian: .*one-class\.csv: the label 'label' holds a single class \('x'\)/);
+  t.is(r.stdout, "");
+});

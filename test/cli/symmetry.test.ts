@@ -102,3 +102,15 @@ test("relativeAsymmetry is max |a_ij − a_ji| / max |a_ij| of the dense matrix,
   t.is(relativeAsymmetry(csr([], [], [], [3, 3])), 0);
   t.is(relativeAsymmetry(csr([0], [1], [4], [2, 2])), 1);
 });
+
+test("solve refuses a non-symmetric matrix with exit 2 instead of running CG on it", async (t) => {
+  const nonSymmetric = join(dir, "nonsym.mtx");
+  writeFileSync(nonSymmetric, "%%MatrixMarket matrix coordinate real general\n3 3 5\n1 1 4\n2 2 4\n3 3 4\n1 2 1\n2 3 -2\n");
+  const out = join(dir, "out-nonsym");
+  const r = await krylov(["solve", nonSymmetric, "--out", out]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /^krylov solve: .*nonsym\.mtx is not symmetric/);
+  t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
+  t.is(r.stdout, "");
+  t.false(existsSync(out));
+});
