@@ -3,9 +3,8 @@
  *
  * @module
  */
-import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
-import { asVec, len, type OptionKeys, type VecLike } from "@krylov-ts/operators";
+import { asVec, len, view, type OptionKeys, type VecLike } from "@krylov-ts/operators";
 import { input } from "./graph.js";
 import { HVP_OPTIONS, hvpGraph, resolveMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
 import { optimize } from "./simplify.js";
@@ -74,7 +73,7 @@ export function hessian(f: ScalarFunction, x0: VecLike, options: HessianOptions 
     data.set(batch.output.subarray(0, cols * n), i * n);
   }
   mirrorUpper(data, n);
-  return ndarray(data, [n, n]);
+  return view(data, [n, n]);
 }
 
 /** H[r, c] = H[c, r] for c < r: the lower triangle from the upper, in tiles of 64 × 64. */

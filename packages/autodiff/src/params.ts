@@ -3,9 +3,8 @@
  *
  * @module
  */
-import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
-import { asVec, len, vec, type Vec, type VecLike } from "@krylov-ts/operators";
+import { asVec, len, vec, view, type Vec, type VecLike } from "@krylov-ts/operators";
 import { Tensor, checkShapeList, shapeStr, sizeOf, type Shape } from "./graph.js";
 import { slice } from "./ops/slice.js";
 import { reshape } from "./ops/reshape.js";
@@ -103,7 +102,7 @@ export class ParamLayout<K extends string = string> {
     const out = {} as Record<K, NdArray<Float64Array>>;
     for (const e of this.entries) {
       const strides = rowMajorStrides(e.shape).map((d) => d * s);
-      out[e.name as K] = ndarray(xv.data, [...e.shape], strides, xv.offset + e.offset * s);
+      out[e.name as K] = view(xv.data, [...e.shape], strides, xv.offset + e.offset * s);
     }
     return out;
   }

@@ -18,4 +18,5 @@ export {
   type Loss,
 } from "./model.js";
 export { train, type TrainOptions, type TrainResult } from "./train.js";
+export { densityGrid, sortedPairs, type EigenPair } from "./spectrum.js";
 export { spectrumSpec, convergenceSpec, renderSvg, type MarkedEigenvalue, type ConvergenceSeries } from "./plots.js";

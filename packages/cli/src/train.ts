@@ -20,6 +20,8 @@ export interface TrainOptions {
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
+  /** Called after every gradient evaluation with the step (0 at θ₀) and the loss there. */
+  readonly onStep?: (step: number, loss: number) => void;
 }
 
 /** What `train` returns: the trained θ (a new array) and the loss after each step. */
@@ -60,6 +62,7 @@ export function train(
     x.data.set(theta);
     const { value, gradient } = fg(x, gOut);
     losses.push(value);
+    options.onStep?.(t - 1, value);
     g = gradient.data.subarray(gradient.offset, gradient.offset + n);
     if (t > options.steps) break;
     const c1 = 1 - beta1 ** t;

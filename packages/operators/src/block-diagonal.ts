@@ -3,10 +3,10 @@
  *
  * @module
  */
-import ndarray from "ndarray";
 import { BaseOperator, checkOperator, type LinearOperator } from "./operator.js";
 import { applyInto, applyTransposeInto, hasTranspose } from "./operand.js";
 import type { Vec } from "./vec.js";
+import { view1 } from "./view.js";
 
 /**
  * diag(B₀, B₁, …): block i maps the slice of x at its column offset to the slice of out at
@@ -40,8 +40,8 @@ export class BlockDiagonalOperator extends BaseOperator {
     this.rowStart = rowStart;
     this.colStart = colStart;
     const empty = new Float64Array(0);
-    this.rowViews = blocks.map((B) => ndarray(empty, [B.shape[0]], [1], 0));
-    this.colViews = blocks.map((B) => ndarray(empty, [B.shape[1]], [1], 0));
+    this.rowViews = blocks.map((B) => view1(empty, B.shape[0]));
+    this.colViews = blocks.map((B) => view1(empty, B.shape[1]));
   }
 
   protected _apply(x: Vec, out: Vec): void {

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
 import { BaseOperator } from "./operator.js";
 import { checkOptions, type OptionKeys } from "./options.js";
 import { isNdArray, type Vec } from "./vec.js";
+import { view } from "./view.js";
 
 /** A dense m×n matrix stored row-major, as an operator. */
 export class DenseOperator extends BaseOperator {
@@ -27,7 +27,7 @@ export class DenseOperator extends BaseOperator {
 
   /** The matrix as an m×n ndarray (a view of the same storage). */
   toNdArray(): NdArray<Float64Array> {
-    return ndarray(this.data, [this.shape[0], this.shape[1]]);
+    return view(this.data, [this.shape[0], this.shape[1]]);
   }
 
   protected _apply(x: Vec, out: Vec): void {

@@ -6,6 +6,7 @@
  */
 export type { Vec, VecLike } from "./vec.js";
 export { vec, asVec, len, isContiguous, isNdArray, overlaps, checkLength, checkVec, dot, axpy, scal, copy, fill, nrm2 } from "./vec.js";
+export { view, view1 } from "./view.js";
 export { Random, rng } from "./random.js";
 export { checkOptions, type OptionKeys } from "./options.js";
 export type { LinearOperator, ApplyFunction, OperatorOptions } from "./operator.js";

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
 import { checkOperator, type LinearOperator } from "./operator.js";
 import { applyInto } from "./operand.js";
 import { vec } from "./vec.js";
+import { view } from "./view.js";
 
 /**
  * The m×n matrix of `A`, built from A·e⁽ʲ⁾ for j = 1…n (n applications).
@@ -26,5 +26,5 @@ export function toDense(A: LinearOperator): NdArray<Float64Array> {
     e.data[j] = 0;
     for (let i = 0; i < m; i++) data[i * n + j] = col.data[i] as number;
   }
-  return ndarray(data, [m, n]);
+  return view(data, [m, n]);
 }

@@ -2,16 +2,15 @@
  * Vectors and their level-1 kernels.
  *
  * A `Vec` is a 1-D `ndarray` over a `Float64Array`. Every kernel has a contiguous fast path
- * (stride 1: a plain indexed loop over the typed array) and a general path for strided views
- * (`ndarray-ops` where it has the operation, a strided loop where it has none: it has no dot
- * product or axpy). Kernels that write take an optional `out` and return it; none allocate
+ * (stride 1: a plain indexed loop over the typed array) and a strided loop for other views
+ * (no `ndarray-ops`: it generates code with `new Function`, which a page's Content-Security-Policy
+ * may forbid; see view.ts). Kernels that write take an optional `out` and return it; none allocate
  * unless `out` is omitted where the result is a new vector.
  *
  * @module
  */
-import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
-import ops from "ndarray-ops";
+import { view1 } from "./view.js";
 
 /** A 1-D ndarray over a `Float64Array`: the vector type of krylov-ts. */
 export type Vec = NdArray<Float64Array>;
@@ -39,12 +38,12 @@ export function isNdArray(x: unknown): x is NdArray {
 export function vec(nOrValues: number | ArrayLike<number>): Vec {
   if (typeof nOrValues === "number") {
     checkLength("vec", "n", nOrValues);
-    return ndarray(new Float64Array(nOrValues), [nOrValues]);
+    return view1(new Float64Array(nOrValues), nOrValues);
   }
   if (nOrValues === null || typeof nOrValues !== "object" || typeof nOrValues.length !== "number") {
     throw new TypeError("vec: argument must be a length or an array of numbers");
   }
-  return ndarray(Float64Array.from(nOrValues), [nOrValues.length]);
+  return view1(Float64Array.from(nOrValues), nOrValues.length);
 }
 
 /**
@@ -56,7 +55,7 @@ export function vec(nOrValues: number | ArrayLike<number>): Vec {
  * @param arg - the argument's name, for the error message
  */
 export function asVec(x: unknown, fn = "asVec", arg = "x"): Vec {
-  if (x instanceof Float64Array) return ndarray(x, [x.length]);
+  if (x instanceof Float64Array) return view1(x, x.length);
   if (isNdArray(x)) {
     if (x.shape.length !== 1) {
       throw new RangeError(`${fn}: ${arg} must be 1-D but has shape [${x.shape.join(", ")}]`);
@@ -65,7 +64,7 @@ export function asVec(x: unknown, fn = "asVec", arg = "x"): Vec {
     const n = x.shape[0] ?? 0;
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = Number(x.get(i));
-    return ndarray(out, [n]);
+    return view1(out, n);
   }
   if (Array.isArray(x) || ArrayBuffer.isView(x)) {
     const a = x as ArrayLike<number>;
@@ -77,7 +76,7 @@ export function asVec(x: unknown, fn = "asVec", arg = "x"): Vec {
       }
       out[i] = v;
     }
-    return ndarray(out, [a.length]);
+    return view1(out, a.length);
   }
   throw new TypeError(`${fn}: ${arg} must be a Vec, a Float64Array or an array of numbers`);
 }
@@ -217,7 +216,9 @@ export function scal(alpha: number, x: Vec, out: Vec = x): Vec {
     for (let i = 0; i < n; i++) od[oo + i] = alpha * (xd[xo + i] as number);
     return out;
   }
-  ops.muls(out, x, alpha);
+  const xs = x.stride[0] as number;
+  const os = out.stride[0] as number;
+  for (let i = 0; i < n; i++) out.data[out.offset + i * os] = alpha * (x.data[x.offset + i * xs] as number);
   return out;
 }
 
@@ -234,7 +235,9 @@ export function copy(x: Vec, out?: Vec): Vec {
     o.data.set(x.data.subarray(x.offset, x.offset + n), o.offset);
     return o;
   }
-  ops.assign(o, x);
+  const xs = x.stride[0] as number;
+  const os = o.stride[0] as number;
+  for (let i = 0; i < n; i++) o.data[o.offset + i * os] = x.data[x.offset + i * xs] as number;
   return o;
 }
 
@@ -249,7 +252,8 @@ export function fill(value: number, out: Vec): Vec {
     out.data.fill(value, out.offset, out.offset + n);
     return out;
   }
-  ops.assigns(out, value);
+  const os = out.stride[0] as number;
+  for (let i = 0; i < n; i++) out.data[out.offset + i * os] = value;
   return out;
 }
 
