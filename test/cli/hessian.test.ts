@@ -144,6 +144,14 @@ test("hessian runs on spirals with relu and mse and reports negative curvature t
   t.is(rep.model.loss, "mse");
   t.is(rep.model.parameters, 2 * 8 + 8 + 8 * 2 + 2);
   t.is(rep.newton.negativeCurvature.met, (rep.eigenvalues.smallest[0] as number) < 0);
+  // The spirals' own options are in its report.
+  t.like((rep as unknown as { options: object }).options, { data: "spirals", classes: 2, samples: 80 });
+});
+
+test("the report's options hold only the chosen data set's options: none of the spirals' for Iris", async (t) => {
+  const rep = (await report()) as unknown as { options: Record<string, unknown> };
+  t.is(rep.options.data, "iris");
+  for (const key of ["classes", "samples", "label"]) t.false(key in rep.options, key);
 });
 
 test("hessian on a CSV file with a numeric label fits a regression by mse", async (t) => {

@@ -190,9 +190,9 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     model: { ...model, parameters: n },
     options: {
       data: str(v, "data"),
-      label: optStr(v, "label") ?? null,
-      classes: num(v, "classes"),
-      samples: num(v, "samples"),
+      // Each data set's own options only: --classes and --samples shape the spirals, --label a CSV file.
+      ...(str(v, "data") === "spirals" ? { classes: num(v, "classes"), samples: num(v, "samples") } : {}),
+      ...(optStr(v, "label") === undefined ? {} : { label: optStr(v, "label") }),
       seed,
       steps: num(v, "steps"),
       lr: num(v, "lr"),
