@@ -40,3 +40,20 @@ test("the composition example keeps symmetry and Jacobi preconditioning cuts the
   t.true(Number(m![2]) < Number(m![1]));
   t.regex(out, /H was applied \d+ time/);
 });
+
+test("the least-squares example fits the exponential model by Gauss–Newton steps solved by lsqr on the Jacobian", (t) => {
+  const out = run("least-squares-jacobian.ts");
+  t.regex(out, /lsqr converged/);
+  t.regex(out, /^fit a₁ = 2\.000000, b₁ = 1\.300000, a₂ = 0\.800000, b₂ = 0\.150000; ‖r‖ = /m);
+  const r = /‖r‖ = ([\d.e+-]+)/.exec(out);
+  t.true(Number(r![1]) < 1e-9);
+});
+
+test("the singular-values example prints five descending singular values with residuals below 1e-9", (t) => {
+  const out = run("singular-values.ts");
+  const rows = [...out.matchAll(/σ\d = ([\d.]+) +residual ([\d.e+-]+)/g)];
+  t.is(rows.length, 5);
+  for (let i = 1; i < rows.length; i++) t.true(Number(rows[i - 1]![1]) >= Number(rows[i]![1]));
+  for (const m of rows) t.true(Number(m[2]) < 1e-9 * Number(rows[0]![1]));
+  t.regex(out, /^converged: \d+ products with A and Aᵀ/m);
+});
