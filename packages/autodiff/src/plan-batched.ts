@@ -32,8 +32,8 @@
  *
  * @module
  */
-import { DEFAULT_MIN_WASM_SIZE, gemmArena, kernelBackend } from "@krylov-ts/operators";
 import { getOp, type Attrs, type Shape } from "./graph.js";
+import { planArrays, productSize } from "./plan-arena.js";
 import type { Plan } from "./plan.js";
 import type { IRNode } from "./simplify.js";
 import { Unit, UnitBlocks, type UnitState } from "./unit-blocks.js";
@@ -123,7 +123,7 @@ export class BatchedStage {
     // Per batched product: its scratch, and a copy of its fixed operand (taken now: the plan's
     // fixed stage has run and must not run again while this stage is used).
     const scratchAt = new Map<IRNode, { at: number; c: number; bs: number; fixedAt: number; fixed: IRNode }>();
-    let large = false;
+    let largestProduct = 0;
     for (const n of schedule) {
       if (n.op !== "matmul") continue;
       const [aN, bN] = n.inputs as [IRNode, IRNode];
@@ -131,7 +131,7 @@ export class BatchedStage {
       if (left === batched.has(bN)) continue;
       const [m, q] = n.shape as [number, number];
       const p = n.attrs.transposeA === true ? (aN.shape[0] as number) : (aN.shape[1] as number);
-      if (k * m * q * p >= DEFAULT_MIN_WASM_SIZE) large = true;
+      largestProduct = Math.max(largestProduct, productSize(n, k));
       const fixed = left ? bN : aN;
       const entry = { at: sizes.length, c: 0, bs: 0, fixedAt: 0, fixed };
       sizes.push(left ? k * m * p : m * p); // At: a batched Aᵀ block by block, or the fixed Aᵀ
@@ -143,7 +143,7 @@ export class BatchedStage {
       sizes.push(fixed.size);
       scratchAt.set(n, entry);
     }
-    const arrays = (large && kernelBackend() !== "js" ? gemmArena(sizes) : undefined) ?? sizes.map((len) => new Float64Array(len));
+    const { arrays } = planArrays(sizes, largestProduct);
     this.input = arrays[0] as Float64Array;
     for (const [n, at] of slot) buf.set(n, arrays[at] as Float64Array);
     this.zeros = arrays[zerosAt] as Float64Array;

@@ -13,16 +13,16 @@
  * (`runFixed`); its results read by stage 1 stay pinned, so each `runVarying` executes only
  * stage 1. All buffers are allocated when the plan is built: a run allocates nothing.
  *
- * When the plan has a matrix product large enough for the WebAssembly kernels, its internal
- * buffers, and the constants that products read, live in one WebAssembly memory (`gemmArena`,
- * shared when the runtime has shared memory): the products then run in place, without copying
- * operands in and results out. Outputs stay plain arrays (they are handed to the caller).
+ * Its internal buffers, and the constants that products read, live in one WebAssembly arena
+ * when a product is large enough for the WebAssembly kernels (plan-arena.ts): the products then
+ * run in place, without copying operands in and results out. Outputs stay plain arrays (they
+ * are handed to the caller).
  *
  * @module
  */
-import { DEFAULT_MIN_WASM_SIZE, gemmArena, kernelBackend } from "@krylov-ts/operators";
 import { getOp, type Attrs, type OpDef, type Shape } from "./graph.js";
 import type { IRNode } from "./simplify.js";
+import { planArrays, productConstants, productSize } from "./plan-arena.js";
 
 /** One kernel call. */
 interface Step {
@@ -225,33 +225,19 @@ export class Plan {
   private allocate(nodes: readonly IRNode[], planned: ReadonlyArray<{ placeholder: Float64Array; size: number }>, outputs: ReadonlySet<Float64Array>): void {
     const store = this.store;
     const inArena = planned.filter((p) => !outputs.has(p.placeholder));
-    const constants = new Set<IRNode>();
-    let large = false;
-    for (const n of nodes) {
-      if (n.op !== "matmul") continue;
-      const a = n.inputs[0] as IRNode;
-      const k = n.attrs.transposeA === true ? (a.shape[0] as number) : (a.shape[1] as number);
-      if (n.size * k >= DEFAULT_MIN_WASM_SIZE) large = true;
-      for (const u of n.inputs) {
-        let r = u;
-        while (r.op === "reshape") r = r.inputs[0] as IRNode;
-        if (r.op === "constant") constants.add(r);
-      }
-    }
-    const constantList = [...constants];
-    const arena = large && kernelBackend() !== "js" ? gemmArena([...inArena.map((p) => p.size), ...constantList.map((c) => c.size)]) : undefined;
+    const constants = productConstants(nodes);
+    const largest = Math.max(0, ...nodes.filter((n) => n.op === "matmul").map((n) => productSize(n)));
+    const { arrays, inArena: placed } = planArrays([...inArena.map((p) => p.size), ...constants.map((c) => c.size)], largest);
     const real = new Map<Float64Array, Float64Array>();
     for (const p of planned) if (outputs.has(p.placeholder)) real.set(p.placeholder, new Float64Array(p.size));
-    if (arena !== undefined) {
-      inArena.forEach((p, i) => real.set(p.placeholder, arena[i] as Float64Array));
-      constantList.forEach((c, i) => {
-        const view = arena[inArena.length + i] as Float64Array;
-        view.set(c.value as Float64Array);
-        store[this.slotOf.get(c) as number] = view;
-      });
-    } else {
-      for (const p of inArena) real.set(p.placeholder, new Float64Array(p.size));
-    }
+    inArena.forEach((p, i) => real.set(p.placeholder, arrays[i] as Float64Array));
+    constants.forEach((c, i) => {
+      // Plain arrays: the constant's own data; in an arena: its copy there.
+      const view = arrays[inArena.length + i] as Float64Array;
+      if (!placed) return;
+      view.set(c.value as Float64Array);
+      store[this.slotOf.get(c) as number] = view;
+    });
     for (let i = 0; i < store.length; i++) {
       const r = real.get(store[i] as Float64Array);
       if (r !== undefined) store[i] = r;
