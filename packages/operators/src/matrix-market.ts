@@ -23,6 +23,7 @@
  * @module
  */
 import { csr, type CsrOperator } from "./csr.js";
+import { checkOptions } from "./options.js";
 
 /** What the header and size line of a Matrix Market file declared. */
 export interface MatrixMarketInfo {
@@ -84,7 +85,7 @@ export function readMatrixMarket(text: string, options: MatrixMarketOptions = {}
 /** Like `readMatrixMarket`, also returning what the file declared (`info`). */
 export function parseMatrixMarket(text: string, options: MatrixMarketOptions = {}): MatrixMarket {
   if (typeof text !== "string") throw new TypeError("readMatrixMarket: text must be a string");
-  const maxBytes = options.maxBytes ?? MATRIX_MARKET_MAX_BYTES;
+  const maxBytes = checkOptions("readMatrixMarket", options, ["maxBytes"]).maxBytes ?? MATRIX_MARKET_MAX_BYTES;
   if (typeof maxBytes !== "number" || !(maxBytes > 0)) {
     throw new RangeError(`readMatrixMarket: options.maxBytes must be a positive number of bytes, got ${String(maxBytes)}`);
   }

@@ -76,6 +76,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     seed,
     classes: num(v, "classes"),
     samples: num(v, "samples"),
+    maxBytes: memoryBudget(v),
   });
   const lossName = str(v, "loss");
   if (lossName === "cross-entropy" && data.task === "regression") {
