@@ -22,6 +22,7 @@ import { CSR_WASM_BASE64 } from "./csr-wasm-bytes.js";
 import { jobArguments, poolSupported, runJob, sharedInstance, sharedModule, threads, type SharedInstance, type SharedModule } from "./pool/pool.js";
 import { sharedVariant } from "./pool/shared-wasm.js";
 import { aligned, wasmModule } from "./wasm.js";
+import { kernelBackend } from "./gemm/backend.js";
 
 /** The exports of csr.wat (array arguments are byte offsets into the memory). */
 export interface CsrKernels {
@@ -102,9 +103,12 @@ export function csrWasmSupported(): boolean {
   return supported;
 }
 
-/** Whether the backend is on (placement of new matrices and products of placed ones). */
+/**
+ * Whether the backend is on (placement of new matrices and products of placed ones): switched on
+ * here and by the public switch of every kernel, `setKernelBackend` (off under `'js'`).
+ */
 export function csrWasmEnabled(): boolean {
-  return enabled;
+  return enabled && kernelBackend() !== "js";
 }
 
 /**
@@ -201,7 +205,7 @@ function rowSplit(rp: Int32Array, m: number, chunks: number): Int32Array {
  */
 export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values: Float64Array, m: number, n: number): CsrWasm | undefined {
   const nnz = values.length;
-  if (!enabled || nnz < minNnz) return undefined;
+  if (!csrWasmEnabled() || nnz < minNnz) return undefined;
   const long = Math.max(m, n);
   const rp = 0;
   const ci = rp + aligned((m + 1) * 4);

@@ -42,11 +42,16 @@ const PAGE = 65536;
 const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 const offByEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KRYLOV_TS_NO_SIMD === "1";
 
-/** The module whose bytes are `base64`, compiled on its first instance. */
+/**
+ * The module whose bytes are `base64`, compiled once, here. Where the bytes do not validate or the
+ * compile throws (a page whose Content-Security-Policy lacks 'wasm-unsafe-eval' validates the
+ * bytes but refuses to compile them), the module is unsupported for good: never retried, and
+ * reported so.
+ */
 export function wasmModule(base64: string): WasmModule {
   const bytes = decodeBase64(base64);
-  const supported = api !== undefined && validates(api, bytes);
-  let compiled: object | undefined;
+  const compiled = api !== undefined && validates(api, bytes) ? compiles(api, bytes) : undefined;
+  const supported = compiled !== undefined;
   return {
     supported,
     onByDefault: supported && !offByEnvironment,
@@ -55,10 +60,9 @@ export function wasmModule(base64: string): WasmModule {
       if (!supported) return undefined;
       const wasm = api as WasmApi;
       try {
-        compiled ??= new wasm.Module(bytes);
         const pages = Math.max(1, Math.ceil(byteLength / PAGE));
         const memory = new wasm.Memory({ initial: pages, maximum: pages });
-        const instance = new wasm.Instance(compiled, { env: { memory } });
+        const instance = new wasm.Instance(compiled as object, { env: { memory } });
         return { buffer: memory.buffer, exports: instance.exports };
       } catch {
         return undefined;
@@ -70,6 +74,14 @@ export function wasmModule(base64: string): WasmModule {
 /** `byteLength` rounded up to a multiple of 64 (a cache line: where each array of a memory starts). */
 export function aligned(byteLength: number): number {
   return Math.ceil(byteLength / 64) * 64;
+}
+
+function compiles(wasm: WasmApi, b: Uint8Array): object | undefined {
+  try {
+    return new wasm.Module(b);
+  } catch {
+    return undefined;
+  }
 }
 
 function validates(wasm: WasmApi, b: Uint8Array): boolean {

@@ -20,6 +20,7 @@
  */
 import { aligned, poolSupported, sharedInstance, sharedModule, sharedVariant, wasmModule, type SharedInstance, type SharedModule } from "@krylov-ts/operators/wasm";
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
+import { kernelBackend } from "@krylov-ts/operators";
 
 /** The exports of kernels.wat (vector arguments are byte offsets into the memory). */
 export interface SimdKernels {
@@ -83,9 +84,13 @@ export function simdSupported(): boolean {
   return supported;
 }
 
-/** Whether new workspaces are placed in WebAssembly memory (the SIMD backend is on). */
+/**
+ * Whether new workspaces are placed in WebAssembly memory (the SIMD backend is on): switched on
+ * here and by the public switch of every kernel, `setKernelBackend` of @krylov-ts/operators
+ * (off under `'js'`).
+ */
 export function simdEnabled(): boolean {
-  return enabled;
+  return enabled && kernelBackend() !== "js";
 }
 
 /**
@@ -129,7 +134,7 @@ export function workspaceArrays(n: number, lengths: readonly number[]): Float64A
     offsets.push(total);
     total += aligned(length * 8); // each array on a 64-byte boundary (a cache line; 16 would do for the SIMD loads)
   }
-  if (enabled && n >= minLength && total <= MAX_WORKSPACE_BYTES) {
+  if (simdEnabled() && n >= minLength && total <= MAX_WORKSPACE_BYTES) {
     const views = simdWorkspace(lengths, offsets, total, n >= minSharedLength);
     if (views !== undefined) return views;
   }

@@ -80,7 +80,10 @@ export function availableKernelBackends(): readonly KernelBackend[] {
 }
 
 /**
- * Switches the backend of the dense kernels; returns the previous one. `minSize`: products with
+ * Switches the backend of the dense kernels, and of every other WebAssembly kernel of the
+ * packages with it: under `'js'` the CSR products and the Krylov solvers' vector kernels run
+ * their JavaScript loops too (under `'simd'` or `'relaxed-simd'` they run their SIMD modules,
+ * which have no relaxed variant). Returns the previous backend. `minSize`: products with
  * fewer multiply-adds (m·n·k) take the JavaScript loop (default {@link DEFAULT_MIN_WASM_SIZE},
  * below which the call costs more than the loop; the tests pass 0).
  *
