@@ -65,7 +65,13 @@ const available: readonly KernelBackend[] = ["js", ...(["simd", "relaxed-simd"] 
 const fastest: KernelBackend = available[available.length - 1] as KernelBackend;
 let current: KernelBackend = env?.KRYLOV_TS_NO_SIMD === "1" ? "js" : fastest;
 
-/** Products of fewer than this many multiply-adds (m·n·k) take the JavaScript loop by default. */
+/**
+ * Products of fewer than this many multiply-adds (m·n·k) take the JavaScript loop by default:
+ * about where copying the operands into WebAssembly memory stops costing more than the loop
+ * saves (measured, CPU time per call, Node 20: 12³ JavaScript 1.03 µs, SIMD with copies 1.01,
+ * SIMD in place 0.62; 8³ 0.38, 0.72, 0.40; 16³ 2.33, 1.74, 1.25). Plans get an arena only with
+ * a product at least this large.
+ */
 export const DEFAULT_MIN_WASM_SIZE = 2048;
 let minWasmSize = DEFAULT_MIN_WASM_SIZE;
 
