@@ -1,10 +1,10 @@
 /**
  * Our side of bench/growth.bench.ts, in a fresh process so that its peak resident set is this
- * problem's: `hessianOperator` of the MLP d → h → c (batch B, bench/mlp.ts's seeded data), one
- * warm-up product, then the median of RUNS products.
+ * problem's: `hessianOperator` of the MLP d → h → c (batch B, bench/mlp.ts's seeded data),
+ * warm-up products for 0.5 s (at least one), then the median of RUNS products.
  *
  * Usage: node --conditions=source --import=tsx bench/growth-child.ts d h c B RUNS
- * Prints one JSON line {n, baselineRssMb, peakRssMb, heapMb, buildMs, hvMs}: the baseline is the
+ * Prints one JSON line {n, baselineRssMb, peakRssMb, heapMb, buildMs, hvMs, hvCpuMs}: the baseline is the
  * resident set after the imports, the peak `resourceUsage().maxRSS` after the runs.
  */
 import { vec } from "@krylov-ts/operators";
@@ -20,12 +20,19 @@ const H = hessianOperator(mlpLoss(m), m.x0);
 const v = vec(m.v);
 const out = vec(m.n);
 const buildMs = performance.now() - t0;
-H.apply(v, out);
+// Warm-up: at least one product and 0.5 s of them, so that V8 has optimized the kernels.
+const warmEnd = performance.now() + 500;
+do H.apply(v, out);
+while (performance.now() < warmEnd);
 const ts: number[] = [];
+const cs: number[] = [];
 for (let r = 0; r < runs; r++) {
+  const c = process.cpuUsage();
   const t = performance.now();
   H.apply(v, out);
   ts.push(performance.now() - t);
+  const d = process.cpuUsage(c);
+  cs.push((d.user + d.system) / 1e3);
 }
 console.log(JSON.stringify({
   n: m.n,
@@ -34,4 +41,5 @@ console.log(JSON.stringify({
   heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   buildMs,
   hvMs: median(ts),
+  hvCpuMs: median(cs),
 }));

@@ -3,8 +3,8 @@
  * from 10⁴ to 3·10⁶ parameters, time and peak memory, krylov-ts against PyTorch f64 at 1 and 2
  * threads. Every measurement is a fresh process (bench/growth-child.ts, bench/torch_growth.py),
  * so that its peak resident set is that problem's alone; baseline = resident set after the
- * imports, peak = the process's maximum resident set. Within a process: one warm-up product,
- * then the median of a few; the processes run one after another, ours then torch's settings,
+ * imports, peak = the process's maximum resident set. Within a process: warm-up products for
+ * 0.5 s (at least one), then the median of a few; the processes run one after another, ours then torch's settings,
  * for each n.
  *
  * `npm run bench -- growth` (`--quick` or KRYLOV_BENCH_QUICK=1: the two smallest n only).
@@ -20,6 +20,7 @@ interface Figures {
   peakRssMb: number;
   buildMs: number;
   hvMs: number;
+  hvCpuMs: number;
 }
 
 /** Hidden widths h giving n = 795h + 10 ≈ 10⁴, 10⁵, 10⁶, 3·10⁶. */
@@ -50,10 +51,11 @@ export default async function (): Promise<void> {
     console.log(`- PyTorch ${i.torch ?? "?"}, ${b?.internal_api ?? b?.filepath ?? "?"} ${b?.version?.split(" ").slice(0, 2).join(" ") ?? ""}, 1000² a@a ${i.gflops} GFLOP/s at ${i.threads} thread(s); OMP/OPENBLAS_NUM_THREADS = ${PEER_THREADS.join(", ")}`);
   }
   console.log(`- load average at start ${loadStart}; at end ${loadText()}`);
-  console.log(`- memory: peak resident set of the whole process (baseline after imports in brackets)\n`);
+  console.log(`- memory: peak resident set of the whole process (baseline after imports in brackets)`);
   const th = PEER_THREADS.map((t) => `torch ${t} thr.`);
-  console.log(`| h | n | krylov-ts H·v (ms) | ${th.map((t) => `${t} (ms)`).join(" | ")} | time ratio to torch best | krylov-ts peak MB | ${th.map((t) => `${t} peak MB`).join(" | ")} | krylov-ts build (ms) |`);
-  console.log(`|---:|---:|---:|${th.map(() => "---:|").join("")}---|---:|${th.map(() => "---:|").join("")}---:|`);
+  console.log(`- CPU: CPU time per H·v of the process, all its threads (what a loaded machine disturbs least)\n`);
+  console.log(`| h | n | krylov-ts H·v (ms) | ${th.map((t) => `${t} (ms)`).join(" | ")} | time ratio to torch best | CPU ms: krylov-ts / ${th.join(" / ")} | krylov-ts peak MB | ${th.map((t) => `${t} peak MB`).join(" | ")} | krylov-ts build (ms) |`);
+  console.log(`|---:|---:|---:|${th.map(() => "---:|").join("")}---|---|---:|${th.map(() => "---:|").join("")}---:|`);
   for (const r of rows) {
     const o = typeof r.ours === "string" ? undefined : r.ours;
     const tt = r.torch.map((t) => (typeof t === "string" ? t : { threads: t.info.threads, info: t.info }));
@@ -63,7 +65,7 @@ export default async function (): Promise<void> {
     const mem = (f: Figures): string => `${f.peakRssMb.toFixed(0)} (${f.baselineRssMb.toFixed(0)})`;
     console.log(
       `| ${r.h} | ${n.toLocaleString("en")} | ${o ? fmt(o.hvMs) : r.ours} | ${r.torch.map((t) => (typeof t === "string" ? t : fmt(t.result.hvMs))).join(" | ")} | ` +
-        `${o ? ratioCell(o.hvMs, best) : "—"} | ${o ? mem(o) : "—"} | ${r.torch.map((t) => (typeof t === "string" ? "—" : mem(t.result))).join(" | ")} | ${o ? fmt(o.buildMs) : "—"} |`,
+        `${o ? ratioCell(o.hvMs, best) : "—"} | ${[o ? fmt(o.hvCpuMs) : "—", ...r.torch.map((t) => (typeof t === "string" ? "—" : fmt(t.result.hvCpuMs)))].join(" / ")} | ${o ? mem(o) : "—"} | ${r.torch.map((t) => (typeof t === "string" ? "—" : mem(t.result))).join(" | ")} | ${o ? fmt(o.buildMs) : "—"} |`,
     );
   }
 }

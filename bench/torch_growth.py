@@ -3,7 +3,7 @@ d → h → c, batch B, float64, in a fresh process so that its peak resident se
 
 Usage (by bench/peers.ts, KRYLOV_PEER_THREADS set): python3 bench/torch_growth.py d h c B RUNS
 Prints one JSON line: {"info": peer.describe(...), "result": {n, baselineRssMb, peakRssMb,
-buildMs, hvMs}}. The data are torch's own (seeded; the shapes are what matters here); the
+buildMs, hvMs, hvCpuMs}}. The data are torch's own (seeded; the shapes are what matters here); the
 baseline is the resident set after importing torch, the peak ru_maxrss after the runs, both
 taken before the BLAS sanity check of peer.describe allocates its matrices.
 """
@@ -52,12 +52,19 @@ def f(x):
 x = x0.clone().requires_grad_(True)
 (g,) = torch.autograd.grad(f(x), x, create_graph=True)
 build_ms = (time.perf_counter() - t0) * 1e3
-torch.autograd.grad(g, x, v, retain_graph=True)
-ts = []
+# Warm-up: at least one product and 0.5 s of them, as bench/growth-child.ts does.
+t_end = time.perf_counter() + 0.5
+while True:
+    torch.autograd.grad(g, x, v, retain_graph=True)
+    if time.perf_counter() >= t_end:
+        break
+ts, cs = [], []
 for _ in range(runs):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     torch.autograd.grad(g, x, v, retain_graph=True)
     ts.append((time.perf_counter() - t) * 1e3)
+    cs.append((time.process_time() - c) * 1e3)
 ts.sort()
-result = {"n": n, "baselineRssMb": baseline, "peakRssMb": peer.peak_rss_mb(), "buildMs": build_ms, "hvMs": ts[len(ts) // 2]}
+cs.sort()
+result = {"n": n, "baselineRssMb": baseline, "peakRssMb": peer.peak_rss_mb(), "buildMs": build_ms, "hvMs": ts[len(ts) // 2], "hvCpuMs": cs[len(cs) // 2]}
 print(json.dumps({"info": peer.describe(torch), "result": result}))
