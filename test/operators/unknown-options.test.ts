@@ -1,7 +1,7 @@
 import test from "ava";
-import { checkOptions, checkSymmetric, csr, dense, diagonal, operator, projector, vec } from "@krylov-ts/operators";
-import { cg, hutchinson, lanczos, lanczosProcess, minres, powerIteration, slq } from "@krylov-ts/krylov";
-import { compile, constant, grad, hessian, hessianOperator, hvp, input, params, reshape, square, sum } from "@krylov-ts/autodiff";
+import { checkOptions, checkSymmetric, csr, dense, diagonal, operator, projector, readMatrixMarket, vec } from "@krylov-ts/operators";
+import { cg, hutchinson, lanczos, lanczosProcess, minres, powerIteration, slq, tridiagonalEigen } from "@krylov-ts/krylov";
+import { compile, constant, grad, hessian, hessianOperator, hvp, input, matmul, params, reshape, square, sum } from "@krylov-ts/autodiff";
 
 const A = diagonal([1, 2, 3, 4]);
 const b = [1, 1, 1, 1];
@@ -27,6 +27,9 @@ const cases: Array<[string, () => unknown, string]> = [
   ["hessianOperator", () => hessianOperator(f, [1, 2], { mdoe: "reverse-over-reverse" } as never), "hessianOperator: unknown option 'mdoe' (did you mean 'mode'?)"],
   ["hessian", () => hessian(f, [1, 2], { blocksize: 2 } as never), "hessian: unknown option 'blocksize' (did you mean 'blockSize'?)"],
   ["compile", () => compile([input([2])], [], { fix: [] } as never), "compile: unknown option 'fix' (did you mean 'fixed'?)"],
+  ["tridiagonalEigen", () => tridiagonalEigen([1, 2], [1], { vector: true } as never), "tridiagonalEigen: unknown option 'vector' (did you mean 'vectors'?)"],
+  ["matmul", () => matmul(input([2, 2]), input([2, 2]), { transposeb: true } as never), "matmul: unknown option 'transposeb' (did you mean 'transposeB'?)"],
+  ["readMatrixMarket", () => readMatrixMarket("%%MatrixMarket matrix coordinate real general\n1 1 1\n1 1 2\n", { maxbytes: 1e6 } as never), "readMatrixMarket: unknown option 'maxbytes' (did you mean 'maxBytes'?)"],
   ["grad", () => { const x = input([2]); return grad(sum(x), [x], { seed: constant(1) } as never); }, "grad: unknown option 'seed' (the options are 'cotangent')"],
 ];
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkOptions, type OptionKeys } from "@krylov-ts/operators";
 
 /** Options of `tridiagonalEigen`. */
 export interface TridiagonalEigenOptions {
@@ -62,6 +63,7 @@ export function tridiagonalEigen(
   beta: ArrayLike<number>,
   options: TridiagonalEigenOptions = {},
 ): TridiagonalEigenResult {
+  checkOptions("tridiagonalEigen", options, { vectors: true, maxSweeps: true } satisfies OptionKeys<TridiagonalEigenOptions>);
   const k = checkInputs(alpha, beta);
   const mode = options.vectors ?? false;
   if (mode !== true && mode !== false && mode !== "first" && mode !== "last") {

@@ -1,7 +1,7 @@
 import { makeNode, registerOp, shapeStr, type Shape, type Tensor } from "../graph.js";
 import { toTensor, type TensorLike } from "./util.js";
 import { add } from "./add.js";
-import { gemm } from "@krylov-ts/operators";
+import { checkOptions, gemm, type OptionKeys } from "@krylov-ts/operators";
 
 /** Options of `matmul`: multiply by the transpose of an operand without materializing it. */
 export interface MatmulOptions {
@@ -27,6 +27,7 @@ export interface MatmulOptions {
  * @example matmul(g, w, { transposeB: true })  // g·wᵀ
  */
 export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}): Tensor {
+  checkOptions("matmul", options, { transposeA: true, transposeB: true } satisfies OptionKeys<MatmulOptions>);
   return makeNode("matmul", [toTensor("matmul", "a", a), toTensor("matmul", "b", b)], {
     transposeA: options.transposeA === true,
     transposeB: options.transposeB === true,
