@@ -28,3 +28,4 @@ export { bicgstab, type BicgstabOptions, type BicgstabResult, type BicgstabItera
 export { idrs, type IdrsOptions, type IdrsResult, type IdrsIteration } from "./idrs.js";
 export { svds, type SvdsOptions, type SvdsResult, type SvdsRestartInfo } from "./svds.js";
 export { eigs, type EigsOptions, type EigsResult, type EigsRestartInfo, type EigsWhich } from "./eigs/eigs.js";
+export { lobpcg, type LobpcgOptions, type LobpcgResult, type LobpcgIteration } from "./lobpcg/lobpcg.js";
