@@ -19,6 +19,8 @@ const mtxBadLine = file(
   "%%MatrixMarket matrix coordinate real general\n% a comment\n3 3 3\n1 1 2.0\n2 2 oops\n3 3 1.0\n",
 );
 const mtxRect = file("rect.mtx", "%%MatrixMarket matrix coordinate real general\n2 3 2\n1 1 1\n2 3 1\n");
+const rhsHex = file("rhs-hex.txt", "1 2 3\n0x10 5\n");
+const rhsInfinite = file("rhs-inf.txt", "1, 1e400\n");
 const unreadable = join(dir, "a-folder.mtx");
 mkdirSync(unreadable);
 
@@ -29,6 +31,8 @@ const cases: readonly (readonly [string, readonly string[], RegExp])[] = [
   ["a bad option value", ["eigs", join(matrices, "LF10.mtx"), "--which", "middle"], /--which must be one of largest, smallest, both/],
   ["a missing matrix file", ["eigs", join(dir, "missing.mtx")], /cannot read '.*missing\.mtx' \(no such file\)/],
   ["an unreadable matrix file", ["solve", unreadable], /cannot read '.*a-folder\.mtx' \(it is a directory\)/],
+  ["a hexadecimal number in an --rhs file", ["solve", join(matrices, "LF10.mtx"), "--rhs", rhsHex], /^krylov solve: --rhs .*rhs-hex\.txt: line 2: '0x10' is not a finite decimal number$/m],
+  ["an overflowing number in an --rhs file", ["solve", join(matrices, "LF10.mtx"), "--rhs", rhsInfinite], /^krylov solve: --rhs .*rhs-inf\.txt: line 1: '1e400' is not a finite decimal number$/m],
   ["a malformed Matrix Market line", ["eigs", mtxBadLine], /bad\.mtx: line 5: /],
   ["a non-square matrix for eigs", ["eigs", mtxRect], /rect\.mtx is 2×3, but eigs needs a square matrix/],
   ["-k larger than n", ["eigs", join(matrices, "LF10.mtx"), "-k", "19"], /-k 19 is larger than n = 18/],

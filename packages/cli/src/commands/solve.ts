@@ -163,6 +163,8 @@ function jacobi(A: CsrOperator, path: string): ReturnType<typeof diagonal> {
 }
 
 /** b from `--rhs`: `ones`, `random` (seeded normal), or a file of n numbers (A is `shape`, n its rows). */
+const DECIMAL_REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function rightHandSide(rhs: string, n: number, seed: number, shape = `${n}×${n}`): Vec {
   if (rhs === "ones") return vec(new Float64Array(n).fill(1));
   if (rhs === "random") return rng(seed).normalVec(n);
@@ -186,8 +188,9 @@ function rightHandSide(rhs: string, n: number, seed: number, shape = `${n}×${n}
     values = [];
     text.split(/\r?\n/).forEach((line, i) => {
       for (const token of line.split(/[\s,]+/).filter((t) => t !== "")) {
-        const x = Number(token);
-        if (!Number.isFinite(x)) throw new UsageError(`krylov solve: --rhs ${rhs}: line ${i + 1}: '${token}' is not a number`);
+        // Decimal reals only, as in a Matrix Market file: Number() would also take 0x10, 0b11 and ''.
+        const x = DECIMAL_REAL.test(token) ? Number(token) : NaN;
+        if (!Number.isFinite(x)) throw new UsageError(`krylov solve: --rhs ${rhs}: line ${i + 1}: '${token}' is not a finite decimal number`);
         values.push(x);
       }
     });
