@@ -1,12 +1,12 @@
 /**
  * The Lanczos basis sweeps split over the worker pool (basisDots by columns, basisSubtract by
- * blocks of rows): the same bits as one thread and as the JavaScript loops, for lengths around
- * the 32,768-row blocks and column counts around the groups of four, with the worker seen to
- * run chunks.
+ * blocks of rows, the restart combination by output columns): the same bits as one thread and
+ * as the JavaScript loops, for lengths around the 32,768-row blocks and column counts around
+ * the groups of four, with the worker seen to run chunks.
  */
 import test from "ava";
 import { rng, setThreads } from "@krylov-ts/operators";
-import { basisDots, basisSubtract, setSweepSplitThreshold } from "../../packages/krylov/src/lanczos/kernels.js";
+import { basisDots, basisSubtract, COMBINE_ROWS, combineColumns, setSweepSplitThreshold } from "../../packages/krylov/src/lanczos/kernels.js";
 import { poolInstanceOf, setSharedLength, workspaceArrays } from "../../packages/krylov/src/simd/backend.js";
 import { chunksRunByWorkers, poolSupported } from "../../packages/operators/src/pool/pool.js";
 import { sameArray, withBackend } from "../helpers/backends.js";
@@ -65,6 +65,47 @@ test.serial("basis sweeps split over two threads give the bits of one thread and
         sameArray(t, s.w, other.w, `w, n = ${n}, columns [${from}, ${cols}), two threads against ${what}`);
         t.true(Object.is(s.ww, other.ww), `‖w‖², n = ${n}, columns [${from}, ${cols}): ${s.ww} against ${other.ww} (${what})`);
       }
+    });
+  } finally {
+    setThreads(undefined);
+    setSweepSplitThreshold(previousSplit);
+    setSharedLength(previousLength);
+  }
+});
+
+/** Y = V·S[:, picks] by combineColumns on a random basis (in a workspace or plain arrays); the number of chunks run by workers. */
+function combine(n: number, used: number, picks: readonly number[], seed: number, simd: boolean): { Y: Float64Array; byWorkers: number } {
+  const size = (COMBINE_ROWS + used) * picks.length;
+  const [V, scratch] = withBackend(simd, () => workspaceArrays(n, [used * n, size])) as [Float64Array, Float64Array];
+  const r = rng(seed);
+  for (let i = 0; i < V.length; i++) V[i] = r.normal();
+  const S = Float64Array.from({ length: used * used }, () => r.normal());
+  const Y = new Float64Array(picks.length * n);
+  const before = chunksRunByWorkers();
+  combineColumns(V, n, used, S, used, picks, scratch, (c, r0, block) => Y.set(block, c * n + r0));
+  return { Y, byWorkers: chunksRunByWorkers() - before };
+}
+
+test.serial("the restart combination split over two threads gives the bits of one thread and of the JavaScript loop", async (t) => {
+  if (!poolSupported()) {
+    t.pass();
+    return;
+  }
+  const previousLength = setSharedLength(1);
+  const previousSplit = setSweepSplitThreshold(1);
+  setThreads(2);
+  try {
+    for (let tries = 0; tries < 1000 && chunksRunByWorkers() === 0; tries++) {
+      combine(2049, 12, [0, 1, 2, 3], 1, true); // until the worker (booting asynchronously) takes part
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const cases: [number, number, number[]][] = [[5, 7, [6, 0, 3]], [513, 9, [8, 1, 2, 3, 4]], [2049, 12, [0, 11, 5, 6, 7, 2, 9]], [33333, 20, [19, 3, 4, 10]]];
+    const split = cases.map(([n, used, picks], i) => combine(n, used, picks, 50 + i, true));
+    t.true(split.reduce((s, c) => s + c.byWorkers, 0) > 0, "a worker ran chunks");
+    setThreads(1);
+    cases.forEach(([n, used, picks], i) => {
+      sameArray(t, (split[i] as { Y: Float64Array }).Y, combine(n, used, picks, 50 + i, true).Y, `n = ${n}, ${used} columns into ${picks.length}: two threads against one`);
+      sameArray(t, (split[i] as { Y: Float64Array }).Y, combine(n, used, picks, 50 + i, false).Y, `n = ${n}, ${used} columns into ${picks.length}: two threads against JavaScript`);
     });
   } finally {
     setThreads(undefined);

@@ -51,7 +51,8 @@ export function setSweepSplitThreshold(minimumEntries = MIN_SPLIT_ENTRIES): numb
 }
 
 /** Indices of the exports in the pool's module (simd/backend.ts POOL_EXPORTS). */
-const DOTS = 0, SUBTRACT = 1;
+const DOTS = 0, SUBTRACT = 1, COMBINE = 2;
+
 
 /**
  * `basisDots` over the pool: the columns in one part per thread (multiples of four, the SIMD
@@ -262,11 +263,19 @@ export function combineColumns(
   const St = nc * B; // S[:, cols_c] copied contiguous at St + c·used
   for (let c = 0; c < nc; c++) for (let i = 0; i < used; i++) scratch[St + c * used + i] = S[i * ld + (cols[c] as number)] as number;
   const k = scratch.buffer === V.buffer && used * n <= V.length && St + nc * used <= scratch.length ? kernelsOf(V) : undefined;
+  // Split over the pool: the output columns in one part per thread (each entry is summed over the
+  // inputs in the same order whatever the part), one job per block of rows, when a block has at
+  // least half the sweeps' threshold of multiply-adds (used·COMBINE_ROWS·outputs ≥ 2¹⁷ by
+  // default: ≈ 30–50 µs on one thread; the blocks come back to back, so the workers are awake
+  // and a job costs a few µs).
+  const pool = k !== undefined ? poolInstanceOf(V) : undefined;
+  const parts = pool !== undefined && nc >= 2 && used * B * nc >= minSplitEntries / 2 ? Math.min(threads(), nc) : 1;
   for (let r0 = 0; r0 < n; r0 += B) {
     const nb = Math.min(B, n - r0);
     if (k !== undefined) {
       const even = nb - (nb % 2); // the export takes pairs of rows; an odd last row is summed here
-      k.combineBlock(V.byteOffset, n, used, scratch.byteOffset + 8 * St, nc, r0, even, scratch.byteOffset, 8 * B);
+      if (parts > 1) combineSplit(pool as SharedInstance, V, n, used, scratch, St, nc, r0, even, parts);
+      else k.combineBlock(V.byteOffset, n, used, scratch.byteOffset + 8 * St, nc, r0, even, scratch.byteOffset, 8 * B);
       if (even < nb) combineRows(V, n, used, scratch, St, nc, r0 + even, 1, even);
     } else {
       combineRows(V, n, used, scratch, St, nc, r0, nb, 0);
@@ -274,6 +283,26 @@ export function combineColumns(
     // Only now, with every output block computed, may `put` overwrite columns of V.
     for (let c = 0; c < nc; c++) put(c, r0, scratch.subarray(c * B, c * B + nb));
   }
+}
+
+/** One block of `combineColumns` over the pool: outputs [c0, c1) of each part by the `combineBlock` export. */
+function combineSplit(pool: SharedInstance, V: Float64Array, n: number, used: number, scratch: Float64Array, St: number, nc: number, r0: number, nb: number, parts: number): void {
+  const step = Math.ceil(nc / parts);
+  const args = jobArguments();
+  let chunks = 0;
+  for (let c0 = 0; c0 < nc; c0 += step, chunks++) {
+    const a = 9 * chunks;
+    args[a] = V.byteOffset;
+    args[a + 1] = n;
+    args[a + 2] = used;
+    args[a + 3] = scratch.byteOffset + 8 * (St + c0 * used);
+    args[a + 4] = Math.min(step, nc - c0);
+    args[a + 5] = r0;
+    args[a + 6] = nb;
+    args[a + 7] = scratch.byteOffset + 8 * COMBINE_ROWS * c0;
+    args[a + 8] = 8 * COMBINE_ROWS;
+  }
+  runJob(pool, COMBINE, 9, chunks);
 }
 
 /** Rows r0…r0+nb−1 of the outputs of `combineColumns` into scratch[c·COMBINE_ROWS + t + r], output by output (four rows at a time). */

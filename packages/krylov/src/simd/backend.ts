@@ -65,7 +65,7 @@ let minSharedLength = MIN_SHARED_LENGTH;
 let poolKernels: SharedModule | null | undefined; // null: the pool cannot run the module
 const pooled = new WeakMap<ArrayBufferLike, SharedInstance>();
 /** Exports of the module a job of the pool may run, by index (see {@link poolInstanceOf}). */
-export const POOL_EXPORTS = ["basisDots", "basisSubtract"] as const;
+export const POOL_EXPORTS = ["basisDots", "basisSubtract", "combineBlock"] as const;
 
 /** Sets the shortest vectors placed in a shared memory (the tests lower it); returns the previous value. */
 export function setSharedLength(minimumLength = MIN_SHARED_LENGTH): number {
