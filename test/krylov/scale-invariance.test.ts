@@ -134,3 +134,24 @@ test("the issue's cases: minres at 1e155 and 1e-200, power iteration at 1e-170",
   t.true(Math.abs((values[0] as number) / 3e-170 - 1) < 1e-8);
   t.true(Math.abs((values[1] as number) / 2.5e-170 - 1) < 1e-8);
 });
+
+test("the callbacks of cg and minres see the x (and r) of the problem as given, also when b is rescaled inside", (t) => {
+  const d = [4, 3, 2, 1.5, 1];
+  for (const s of [1e-300, 1e300]) {
+    const b = d.map((v) => v * s);
+    const seen: number[][] = [];
+    const cgRun = cg(diagonal(d.map((v) => v * s)), b, {
+      callback: (info) => {
+        seen.push([info.x.get(0), info.residual.get(0) / s, info.residualNorm / s]);
+      },
+    });
+    const ref: number[][] = [];
+    cg(diagonal(d), d, { callback: (info) => void ref.push([info.x.get(0), info.residual.get(0), info.residualNorm]) });
+    t.is(seen.length, ref.length);
+    seen.forEach((row, k) => row.forEach((v, j) => t.true(Math.abs(v - (ref[k]?.[j] as number)) <= 1e-12 * (1 + Math.abs(ref[k]?.[j] as number)), `cg s ${s} step ${k} field ${j}`)));
+    t.deepEqual(Array.from(cgRun.x.data, (v) => Math.round(v * 1e12) / 1e12), [1, 1, 1, 1, 1]);
+    const xs: number[] = [];
+    minres(diagonal(d.map((v) => v * s)), b, { callback: (info) => void xs.push(info.x.get(0)) });
+    t.true(xs.length > 0 && xs.every((v) => Math.abs(v) < 10), `minres s ${s}: x₀ seen ${xs.join(", ")}`);
+  }
+});

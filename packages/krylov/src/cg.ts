@@ -6,7 +6,7 @@
  */
 import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkNumber, type Stats, type Status } from "./stats.js";
-import { checkBoolean, problemScale, solveSetup, view } from "./solver-args.js";
+import { callUnscaled, checkBoolean, problemScale, solveSetup, unscale, view } from "./solver-args.js";
 import { CoefficientLog, tridiagonalExtremes } from "./cg-estimates.js";
 import { cgStep, dotN, normFromSquares, normN, owned, workspace, xpby } from "./kernels.js";
 
@@ -280,7 +280,7 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
         info.iteration = k;
         info.residualNorm = rNorm / f;
         info.alpha = alpha;
-        if (unscaledCall(callback, info, x, r, f, n) === true && !(rNorm <= target)) {
+        if (callUnscaled(callback, info, f, n, x, r) === true && !(rNorm <= target)) {
           status = "stopped";
           message = "stopped by the callback";
           break;
@@ -358,9 +358,7 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
   else if (restarts > 0) stats.message = `restarted ${restarts} time(s) from the true residual b − Ax (the recurrence residual had drifted from it)`;
-  const xOut = owned(x); // copied out of a workspace memory
-  if (f !== 1) for (let i = 0; i < n; i++) xOut[i] = (xOut[i] as number) / f;
-  const result: CgResult = { x: view(xOut), stats };
+  const result: CgResult = { x: view(unscale(owned(x), f)), stats }; // copied out of a workspace memory
   if (direction !== undefined) {
     result.direction = direction;
     result.curvature = curvature as number;
@@ -378,23 +376,6 @@ function boundaryMove(x: Float64Array, r: Float64Array, p: Float64Array, q: Floa
   for (let i = 0; i < n; i++) {
     x[i] = (x[i] as number) + tau * (p[i] as number);
     r[i] = (r[i] as number) - tau * (q[i] as number);
-  }
-}
-
-/** Calls the callback with x and r of the unscaled problem (divided by f in place, exactly, and back). */
-function unscaledCall(callback: (info: CgIteration) => boolean | void, info: CgIteration, x: Float64Array, r: Float64Array, f: number, n: number): boolean | void {
-  if (f === 1) return callback(info);
-  for (let i = 0; i < n; i++) {
-    x[i] = (x[i] as number) / f;
-    r[i] = (r[i] as number) / f;
-  }
-  try {
-    return callback(info);
-  } finally {
-    for (let i = 0; i < n; i++) {
-      x[i] = (x[i] as number) * f;
-      r[i] = (r[i] as number) * f;
-    }
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkNumber, type Stats, type Status } from "./stats.js";
-import { problemScale, solveSetup, view } from "./solver-args.js";
+import { callUnscaled, problemScale, solveSetup, unscale, view } from "./solver-args.js";
 import { dotN, minresLanczos, minresUpdate, normFromSquares, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
 
 /**
@@ -343,7 +343,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
       if (callback !== undefined) {
         info.iteration = k;
         info.residualNorm = estimate / f;
-        if (unscaledCall(callback, info, x, f, n) === true) {
+        if (callUnscaled(callback, info, f, n, x) === true) {
           status = "stopped";
           message = "stopped by the callback";
           break;
@@ -436,25 +436,8 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   else if (restarts > 0) stats.message = `restarted ${restarts} time(s) from the true residual`;
   stats.timeMs = performance.now() - t0;
   return {
-    x: view(unscaled(owned(x), f)), // copied out of a workspace memory
+    x: view(unscale(owned(x), f)), // copied out of a workspace memory
     stats,
     estimates: { normA: normT, restarts, normAr: normAr / f, cond: gmax > 0 ? gmax / gmin : NaN },
   };
-}
-
-/** x ← x / f in place (exact: f is a power of two); returns x. */
-function unscaled(x: Float64Array, f: number): Float64Array {
-  if (f !== 1) for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) / f;
-  return x;
-}
-
-/** Calls the callback with the x of the unscaled problem (divided by f in place, exactly, and back). */
-function unscaledCall(callback: (info: MinresIteration) => boolean | void, info: MinresIteration, x: Float64Array, f: number, n: number): boolean | void {
-  if (f === 1) return callback(info);
-  for (let i = 0; i < n; i++) x[i] = (x[i] as number) / f;
-  try {
-    return callback(info);
-  } finally {
-    for (let i = 0; i < n; i++) x[i] = (x[i] as number) * f;
-  }
 }

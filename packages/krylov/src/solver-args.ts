@@ -242,6 +242,27 @@ export function problemScale(bNorm: number): number {
   return 2 ** -Math.max(e, -1023); // 2^1023 at most (a subnormal ‖b‖ is brought to ≥ 2⁻⁵¹)
 }
 
+/** x ← x / f over the first n entries, in place (exact: f is a power of two from `problemScale`); returns x. */
+export function unscale(x: Float64Array, f: number, n = x.length): Float64Array {
+  if (f !== 1) for (let i = 0; i < n; i++) x[i] = (x[i] as number) / f;
+  return x;
+}
+
+/**
+ * Calls `callback(info)` while the vectors `vs` (workspace views the callback reads through
+ * `info`: x, the residual) hold the unscaled problem's values: divided by f before the call,
+ * multiplied back after (exactly, f a power of two from `problemScale`; nothing to do when f = 1).
+ */
+export function callUnscaled<I>(callback: (info: I) => boolean | void, info: I, f: number, n: number, ...vs: Float64Array[]): boolean | void {
+  if (f === 1) return callback(info);
+  for (const v of vs) unscale(v, f, n);
+  try {
+    return callback(info);
+  } finally {
+    for (const v of vs) for (let i = 0; i < n; i++) v[i] = (v[i] as number) * f;
+  }
+}
+
 /** Wraps a Float64Array as a contiguous `Vec` without copying. */
 export function view(data: Float64Array): Vec {
   return asVec(data);
