@@ -29,3 +29,4 @@ export { idrs, type IdrsOptions, type IdrsResult, type IdrsIteration } from "./i
 export { svds, type SvdsOptions, type SvdsResult, type SvdsRestartInfo } from "./svds.js";
 export { eigs, type EigsOptions, type EigsResult, type EigsRestartInfo, type EigsWhich } from "./eigs/eigs.js";
 export { lobpcg, type LobpcgOptions, type LobpcgResult, type LobpcgIteration } from "./lobpcg/lobpcg.js";
+export { golubKahan, type GolubKahanOptions, type GolubKahanResult } from "./golub-kahan.js";
