@@ -126,8 +126,33 @@
   ;; panels of MR rows: panel q holds A(q·MR + r, p) at dst + 8·(q·MR·kc + p·MR + r), rows past mc zero.
   (func $packA (param $src i32) (param $rsa i32) (param $csa i32) (param $mc i32) (param $kc i32) (param $dst i32)
     (local $i i32) (local $p i32) (local $r i32) (local $rows i32) (local $at i32) (local $rs i32) (local $cs i32)
+    (local $rs2 i32) (local $rs3 i32) (local $rs4 i32) (local $rs5 i32)
     (local.set $rs (i32.shl (local.get $rsa) (i32.const 3)))
     (local.set $cs (i32.shl (local.get $csa) (i32.const 3)))
+    (local.set $rs2 (i32.add (local.get $rs) (local.get $rs)))
+    (local.set $rs3 (i32.add (local.get $rs2) (local.get $rs)))
+    (local.set $rs4 (i32.add (local.get $rs3) (local.get $rs)))
+    (local.set $rs5 (i32.add (local.get $rs4) (local.get $rs)))
+    ;; Whole panels of 6 rows: six loads and stores a step, no tests.
+    (block $full_done (loop $full
+      (br_if $full_done (i32.gt_u (i32.add (local.get $i) (i32.const 6)) (local.get $mc)))
+      (local.set $at (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rs))))
+      (local.set $p (i32.const 0))
+      (block $p_done (loop $p_loop
+        (br_if $p_done (i32.ge_u (local.get $p) (local.get $kc)))
+        (f64.store offset=0 (local.get $dst) (f64.load (local.get $at)))
+        (f64.store offset=8 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs))))
+        (f64.store offset=16 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs2))))
+        (f64.store offset=24 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs3))))
+        (f64.store offset=32 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs4))))
+        (f64.store offset=40 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs5))))
+        (local.set $at (i32.add (local.get $at) (local.get $cs)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $p_loop)))
+      (local.set $i (i32.add (local.get $i) (i32.const 6)))
+      (br $full)))
+    ;; The last, partial panel (rows past mc read as zero).
     (block $i_done (loop $i_loop
       (br_if $i_done (i32.ge_u (local.get $i) (local.get $mc)))
       (local.set $rows (i32.sub (local.get $mc) (local.get $i)))
@@ -152,8 +177,35 @@
   ;; panels of NR columns: panel q holds B(p, q·NR + c) at dst + 8·(q·NR·kc + p·NR + c), columns past nc zero.
   (func $packB (param $src i32) (param $rsb i32) (param $csb i32) (param $kc i32) (param $nc i32) (param $dst i32)
     (local $j i32) (local $p i32) (local $c i32) (local $cols i32) (local $at i32) (local $rs i32) (local $cs i32)
+    (local $cs2 i32) (local $cs3 i32)
     (local.set $rs (i32.shl (local.get $rsb) (i32.const 3)))
     (local.set $cs (i32.shl (local.get $csb) (i32.const 3)))
+    (local.set $cs2 (i32.add (local.get $cs) (local.get $cs)))
+    (local.set $cs3 (i32.add (local.get $cs2) (local.get $cs)))
+    ;; Whole panels of 4 columns: four loads and stores a step (two vector ones when the
+    ;; columns are adjacent, csb = 1), no tests.
+    (block $full_done (loop $full
+      (br_if $full_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $nc)))
+      (local.set $at (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $cs))))
+      (local.set $p (i32.const 0))
+      (block $p_done (loop $p_loop
+        (br_if $p_done (i32.ge_u (local.get $p) (local.get $kc)))
+        (if (i32.eq (local.get $cs) (i32.const 8))
+          (then
+            (v128.store offset=0 align=8 (local.get $dst) (v128.load align=8 (local.get $at)))
+            (v128.store offset=16 align=8 (local.get $dst) (v128.load offset=16 align=8 (local.get $at))))
+          (else
+            (f64.store offset=0 (local.get $dst) (f64.load (local.get $at)))
+            (f64.store offset=8 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $cs))))
+            (f64.store offset=16 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $cs2))))
+            (f64.store offset=24 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $cs3))))))
+        (local.set $at (i32.add (local.get $at) (local.get $rs)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $p_loop)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $full)))
+    ;; The last, partial panel (columns past nc read as zero).
     (block $j_done (loop $j_loop
       (br_if $j_done (i32.ge_u (local.get $j) (local.get $nc)))
       (local.set $cols (i32.sub (local.get $nc) (local.get $j)))
