@@ -16,8 +16,11 @@
 ;; stays in L1); for each block of MC = 96 rows of op(A), the block is packed into panels of
 ;; MR = 6 rows (192 KiB: in L2); the micro-kernel then computes each MR×NR tile of C in 12
 ;; f64x2 accumulators (15 of the 16 xmm registers with the two B vectors and the A splat).
-;; Measured against 4×4, 8×4, 4×8, 4×6 and 6×4 unrolled twice: 6×4 was fastest (V8 12.4, Node
-;; 20, AMD EPYC; 8×4 and 4×8 spill accumulators).
+;; Measured against 4×4, 5×4, 8×4, 4×8 and 6×4 with the p loop unrolled twice (V8 11.3, Node
+;; 20, Intel Xeon with AVX-512, 48 KiB L1d and 2 MiB L2 a core): 6×4 was fastest, 5×4 and 4×4
+;; within noise, 8×4 and 4×8 (16 accumulators: spills) 10–20 % and the unrolled loop 35–70 %
+;; slower; KC 128–384 and MC 48–192 all within noise. V8 uses only xmm0–15, so the 16
+;; accumulators of a 4×8 or 8×4 tile do not fit.
 ;;
 ;; Summation order (mirrored by the JavaScript reference, reference.ts, so the two give the
 ;; same bits): for each block of KC values of p, each entry's sum starts at 0 and adds
