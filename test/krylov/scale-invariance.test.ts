@@ -155,3 +155,11 @@ test("the callbacks of cg and minres see the x (and r) of the problem as given, 
     t.true(xs.length > 0 && xs.every((v) => Math.abs(v) < 10), `minres s ${s}: x₀ seen ${xs.join(", ")}`);
   }
 });
+
+test("powerIteration normalizes vectors whose norm is subnormal (1/‖w‖ would overflow)", (t) => {
+  for (const s of [1e-305, 1e-310]) {
+    const { values, stats } = powerIteration(diagonal([3, -2, 1, 0.5].map((v) => v * s)), { k: 2, tol: 1e-6 });
+    t.is(stats.status, "converged", `s = ${s}`);
+    t.true(Math.abs((values[0] as number) / (3 * s) - 1) < 1e-6 && Math.abs((values[1] as number) / (-2 * s) - 1) < 1e-6, `s = ${s}: ${values}`);
+  }
+});

@@ -159,6 +159,16 @@ export function scaleN(alpha: number, x: Float64Array, out: Float64Array, n: num
   for (let i = 0; i < n; i++) out[i] = alpha * (x[i] as number);
 }
 
+/**
+ * out ← x / ν (out may be x): by the product with 1/ν (the SIMD `scaleN`) unless ν is so small
+ * that 1/ν overflows (ν < 2⁻¹⁰²⁴, a subnormal norm), then entry by entry by the quotient.
+ */
+export function normalizeN(x: Float64Array, nu: number, out: Float64Array, n: number): void {
+  const inv = 1 / nu;
+  if (Number.isFinite(inv)) return scaleN(inv, x, out, n);
+  for (let i = 0; i < n; i++) out[i] = (x[i] as number) / nu;
+}
+
 /** out ← a − cb (out may be a or b); returns ‖out‖². */
 export function subScaledNorm2(a: Float64Array, c: number, b: Float64Array, out: Float64Array, n: number): number {
   const k = kernelsOf(out);

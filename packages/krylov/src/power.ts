@@ -15,7 +15,7 @@ import {
   vectorCopy,
   view,
 } from "./solver-args.js";
-import { axpyN, dotN, normFromSquares, normN, owned, scaleN, subScaledNorm2, workspace } from "./kernels.js";
+import { axpyN, dotN, normalizeN, normFromSquares, normN, owned, subScaledNorm2, workspace } from "./kernels.js";
 
 /** What the callback of `powerIteration` sees after each iteration (one object, updated in place). */
 export interface PowerIteration {
@@ -135,7 +135,7 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
       deflate(v, found, n);
       vNorm = normN(v, n);
     }
-    scaleN(1 / vNorm, v, v, n);
+    normalizeN(v, vNorm, v, n);
     let lambda = 0;
     let res = Infinity;
     let done = false;
@@ -181,7 +181,7 @@ export function powerIteration(A: LinearOperator, options?: PowerOptions): Power
         }
         break;
       }
-      scaleN(1 / wNorm, w, v, n); // v ← w / ‖w‖
+      normalizeN(w, wNorm, v, n); // v ← w / ‖w‖
     }
     record(j, lambda, res);
     if (!done) {
