@@ -16,15 +16,22 @@ interface Case {
   m: number; n: number; k: number; tA: boolean; tB: boolean; pad: number; cOff: number; beta: 0 | 1; arena: boolean; seed: number;
 }
 
-/** C after the product of case c (fresh operands each time), on the current thread count. */
+/** One arena per case, made on its first product and refilled for the next (arenas alive are capped). */
+const arenas = new WeakMap<Case, Float64Array[]>();
+
+/** C after the product of case c (operands refilled from the case's seed each time), on the current thread count. */
 function product(c: Case, reference = false): Float64Array {
   const r = rng(c.seed);
   const fill = (len: number): Float64Array => Float64Array.from({ length: len }, () => r.normal());
   const ldc = c.n + c.pad;
   let A = fill(c.m * c.k), B = fill(c.k * c.n), C = fill(c.cOff + c.m * ldc);
   if (c.arena && !reference) {
-    const views = gemmArena([A.length, B.length, C.length]);
-    if (views === undefined) throw new Error("no arena");
+    let views = arenas.get(c);
+    if (views === undefined) {
+      views = gemmArena([A.length, B.length, C.length]);
+      if (views === undefined) throw new Error("no arena");
+      arenas.set(c, views);
+    }
     const [a, b, cc] = views as [Float64Array, Float64Array, Float64Array];
     a.set(A); b.set(B); cc.set(C);
     A = a; B = b; C = cc;
