@@ -244,3 +244,30 @@ test("lsqr's and lsmr's estimates of ‖A‖ and cond(A) are bounded by the dens
     t.true(estimates.condA <= condF * (1 + 1e-9) && estimates.condA >= 5, `condA ${estimates.condA}`);
   }
 });
+
+test("lsqr and lsmr never claim convergence the true residual does not confirm (a transpose with 1e-7 noise)", (t) => {
+  // Aᵀu carries a fresh relative error of 1e-7 at every call, so the recurrences reach their
+  // test long before the true ‖Aᵀr‖ (measured with the same noisy Aᵀ) can meet atol = 1e-12:
+  // each verification fails, the triggers tighten, and the runs end at the budget.
+  const p = leastSquaresProblem(40, 15, { cond: 10, inconsistency: 0.5, seed: 81 });
+  for (const solve of [lsqr, lsmr] as Solver[]) {
+    let state = 12345;
+    const noise = (): number => { state = (state * 1103515245 + 12345) % 2147483648; return state / 2147483648 - 0.5; };
+    const A: LinearOperator = {
+      shape: [40, 15],
+      apply: (x, out) => p.A.apply(x, out),
+      applyTranspose: (x, out) => {
+        const y = (p.A.applyTranspose as (x: Vec, o?: Vec) => Vec)(x, out);
+        let s = 0;
+        for (let j = 0; j < 15; j++) s += y.get(j) ** 2;
+        for (let j = 0; j < 15; j++) y.set(j, y.get(j) + 1e-7 * Math.sqrt(s) * noise());
+        return y;
+      },
+    };
+    const r = solve(A, p.b, { atol: 1e-12, btol: 1e-12, maxIterations: 200 });
+    t.false(r.stats.converged, r.stats.message);
+    t.is(r.stats.status, "maxIterations");
+    t.true(r.estimates.failedChecks > 0);
+    t.regex(r.stats.message ?? "", /verification\(s\) of the recurrence's stopping test failed on the true residual/);
+  }
+});
