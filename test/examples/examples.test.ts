@@ -57,3 +57,20 @@ test("the singular-values example prints five descending singular values with re
   for (const m of rows) t.true(Number(m[2]) < 1e-9 * Number(rows[0]![1]));
   t.regex(out, /^converged: \d+ products with A and Aᵀ/m);
 });
+
+test("the non-symmetric example solves convection–diffusion by gmres, bicgstab and idrs and finds 4 eigenvalues", (t) => {
+  const out = run("nonsymmetric-solve.ts");
+  const solves = [...out.matchAll(/^(gmres\(30\)|bicgstab|idrs\(4\)): converged, (\d+) products, true ‖b − Ax‖\/‖b‖ = ([\d.e+-]+)/gm)];
+  t.is(solves.length, 3);
+  for (const m of solves) t.true(Number(m[3]) <= 1e-10, m[0]);
+  const values = [...out.matchAll(/^λ\d = ([\d.]+) +‖Av − λv‖ = ([\d.e+-]+)/gm)];
+  t.is(values.length, 4);
+  // the largest: 4 + 2c + 4√(1 + c)·cos(π/49), c = (100/49)/√2. At Péclet 100 the operator is
+  // D·S·D⁻¹ with S symmetric and cond(D) = (1 + c)^(N−1) ≈ 10¹⁸, so its eigenvalues are very ill
+  // conditioned: a residual of 1e-13 still leaves an error of order 1e-4 (ARPACK's is similar).
+  const c = 100 / 49 / Math.SQRT2;
+  const exact = 4 + 2 * c + 4 * Math.sqrt(1 + c) * Math.cos(Math.PI / 49);
+  t.true(Math.abs(Number(values[0]![1]) - exact) < 1e-3 * exact, `${values[0]![1]} vs ${exact}`);
+  for (const m of values) t.true(Number(m[2]) <= 1e-10 * Number(m[1]));
+  t.regex(out, /^eigs: converged, \d+ products/m);
+});

@@ -370,21 +370,24 @@ export function swapBlocks(T: Float64Array, Z: Float64Array, m: number, j: numbe
     }
     for (let a = 0; a < w; a++) T[(j + a) * m + col] = tmp[a] as number;
   }
-  for (let row = 0; row < m; row++) {
-    // columns j…j+w−1 of T and Z ← (those columns)·Q
-    for (const M of [T, Z]) {
-      for (let a = 0; a < w; a++) {
-        let s = 0;
-        for (let r = 0; r < w; r++) s += (M[row * m + j + r] as number) * (Q[r * w + a] as number);
-        tmp[a] = s;
-      }
-      for (let a = 0; a < w; a++) M[row * m + j + a] = tmp[a] as number;
-    }
-  }
+  rotateColumns(T, m, j, w, Q, tmp); // columns j…j+w−1 of T and Z ← (those columns)·Q
+  rotateColumns(Z, m, j, w, Q, tmp);
   // The new lower-left block (p×q) is zero up to rounding; below the window T was already zero.
   for (let r = q; r < w; r++) for (let c = 0; c < q; c++) T[(j + r) * m + j + c] = 0;
   if (q === 2) standardize(T, Z, m, j);
   if (p === 2) standardize(T, Z, m, j + q);
+}
+
+/** M[:, j…j+w−1] ← M[:, j…j+w−1]·Q (Q row-major w×w; `tmp` of length ≥ w). */
+function rotateColumns(M: Float64Array, m: number, j: number, w: number, Q: Float64Array, tmp: Float64Array): void {
+  for (let row = 0; row < m; row++) {
+    for (let a = 0; a < w; a++) {
+      let s = 0;
+      for (let r = 0; r < w; r++) s += (M[row * m + j + r] as number) * (Q[r * w + a] as number);
+      tmp[a] = s;
+    }
+    for (let a = 0; a < w; a++) M[row * m + j + a] = tmp[a] as number;
+  }
 }
 
 /** Splits a 2×2 diagonal block at j by a rotation when its eigenvalues are real (rounding after a swap). */
@@ -409,11 +412,12 @@ function standardize(T: Float64Array, Z: Float64Array, m: number, j: number): vo
     T[(j + 1) * m + col] = -sn * t1 + cs * t2;
   }
   for (let row = 0; row < m; row++) {
-    for (const M of [T, Z]) {
-      const t1 = M[row * m + j] as number, t2 = M[row * m + j + 1] as number;
-      M[row * m + j] = cs * t1 + sn * t2;
-      M[row * m + j + 1] = -sn * t1 + cs * t2;
-    }
+    const t1 = T[row * m + j] as number, t2 = T[row * m + j + 1] as number;
+    T[row * m + j] = cs * t1 + sn * t2;
+    T[row * m + j + 1] = -sn * t1 + cs * t2;
+    const z1 = Z[row * m + j] as number, z2 = Z[row * m + j + 1] as number;
+    Z[row * m + j] = cs * z1 + sn * z2;
+    Z[row * m + j + 1] = -sn * z1 + cs * z2;
   }
   T[(j + 1) * m + j] = 0;
 }
