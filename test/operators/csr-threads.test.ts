@@ -15,17 +15,18 @@ interface Case {
   what: string;
 }
 
-/** A random m×n matrix: rows empty with probability 0.2, one row dense when `denseRow`. */
+/** A random m×n matrix of about density·m·n entries: rows empty with probability 0.2, one row dense when `denseRow`. */
 function randomCase(seed: number, m: number, n: number, density: number, denseRow: boolean): Case {
   const r = rng(seed);
   const rows: number[] = [], cols: number[] = [], values: number[] = [];
   const dense = denseRow ? Math.floor(r.uniform() * m) : -1;
   for (let i = 0; i < m; i++) {
     if (i !== dense && r.uniform() < 0.2) continue;
-    for (let j = 0; j < n; j++) {
-      if (i !== dense && r.uniform() >= density) continue;
+    // A dense row has every column; another about density·n random columns (at least one) (duplicates are summed by csr).
+    const count = i === dense ? n : Math.max(1, Math.floor(density * n * 2 * r.uniform() + r.uniform()));
+    for (let t = 0; t < count; t++) {
       rows.push(i);
-      cols.push(j);
+      cols.push(i === dense ? t : Math.floor(r.uniform() * n));
       values.push(r.normal() * 10 ** Math.floor(r.uniform() * 6 - 3));
     }
   }
