@@ -6,35 +6,9 @@
 import test from "ava";
 import { rng, toDense, vec } from "@krylov-ts/operators";
 import { lsqr } from "@krylov-ts/krylov";
-import {
-  add, compile, constant, exp, input, jacobianOperator, matmul, mul, neg, reshape, sin, slice, sub, tanh, vjpOperator,
-  type Tensor,
-} from "@krylov-ts/autodiff";
+import { add, constant, jacobianOperator, matmul, mul, reshape, vjpOperator, type Tensor } from "@krylov-ts/autodiff";
 import { denseLeastSquares } from "../helpers/dense-least-squares.js";
-
-/** f evaluated numerically at x (flattened). */
-function evalF(f: (x: Tensor) => Tensor, x: Float64Array): Float64Array {
-  const xi = input([x.length], "x");
-  const y = f(xi);
-  return Float64Array.from(compile([xi], [y.rank === 1 ? y : reshape(y, [y.size])]).run([x])[0] as Float64Array);
-}
-
-/** The m×n Jacobian by central differences, row-major. */
-function finiteDifferenceJacobian(f: (x: Tensor) => Tensor, x: Float64Array, h = 1e-6): { J: Float64Array; m: number } {
-  const n = x.length;
-  const m = evalF(f, x).length;
-  const J = new Float64Array(m * n);
-  for (let j = 0; j < n; j++) {
-    const xp = Float64Array.from(x);
-    const xm = Float64Array.from(x);
-    xp[j] = (xp[j] as number) + h;
-    xm[j] = (xm[j] as number) - h;
-    const fp = evalF(f, xp);
-    const fm = evalF(f, xm);
-    for (let i = 0; i < m; i++) J[i * n + j] = ((fp[i] as number) - (fm[i] as number)) / (2 * h);
-  }
-  return { J, m };
-}
+import { evaluateVector, exponentialResiduals, finiteDifferenceJacobian, rosenbrockResiduals, twoLayerNet } from "../helpers/problems/index.js";
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
@@ -46,12 +20,8 @@ function denseOf(A: { shape: readonly [number, number] } & Parameters<typeof toD
   return Float64Array.from(toDense(A).data);
 }
 
-// A small two-layer network from 7 parameters to a 2×3 output: non-linear, every output depends on several inputs.
-const W = constant(Float64Array.from({ length: 6 }, (_, i) => Math.cos(i + 1)), [2, 3]);
-const net = (x: Tensor): Tensor => {
-  const h = tanh(add(matmul(reshape(slice(x, [0], [4]), [2, 2]), W), mul(slice(x, [4], [3]), 0.5)));
-  return add(mul(h, sin(h)), 0.1);
-};
+const net = twoLayerNet().f;
+const evalF = evaluateVector;
 
 test("jacobianOperator's apply and applyTranspose match central finite differences of f", (t) => {
   const x0 = Float64Array.from({ length: 7 }, (_, i) => 0.3 * Math.sin(2 * i + 1));
@@ -123,12 +93,7 @@ const N = 200;
 const T = Float64Array.from({ length: N }, (_, i) => (4 * i) / (N - 1));
 const truth = [2, 1.5, 0.7, 0.2];
 const data = Float64Array.from(T, (s) => truth[0]! * Math.exp(-truth[1]! * s) + truth[2]! * Math.exp(-truth[3]! * s));
-const tc = constant(T, [N]);
-const dc = constant(data, [N]);
-const residual = (p: Tensor): Tensor => {
-  const term = (k: number): Tensor => mul(slice(p, [2 * k], [1]), exp(neg(mul(slice(p, [2 * k + 1], [1]), tc))));
-  return sub(add(term(0), term(1)), dc);
-};
+const residual = exponentialResiduals(T, data).f;
 
 test("a Gauss–Newton step by lsqr on jacobianOperator equals the dense step, and the fit converges to the true parameters", (t) => {
   const p = Float64Array.of(1.5, 1.2, 1, 0.3);
@@ -166,4 +131,13 @@ test("jacobianOperator writes its products into the given out, from plans compil
   t.is(first, out);
   const d = J.describe();
   t.true(d.jvp.steps > 0 && d.vjp.steps > 0);
+});
+
+test("jacobianOperator of the Rosenbrock residuals equals their closed-form Jacobian", (t) => {
+  const { f, n, jacobian } = rosenbrockResiduals(6);
+  const x = Float64Array.from({ length: n }, (_, i) => 0.3 * i - 0.7);
+  const J = jacobianOperator(f, x);
+  t.deepEqual(J.shape, [10, 6]);
+  t.true(maxAbsDiff(toDense(J).data, jacobian(x)) < 1e-14);
+  t.true(maxAbsDiff(finiteDifferenceJacobian(f, x).J, jacobian(x)) < 1e-7);
 });

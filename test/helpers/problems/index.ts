@@ -9,3 +9,4 @@ export * from "./rotations.js";
 export * from "./nonsymmetric.js";
 export * from "./least-squares.js";
 export * from "./matrix-market.js";
+export * from "./jacobians.js";
