@@ -25,28 +25,34 @@ export type Orthogonalization = "mgs" | "cgs2";
 
 export const ORTHOGONALIZATIONS: readonly Orthogonalization[] = ["mgs", "cgs2"];
 
+/** The columns of a basis V (column c of length n at offset c·n) as arrays, made once before a loop. */
+export function basisColumns(V: Float64Array, n: number, count: number): Float64Array[] {
+  return Array.from({ length: count }, (_, c) => V.subarray(c * n, (c + 1) * n));
+}
+
 /**
- * w ⟂ v₀…v_{k−1} (columns of V, each of length n), the coefficients vᵢᵀw added into h[0…k)
- * (`g` is a workspace of length ≥ k for 'cgs2'). Returns ‖w‖ after the last pass.
+ * w ⟂ v₀…v_{k−1} (columns of V, each of length n; `cols` holds them as arrays, from
+ * {@link basisColumns}), the coefficients vᵢᵀw added into h[0…k) (`g` is a workspace of length
+ * ≥ k for 'cgs2'). Returns ‖w‖ after the last pass. Allocates nothing.
  */
 export function arnoldiOrthogonalize(
-  V: Float64Array, k: number, n: number, w: Float64Array, h: Float64Array, g: Float64Array, method: Orthogonalization,
+  V: Float64Array, cols: readonly Float64Array[], k: number, n: number, w: Float64Array, h: Float64Array, g: Float64Array, method: Orthogonalization,
 ): number {
   if (method === "cgs2") return orthogonalize(V, 0, k, n, w, g, h);
   const before = normN(w, n);
-  mgsPass(V, k, n, w, h);
+  mgsPass(cols, k, n, w, h);
   let after = normN(w, n);
   if (after < before * Math.SQRT1_2) {
-    mgsPass(V, k, n, w, h); // the second pass, when cancellation lost more than half the norm
+    mgsPass(cols, k, n, w, h); // the second pass, when cancellation lost more than half the norm
     after = normN(w, n);
   }
   return after;
 }
 
 /** One modified Gram–Schmidt pass: for i < k, hᵢ += vᵢᵀw, w ← w − (vᵢᵀw)·vᵢ. */
-function mgsPass(V: Float64Array, k: number, n: number, w: Float64Array, h: Float64Array): void {
+function mgsPass(cols: readonly Float64Array[], k: number, n: number, w: Float64Array, h: Float64Array): void {
   for (let i = 0; i < k; i++) {
-    const vi = V.subarray(i * n, (i + 1) * n);
+    const vi = cols[i] as Float64Array;
     const hi = dotN(vi, w, n); // hᵢ = vᵢᵀw
     h[i] = (h[i] as number) + hi;
     axpyN(-hi, vi, w, n); // w ← w − hᵢvᵢ
@@ -130,6 +136,7 @@ export function arnoldi(A: LinearOperator, options?: ArnoldiOptions): ArnoldiRes
   const H = new Float64Array((m + 1) * m);
   const columns: Vec[] = [];
   for (let c = 0; c <= m; c++) columns.push(columnView(V, c * n, n)); // views made once, outside the loop
+  const arrays = basisColumns(V, n, m + 1);
   let status: Stats["status"] = "converged";
   let converged = true;
   let message: string | undefined;
@@ -142,11 +149,11 @@ export function arnoldi(A: LinearOperator, options?: ArnoldiOptions): ArnoldiRes
       message = "aborted by the signal";
       break;
     }
-    const w = V.subarray((j + 1) * n, (j + 2) * n);
+    const w = arrays[j + 1] as Float64Array;
     A.apply(columns[j] as Vec, columns[j + 1] as Vec); // w ← A v_j
     const normAv = normN(w, n);
     h.fill(0);
-    const beta = arnoldiOrthogonalize(V, j + 1, n, w, h, g, method); // w ← w − Σ h_{ij} vᵢ
+    const beta = arnoldiOrthogonalize(V, arrays, j + 1, n, w, h, g, method); // w ← w − Σ h_{ij} vᵢ
     for (let i = 0; i <= j; i++) H[i * m + j] = h[i] as number;
     last = beta;
     if (!Number.isFinite(beta)) {

@@ -8,7 +8,7 @@ import type { LinearOperator, OptionKeys, Vec, VecLike } from "@krylov-ts/operat
 import { checkInteger, type Stats, type Status } from "./stats.js";
 import { oneOf, solveSetup } from "./solver-args.js";
 import { columnView } from "./lanczos/common.js";
-import { arnoldiOrthogonalize, ORTHOGONALIZATIONS, type Orthogonalization } from "./arnoldi.js";
+import { arnoldiOrthogonalize, basisColumns, ORTHOGONALIZATIONS, type Orthogonalization } from "./arnoldi.js";
 import { basisSubtract } from "./lanczos/kernels.js";
 import { normN, owned, subScaledNorm2 } from "./kernels.js";
 import { workspaceArrays } from "./simd/backend.js";
@@ -122,6 +122,7 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
   const sn = new Float64Array(m);
   const vCols: Vec[] = [];
   for (let c = 0; c <= m; c++) vCols.push(columnView(V, c * n, n)); // views made once
+  const vArrays = basisColumns(V, n, m + 1);
   const zCols: Vec[] = [];
   if (useZ) for (let c = 0; c < m; c++) zCols.push(columnView(Z, c * n, n));
   const xv = columnView(x, 0, n);
@@ -187,7 +188,7 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
         break;
       }
       const vj = vCols[j] as Vec;
-      const w = V.subarray((j + 1) * n, (j + 2) * n);
+      const w = vArrays[j + 1] as Float64Array;
       const wv = vCols[j + 1] as Vec;
       if (M === undefined) {
         A.apply(vj, wv); // w ← A v_j
@@ -205,7 +206,7 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
       k++;
       const normAv = normN(w, n);
       h.fill(0, 0, j + 1);
-      const hNext = arnoldiOrthogonalize(V, j + 1, n, w, h, g, method); // w ← w − Σ h_{ij} vᵢ
+      const hNext = arnoldiOrthogonalize(V, vArrays, j + 1, n, w, h, g, method); // w ← w − Σ h_{ij} vᵢ
       const col = j * (m + 1);
       for (let i = 0; i <= j; i++) R[col + i] = h[i] as number;
       R[col + j + 1] = hNext; // h_{j+1,j} = ‖w‖

@@ -8,7 +8,7 @@ import { checkInteger, checkNumber, type Stats, type Status } from "../stats.js"
 import { checkFunction, checkSignal, oneOf, optionsObject, squareOperator } from "../solver-args.js";
 import { columnView, restartBasis, startVector } from "../lanczos/common.js";
 import { COMBINE_ROWS } from "../lanczos/kernels.js";
-import { arnoldiOrthogonalize } from "../arnoldi.js";
+import { arnoldiOrthogonalize, basisColumns } from "../arnoldi.js";
 import { axpyN, dotN, normN } from "../kernels.js";
 import { workspaceArrays } from "../simd/backend.js";
 import { eigenvector, realSchur, reorderSchur, schurBlocks, type SchurBlock } from "./small-schur.js";
@@ -159,6 +159,7 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
   startVector(fn, o.v0, seed, A, V.subarray(0, n));
   const cols: Vec[] = [];
   for (let c = 0; c <= m; c++) cols.push(columnView(V, c * n, n));
+  const arrays = basisColumns(V, n, m + 1); // views and arrays made once, outside the loop
   const B = new Float64Array((m + 1) * m); // rows 0…m−1: H_m = V_mᵀAV_m; row m: β·e_mᵀ (row-major, ld m)
   const T = new Float64Array(m * m);
   const Z = new Float64Array(m * m);
@@ -188,13 +189,13 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
         message = "aborted by the signal";
         break cycles;
       }
-      const w = V.subarray((j + 1) * n, (j + 2) * n);
+      const w = arrays[j + 1] as Float64Array;
       OP.apply(cols[j] as Vec, cols[j + 1] as Vec); // w ← A v_j
       matvecs++;
       steps++;
       const normAv = normN(w, n);
       h.fill(0);
-      const beta = arnoldiOrthogonalize(V, j + 1, n, w, h, g, "cgs2"); // w ← w − Σ h_{ij} vᵢ
+      const beta = arnoldiOrthogonalize(V, arrays, j + 1, n, w, h, g, "cgs2"); // w ← w − Σ h_{ij} vᵢ
       for (let i = 0; i <= j; i++) B[i * m + j] = h[i] as number;
       if (!Number.isFinite(beta)) {
         status = "breakdown";
@@ -210,7 +211,7 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
         if (j + 1 < n) {
           for (let i = 0; i < n; i++) w[i] = random.normal();
           h.fill(0);
-          const nrm = arnoldiOrthogonalize(V, j + 1, n, w, h, g, "cgs2");
+          const nrm = arnoldiOrthogonalize(V, arrays, j + 1, n, w, h, g, "cgs2");
           for (let i = 0; i < n; i++) w[i] = (w[i] as number) / nrm;
         } else {
           w.fill(0);
