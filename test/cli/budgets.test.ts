@@ -20,6 +20,7 @@ const refused: Array<[string, readonly string[], RegExp]> = [
   ["a file declaring 1e8 rows", ["solve", big], /^krylov solve: .*big\.mtx: line 2: a 100000000×100000000 matrix with 1 entries needs about 4 GB, above the memory budget of 2\.15 GB \(--max-memory\)$/],
   ["a small matrix beyond a tiny --max-memory", ["eigs", join(matrices, "LF10.mtx"), "--max-memory", "1e-5"], /^krylov eigs: .*LF10\.mtx: a 18×18 matrix needs about 0\.0000\d+ GiB for eigs, above --max-memory 0\.00001 GiB$/],
   ["a file larger than --max-memory allows to read", ["eigs", join(matrices, "494_bus.mtx"), "--max-memory", "1e-6"], /^krylov eigs: .*494_bus\.mtx is 0\.0000\d+ GiB; reading it needs about .* GiB, above --max-memory 0\.000001 GiB$/],
+  ["eigs --probes 1e9", ["eigs", join(matrices, "LF10.mtx"), "--probes", "1e9"], /^krylov eigs: the density of .*LF10\.mtx \(--probes 1000000000 × --steps 60\) would take about \d+ days \(estimated at 10⁸ flop\/s\), above --max-hours 1$/],
   ["a NaN entry", ["eigs", nan], /^krylov eigs: .*nan\.mtx: line 3: the value "NaN" is not a real number/],
   ["--hidden 100000000", ["hessian", "--hidden", "100000000"], /^krylov hessian: the run needs about \d+ GiB, mostly for the activations of 150 samples through 100000007 units \(--samples, --hidden\), above --max-memory 2 GiB$/],
   ["--probes 1e9", ["hessian", "--probes", "1e9"], /^krylov hessian: the run would take about \d+ days \(estimated at 10⁸ flop\/s\), mostly for 1000000000 Hutchinson probes \(--probes\), above --max-hours 1$/],

@@ -91,3 +91,12 @@ export function duration(seconds: number): string {
   if (seconds < 2 * 365 * 86400) return `${round(seconds / 86400)} days`;
   return `${round(seconds / (365 * 86400))} years`;
 }
+
+/**
+ * Seconds of stochastic Lanczos quadrature on a sparse matrix at `FLOP_RATE`: each of the
+ * `probes` runs `steps` products (2 flops a stored entry) and orthogonalizes each new vector
+ * against the basis (4·n flops a basis vector).
+ */
+export function slqSeconds(probes: number, steps: number, n: number, nnz: number): number {
+  return (probes * (steps * 2 * nnz + 4 * n * steps * steps)) / FLOP_RATE;
+}

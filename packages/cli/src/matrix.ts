@@ -25,11 +25,18 @@ export interface MatrixFile {
  * `command` names the subcommand in error messages, which report the measured asymmetry.
  *
  * Memory: the file, the reader's peak (`matrixMarketBytes`) and the command's own `bytesPerRow`·n
+ * (a number, or a function of the matrix's m and n when the command's vectors depend on them)
  * (its vectors, its Lanczos basis, its report) must fit `budget` bytes (`--max-memory`); the file
  * is refused by its size on disk before it is read, and by its size line before the matrix is
  * allocated.
  */
-export function loadMatrix(command: string, path: string | undefined, symmetryTol = 0, budget = 2 ** 31, bytesPerRow = 0): MatrixFile {
+export function loadMatrix(
+  command: string,
+  path: string | undefined,
+  symmetryTol = 0,
+  budget = 2 ** 31,
+  bytesPerRow: number | ((rows: number, cols: number) => number) = 0,
+): MatrixFile {
   const file = readMatrixFile(command, path, budget, bytesPerRow);
   const [m, n] = file.matrix.shape;
   if (m !== n) throw new UsageError(`krylov ${command}: ${file.path} is ${m}×${n}, but ${command} needs a square matrix`);
@@ -113,10 +120,16 @@ const TEXT_BYTES_PER_BYTE = 3;
  * `budget` bytes: the file, the reader's peak and the command's `bytesPerRow`·max(m, n) (see
  * `loadMatrix`).
  */
-export function readMatrixFile(command: string, path: string | undefined, budget = 2 ** 31, bytesPerRow = 0): Omit<MatrixFile, "asymmetry"> {
+export function readMatrixFile(
+  command: string,
+  path: string | undefined,
+  budget = 2 ** 31,
+  bytesPerRow: number | ((rows: number, cols: number) => number) = 0,
+): Omit<MatrixFile, "asymmetry"> {
   const file = parseMatrixFile(command, path, budget);
   const [m, n] = file.matrix.shape;
-  const bytes = matrixMarketBytes(m, n, file.matrix.nnz) + bytesPerRow * Math.max(m, n);
+  const perRow = typeof bytesPerRow === "function" ? bytesPerRow(m, n) : bytesPerRow;
+  const bytes = matrixMarketBytes(m, n, file.matrix.nnz) + perRow * Math.max(m, n);
   if (bytes > budget) {
     throw new UsageError(
       `krylov ${command}: ${file.path}: a ${m}×${n} matrix needs about ${gigabytes(bytes)} for ${command}, above --max-memory ${gigabytes(budget)}`,

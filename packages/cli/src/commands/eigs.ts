@@ -14,6 +14,7 @@ import { lanczos, slq } from "@krylov-ts/krylov";
 import { UsageError, memoryBudget, num, str, type CommandSpec, type Parsed } from "../args.js";
 import { unconvergedLine, type Command, type CommandResult } from "../command.js";
 import { asymmetryNote, loadMatrix } from "../matrix.js";
+import { duration, slqSeconds } from "../cost.js";
 import { nonsymmetricEigs } from "./eigs-nonsymmetric.js";
 import { densityGrid, sortedPairs } from "../spectrum.js";
 import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
@@ -33,6 +34,7 @@ const spec: CommandSpec = {
     { name: "steps", kind: "integer", default: "60", min: 2, help: "Lanczos steps per SLQ probe" },
     { name: "seed", kind: "integer", default: "0", help: "seed of the Lanczos start vector and SLQ probes" },
     { name: "symmetry-tol", kind: "number", default: "0", min: 0, meta: "T", help: "accept a non-symmetric A when max |a_ij − a_ji| ≤ T·max |a_ij| (0: exact symmetry); with T > 0 the solver runs on A as given, not on (A + Aᵀ)/2" },
+    { name: "max-hours", kind: "number", default: "1", min: 0, exclusiveMin: true, meta: "H", help: "refuse a density (--probes × --steps) estimated (at 10⁸ flop/s) to take longer" },
   ],
   epilog: ["Example:", "  krylov eigs gr_30_30.mtx -k 4 --which both --out eigs-report"],
 };
@@ -46,9 +48,15 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   // Per row: Lanczos' basis of max(4k, 50) vectors (lanczos' default maxBasis) and its Ritz
   // vectors, SLQ's --steps vectors, a dozen work vectors; the file's own rows are counted by loadMatrix.
   // (Krylov–Schur's basis of max(2k + 1, 20) vectors fits in the same.)
-  const perRow = 8 * (Math.max(4 * wanted, 50) + wanted + num(v, "steps") + 12);
+  const perRow = (m: number): number => 8 * (Math.min(Math.max(4 * wanted, 50), m) + wanted + Math.min(num(v, "steps"), m) + 12);
   // A matrix outside --symmetry-tol goes to Krylov–Schur (eigs), which takes any square matrix.
   const file = loadMatrix("eigs", args.positional, Infinity, memoryBudget(v), perRow);
+  const slqTime = slqSeconds(num(v, "probes"), Math.min(num(v, "steps"), file.matrix.shape[0]), file.matrix.shape[0], file.matrix.nnz);
+  if (slqTime > 3600 * num(v, "max-hours")) {
+    throw new UsageError(
+      `krylov eigs: the density of ${file.path} (--probes ${num(v, "probes")} × --steps ${num(v, "steps")}) would take about ${duration(slqTime)} (estimated at 10⁸ flop/s), above --max-hours ${num(v, "max-hours")}`,
+    );
+  }
   if (!(file.asymmetry <= symmetryTol)) {
     return nonsymmetricEigs(file, { k, which, tol: num(v, "tol"), seed: num(v, "seed"), symmetryTol }, bar);
   }
