@@ -97,6 +97,37 @@ export const cases: readonly OpCase[] = [
     domains: ["any", "positive"],
   },
   { name: "dot", shapes: [[2, 3], [2, 3]], f: (a, b) => ad.dot(a, b) },
+  {
+    name: "im2col with stride, dilation and uneven padding",
+    shapes: [[2, 5, 4, 2]],
+    f: (a) => ad.im2col(a, { kernel: [2, 3], stride: [2, 1], dilation: [1, 2], padding: [1, 0, 2, 1] }),
+  },
+  {
+    name: "col2im (the adjoint of im2col)",
+    shapes: [[2 * 2 * 2, 2 * 2 * 3]],
+    f: (a) => ad.col2im(a, { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padding: [1, 0, 0, 1] }, [2, 4, 3, 3]),
+  },
+  { name: "max along an inner axis", shapes: [[3, 4, 2]], f: (a) => ad.max(a, 1), smooth: false },
+  { name: "max along the last axis with keepDims", shapes: [[2, 5]], f: (a) => ad.max(a, -1, true), smooth: false },
+  { name: "gather with a repeated row", shapes: [[4, 3]], f: (a) => ad.gather(a, [2, 0, 2]) },
+  { name: "scatterAdd with a repeated index", shapes: [[3, 2]], f: (a) => ad.scatterAdd(a, [1, 3, 1], 4) },
+  { name: "conv2d, valid", shapes: [[2, 5, 5, 2], [3, 3, 2, 3]], f: (x, w) => ad.conv2d(x, w) },
+  {
+    name: "conv2d, same, stride 2, dilation 2",
+    shapes: [[1, 6, 5, 2], [2, 3, 2, 2]],
+    f: (x, w) => ad.conv2d(x, w, { padding: "same", stride: 2, dilation: [2, 1] }),
+  },
+  { name: "conv2d in 2 groups", shapes: [[1, 4, 4, 4], [2, 2, 2, 6]], f: (x, w) => ad.conv2d(x, w, { groups: 2, padding: [[1, 0], [0, 1]] }) },
+  { name: "maxPool2d 2×2", shapes: [[2, 4, 4, 3]], f: (x) => ad.maxPool2d(x, 2), smooth: false },
+  { name: "maxPool2d 3×3 stride 2 same", shapes: [[1, 5, 5, 2]], f: (x) => ad.maxPool2d(x, 3, { stride: 2, padding: "same" }), smooth: false },
+  { name: "avgPool2d 2×2 same (padding not counted)", shapes: [[1, 5, 3, 2]], f: (x) => ad.avgPool2d(x, 2, { padding: "same" }) },
+  { name: "gelu", shapes: [[2, 3]], f: (x) => ad.gelu(x) },
+  { name: "layerNorm", shapes: [[3, 4], [4], [4]], f: (x, g, b) => ad.layerNorm(x, g, b) },
+  {
+    name: "batchNorm in inference form",
+    shapes: [[2, 3, 3], [3], [3]],
+    f: (x, g, b) => ad.batchNorm(x, { mean: c([0.1, -0.2, 0.3], [3]), variance: c([0.5, 1.5, 2], [3]), gamma: g, beta: b }),
+  },
 ];
 
 /** Random values for a shape in a domain (away from kinks and singularities where asked). */

@@ -19,6 +19,10 @@ export {
   type NdArrayLike,
 } from "./graph.js";
 export * from "./ops/index.js";
+export { conv2d, type Conv2dOptions } from "./nn/conv2d.js";
+export { maxPool2d, avgPool2d, type PoolOptions } from "./nn/pool.js";
+export { gelu, layerNorm, batchNorm, embedding } from "./nn/layers.js";
+export type { Padding, Pair } from "./nn/window-options.js";
 export { grad, type GradOptions } from "./grad.js";
 export { jvp } from "./jvp.js";
 export { evaluate, type Bindings } from "./evaluate.js";
