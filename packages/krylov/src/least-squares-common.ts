@@ -194,14 +194,60 @@ export function ruleHolds(t: TrueResidual, normA: number, bNorm: number, atol: n
 }
 
 /**
- * After a failed check: the factor (≥ 2) by which the recurrence tolerances are tightened, the
- * smaller excess of the measured values over S1's and S2's bounds.
+ * After a failed check: the smaller excess min(‖r̄‖/S1's bound, ‖Āᵀr̄‖/S2's bound) (> 1) of the
+ * measured values over the rules' bounds (NaN when undefined, e.g. ‖Ā‖ = 0).
  */
 export function ruleExcess(t: TrueResidual, normA: number, bNorm: number, atol: number, btol: number): number {
   const q1 = t.normR / (btol * bNorm + atol * normA * t.normX);
   const q2 = t.normAr / (atol * normA * t.normR + ROUNDING * normA * (bNorm + normA * t.normX));
-  const q = Math.min(q1, q2);
-  return Number.isFinite(q) ? Math.max(2, q) : 2;
+  return Math.min(q1, q2);
+}
+
+/**
+ * Watches the failed verifications of a run: the best point met (smallest excess over the rules,
+ * kept in `xBest`) and stagnation, when three failed checks in a row did not lower the best excess
+ * by 10 %: the tolerance is then below what the method attains on this problem in float64 (or
+ * below the accuracy of the products), and the run stops with status `'stagnated'` at the best
+ * point. Shared by `lsqr` and `lsmr`.
+ */
+export class FailedChecks {
+  /** Failed verifications so far. */
+  count = 0;
+  private bestExcess = Infinity;
+  private misses = 0;
+  /** The measured values at the best point (undefined before a failed check). */
+  best: TrueResidual | undefined;
+
+  constructor(private readonly xBest: Float64Array, private readonly n: number) {}
+
+  /**
+   * Records a failed check at x with excess q; returns the factor (≥ 2) by which the recurrence's
+   * triggers are to be tightened, or 0 when the run has stagnated.
+   */
+  record(t: TrueResidual, q: number, x: Float64Array): number {
+    this.count++;
+    if (q < 0.9 * this.bestExcess) {
+      this.bestExcess = q;
+      this.best = t;
+      this.misses = 0;
+      this.xBest.set(x.subarray(0, this.n));
+    } else if (this.best !== undefined && ++this.misses >= 3) {
+      return 0;
+    }
+    return Number.isFinite(q) ? Math.max(2, q) : 2;
+  }
+
+  /** Restores the best point into x; returns its measured values. */
+  restore(x: Float64Array): TrueResidual {
+    x.set(this.xBest.subarray(0, this.n));
+    return this.best as TrueResidual;
+  }
+
+  /** The message of a stagnated run. */
+  message(): string {
+    return `the true residual stopped approaching the rules after ${this.count} failed verification(s) of the recurrence's test ` +
+      `(best excess ${this.bestExcess.toExponential(2)}× the bound): the tolerance is below the attainable accuracy; x is the best point met`;
+  }
 }
 
 /** The rounding allowance of the measured ‖Āᵀr̄‖, in units of ‖Ā‖(‖b‖ + ‖Ā‖‖x‖). */

@@ -12,6 +12,7 @@ import { axpyN, normN, owned, scaleN, subScaledNorm2, xpby } from "./kernels.js"
 import { workspaceArrays } from "./simd/backend.js";
 import {
   leastSquaresSetup,
+  FailedChecks,
   ruleExcess,
   ruleHolds,
   trueResidual,
@@ -51,7 +52,8 @@ export interface LsmrResult {
  *
  * As in `lsqr`, the recurrence estimates only trigger the tests; `'converged'` means S1 or S2
  * holds on r and Aᵀr computed from the returned x (two products, counted), and a failed check
- * tightens the triggers and lets the run go on. From x₀ = 0 the iterates lie in range(Aᵀ): the
+ * tightens the triggers and lets the run go on (status `'stagnated'`, at the best point measured,
+ * when three failed checks in a row do not lower the best excess by 10 %, as in `lsqr`). From x₀ = 0 the iterates lie in range(Aᵀ): the
  * limit on a rank-deficient problem is the minimum-norm solution. With x₀ the damping applies
  * to the correction (SciPy's meaning).
  *
@@ -72,8 +74,8 @@ export function lsmr(A: LinearOperator, b: VecLike, options?: LsmrOptions): Lsmr
   const dampSq = damp * damp;
 
   // Workspace, allocated once: u, Av (m); v, h, h̄, x, Aᵀu (n).
-  const [u, tm, v, h, hbar, x, tn] = workspaceArrays(Math.max(m, n), [m, m, n, n, n, n, n]) as [
-    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+  const [u, tm, v, h, hbar, x, tn, xBest] = workspaceArrays(Math.max(m, n), [m, m, n, n, n, n, n, n]) as [
+    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
   const uV = view(u), tmV = view(tm), vV = view(v), tnV = view(tn), xV = view(x);
   const info: LeastSquaresIteration = { iteration: 0, x: xV, residualNorm: 0, normAr: 0 };
@@ -117,7 +119,7 @@ export function lsmr(A: LinearOperator, b: VecLike, options?: LsmrOptions): Lsmr
   let measured: TrueResidual | undefined;
   let rule: 0 | 1 | 2 = 0;
   let tighten = 1;
-  let failedChecks = 0;
+  const failed = new FailedChecks(xBest, n); // failed verifications, the best point, stagnation
   let k = 0;
   // The stable plane rotation [c s; −s c]·[a; b] = [r; 0] (Fong & Saunders' SymOrtho), written into `rot`.
   const rot = new Float64Array(3);
@@ -244,14 +246,22 @@ export function lsmr(A: LinearOperator, b: VecLike, options?: LsmrOptions): Lsmr
           message = `cond(Ā) ≈ ${condA.toExponential(3)} ≥ conlim = ${conlim.toExponential(3)}`;
           break;
         }
-        tighten /= ruleExcess(t, normA, bNorm, atol, btol); // go on with tighter triggers
-        failedChecks++;
+        // The estimates met a rule the true residual does not: go on with the triggers tightened
+        // by the measured excess, unless the excess has stopped falling (stagnation).
+        const factor = failed.record(t, ruleExcess(t, normA, bNorm, atol, btol), x);
+        if (factor === 0) {
+          measured = failed.restore(x);
+          status = "stagnated";
+          message = failed.message();
+          break;
+        }
+        tighten /= factor;
       }
     }
   }
   const t = measured ?? verify(); // the reported norms are always the true ones
-  if (!converged && message === undefined && status === "maxIterations" && failedChecks > 0) {
-    message = `${failedChecks} verification(s) of the recurrence's stopping test failed on the true residual`;
+  if (!converged && message === undefined && status === "maxIterations" && failed.count > 0) {
+    message = `${failed.count} verification(s) of the recurrence's stopping test failed on the true residual`;
   }
   const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: t.normR, timeMs: 0 };
   if (history !== undefined) stats.residualHistory = history;
@@ -260,6 +270,6 @@ export function lsmr(A: LinearOperator, b: VecLike, options?: LsmrOptions): Lsmr
   return {
     x: view(owned(x)),
     stats,
-    estimates: { normA, condA, normR: t.normR, normAr: t.normAr, normX: t.normX, rule, failedChecks },
+    estimates: { normA, condA, normR: t.normR, normAr: t.normAr, normX: t.normX, rule, failedChecks: failed.count },
   };
 }

@@ -12,6 +12,7 @@ import { axpyN, dotN, normN, owned, scaleN, subScaledNorm2, xpby } from "./kerne
 import { workspaceArrays } from "./simd/backend.js";
 import {
   leastSquaresSetup,
+  FailedChecks,
   ruleExcess,
   ruleHolds,
   trueResidual,
@@ -54,7 +55,9 @@ export interface LsqrResult {
  * The recurrences only trigger the tests: when one of S1/S2 holds on the estimates, r and
  * Aᵀr are computed from x (two products, counted) and `'converged'` is returned only when S1
  * or S2 holds on those true values. Otherwise the run goes on with the recurrence
- * tolerances tightened by the measured excess (`estimates.failedChecks` counts such checks).
+ * tolerances tightened by the measured excess (`estimates.failedChecks` counts such checks);
+ * when three failed checks in a row do not lower the best excess by 10 %, the tolerance is out
+ * of reach in float64 and the run stops with status `'stagnated'` at the best point measured.
  * S3 is also checked on the true residual before `'illConditioned'` is reported.
  *
  * Rank-deficient problems: from x₀ = 0 every iterate lies in range(Aᵀ), so the limit is the
@@ -79,8 +82,8 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
   const dampSq = damp * damp;
 
   // Workspace, allocated once: u, Av (m); v, w, x, Aᵀu (n).
-  const [u, tm, v, w, x, tn] = workspaceArrays(Math.max(m, n), [m, m, n, n, n, n]) as [
-    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+  const [u, tm, v, w, x, tn, xBest] = workspaceArrays(Math.max(m, n), [m, m, n, n, n, n, n]) as [
+    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
   const uV = view(u), tmV = view(tm), vV = view(v), tnV = view(tn), xV = view(x);
   const info: LeastSquaresIteration = { iteration: 0, x: xV, residualNorm: 0, normAr: 0 };
@@ -119,7 +122,7 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
   let measured: TrueResidual | undefined; // the last verification, valid while x has not moved since
   let rule: 0 | 1 | 2 = 0;
   let tighten = 1; // multiplies the recurrence tolerances after a failed verification
-  let failedChecks = 0;
+  const failed = new FailedChecks(xBest, n); // failed verifications, the best point, stagnation
   let k = 0;
 
   /** Measures the true residual at x (two products) into `measured`; returns the rule it meets. */
@@ -236,14 +239,22 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
         }
         // The estimates met a rule that the true residual does not: go on, with the recurrence
         // tolerances scaled down by the measured excess.
-        tighten /= ruleExcess(t, anorm, bNorm, atol, btol);
-        failedChecks++;
+        // The estimates met a rule the true residual does not: go on with the triggers tightened
+        // by the measured excess, unless the excess has stopped falling (stagnation).
+        const factor = failed.record(t, ruleExcess(t, anorm, bNorm, atol, btol), x);
+        if (factor === 0) {
+          measured = failed.restore(x);
+          status = "stagnated";
+          message = failed.message();
+          break;
+        }
+        tighten /= factor;
       }
     }
   }
   const t = measured ?? verify(); // the reported norms are always the true ones
-  if (!converged && message === undefined && status === "maxIterations" && failedChecks > 0) {
-    message = `${failedChecks} verification(s) of the recurrence's stopping test failed on the true residual`;
+  if (!converged && message === undefined && status === "maxIterations" && failed.count > 0) {
+    message = `${failed.count} verification(s) of the recurrence's stopping test failed on the true residual`;
   }
   const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: t.normR, timeMs: 0 };
   if (history !== undefined) stats.residualHistory = history;
@@ -252,6 +263,6 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
   return {
     x: view(owned(x)),
     stats,
-    estimates: { normA: anorm, condA: acond, normR: t.normR, normAr: t.normAr, normX: t.normX, rule, failedChecks },
+    estimates: { normA: anorm, condA: acond, normR: t.normR, normAr: t.normAr, normX: t.normX, rule, failedChecks: failed.count },
   };
 }

@@ -21,6 +21,8 @@
  * - `stagnated`: the true residual ‖b − Ax‖ stopped decreasing above its target while the recurrence
  *   residual met it: the tolerance is below the accuracy float64 attains on this problem (about
  *   ε·‖A‖·‖x‖ for CG); the best point met is returned with its true residual (MATLAB pcg's flag 3).
+ *   LSQR/LSMR: three verifications in a row of their recurrence's stopping test failed without
+ *   the measured ‖r̄‖ or ‖Āᵀr̄‖ getting 10 % closer to its bound.
  */
 export type Status =
   | "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares" | "illConditioned"
