@@ -382,6 +382,7 @@ function post(message: { type: string; [key: string]: unknown }): void {
   Atomics.notify(c, SEQ);
 }
 
+/** f(a[at], …, a[at + n − 1]): spelled out for the argument counts of the kernels that split (no array per call). */
 function call(f: (...args: number[]) => unknown, a: Float64Array, at: number, n: number): unknown {
   switch (n) {
     case 0: return f();
@@ -393,6 +394,8 @@ function call(f: (...args: number[]) => unknown, a: Float64Array, at: number, n:
     case 6: return f(a[at] as number, a[at + 1] as number, a[at + 2] as number, a[at + 3] as number, a[at + 4] as number, a[at + 5] as number);
     case 7: return f(a[at] as number, a[at + 1] as number, a[at + 2] as number, a[at + 3] as number, a[at + 4] as number, a[at + 5] as number, a[at + 6] as number);
     case 8: return f(a[at] as number, a[at + 1] as number, a[at + 2] as number, a[at + 3] as number, a[at + 4] as number, a[at + 5] as number, a[at + 6] as number, a[at + 7] as number);
+    case 9: return f(a[at] as number, a[at + 1] as number, a[at + 2] as number, a[at + 3] as number, a[at + 4] as number, a[at + 5] as number, a[at + 6] as number, a[at + 7] as number, a[at + 8] as number);
+    case 13: return f(a[at] as number, a[at + 1] as number, a[at + 2] as number, a[at + 3] as number, a[at + 4] as number, a[at + 5] as number, a[at + 6] as number, a[at + 7] as number, a[at + 8] as number, a[at + 9] as number, a[at + 10] as number, a[at + 11] as number, a[at + 12] as number);
     default: return f(...a.subarray(at, at + n));
   }
 }
