@@ -3,17 +3,19 @@
  * problem's: `hessianOperator` of the MLP d → h → c (batch B, bench/mlp.ts's seeded data),
  * warm-up products for 0.5 s (at least one), then the median of RUNS products.
  *
- * Usage: node --conditions=source --import=tsx bench/growth-child.ts d h c B RUNS
+ * Usage: node --conditions=source --import=tsx bench/growth-child.ts d h c B RUNS THREADS
+ * (THREADS: `setThreads` of the worker pool)
  * Prints one JSON line {n, baselineRssMb, peakRssMb, heapMb, buildMs, hvMs, hvCpuMs}: the baseline is the
  * resident set after the imports, the peak `resourceUsage().maxRSS` after the runs.
  */
-import { vec } from "@krylov-ts/operators";
+import { setThreads, vec } from "@krylov-ts/operators";
 import { hessianOperator } from "@krylov-ts/autodiff";
 import { median } from "./lib.js";
 import { mlpData, mlpLoss } from "./mlp.js";
 
 const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
-const [d, h, c, B, runs] = process.argv.slice(2, 7).map(Number) as [number, number, number, number, number];
+const [d, h, c, B, runs, threads] = process.argv.slice(2, 8).map(Number) as [number, number, number, number, number, number];
+setThreads(Number.isInteger(threads) ? threads : undefined); // no THREADS: the default
 const t0 = performance.now();
 const m = mlpData(d, h, c, B, 42);
 const H = hessianOperator(mlpLoss(m), m.x0);

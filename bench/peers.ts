@@ -211,10 +211,12 @@ function timeCalls(fn: () => void, maxTime: number): { wall: number[]; cpu: numb
  * for as long, timed the same way; so that a burst of load on the shared machine hits every side
  * alike. The warm-up rounds are dropped; medians over the rest.
  *
- * @param pairs - our case and the name of the peer's case it is compared with
+ * @param pairs - our case and the name of the peer's case it is compared with ("": none, the
+ *   peers are not timed for this pair); `before` runs before each round's timing of our case,
+ *   followed by one untimed call (a thread setting, say)
  */
 export async function sideBySide(
-  pairs: ReadonlyArray<{ ours: Case; peerCase: string }>,
+  pairs: ReadonlyArray<{ ours: Case; peerCase: string; before?: () => void }>,
   peers: ReadonlyArray<Peer | string>,
   options: { rounds?: number; warmup?: number; maxTime?: number } = {},
 ): Promise<SideRow[]> {
@@ -227,13 +229,18 @@ export async function sideBySide(
   const theirsCpu = pairs.map(() => peers.map(() => [] as number[]));
   for (let r = 0; r < warmup + rounds; r++) {
     for (const [i, p] of pairs.entries()) {
+      if (p.before !== undefined) {
+        // e.g. a thread setting: applied, then one untimed call (which may start the workers)
+        p.before();
+        p.ours.fn();
+      }
       const o = timeCalls(p.ours.fn, maxTime);
       if (r >= warmup) {
         (ours[i] as number[]).push(...o.wall);
         (oursCpu[i] as number[]).push(...o.cpu);
       }
       for (const [j, peer] of peers.entries()) {
-        if (typeof peer === "string") continue;
+        if (typeof peer === "string" || p.peerCase === "") continue;
         const t = await peer.time(p.peerCase, maxTime);
         if (r >= warmup) {
           (theirs[i]![j] as number[]).push(...t.wall);
