@@ -213,6 +213,13 @@ test("gemm refuses strides and offsets outside its arrays, naming the operand an
   t.throws(() => gemm(2, 2, 4, A, 0, 4, 1, B, 0, 2, 1, C, 0, 2, 0), { instanceOf: RangeError, message: /gemm: A has length 6 but op\(A\) is 2×4/ });
   t.throws(() => gemm(2, 2, 3, A, 0, 3, 1, B, 1, 2, 1, C, 0, 2, 0), { instanceOf: RangeError, message: /gemm: B has length 6/ });
   t.throws(() => gemm(2, 2, 3, A, 0, 3, 1, B, 0, 2, 1, C, 1, 2, 0), { instanceOf: RangeError, message: /gemm: C has length 4/ });
+  t.throws(() => gemm(2, 2, 3, A, 0, -3, 1, B, 0, 2, 1, C, 0, 2, 0), { instanceOf: RangeError, message: /gemm: rsa must be a non-negative integer, got -3/ });
+  t.throws(() => gemm(2, 2, 1.5, A, 0, 3, 1, B, 0, 2, 1, C, 0, 2, 0), { instanceOf: RangeError, message: /gemm: k must be a non-negative integer/ });
+  t.throws(() => gemm(2, 2, 3, A, 0, 3, 1, B, 0, 2, 1, C, 0, 2, 2 as 0), { instanceOf: RangeError, message: /gemm: beta must be 0 or 1/ });
+  const M = new Float64Array(20);
+  t.throws(() => gemm(2, 2, 2, M, 0, 2, 1, M, 10, 2, 1, M, 3, 2, 0), { instanceOf: RangeError, message: /gemm: C \(2×2 at offset 3\) overlaps A or B/ });
+  t.throws(() => gemm(2, 2, 2, M.subarray(0, 4), 0, 2, 1, M.subarray(10), 0, 2, 1, M.subarray(12), 0, 2, 0), { instanceOf: RangeError, message: /overlaps/ });
+  t.notThrows(() => gemm(2, 2, 2, M, 0, 2, 1, M, 4, 2, 1, M, 8, 2, 0));
   t.notThrows(() => gemmReference(2, 2, 3, A, 0, 3, 1, B, 0, 2, 1, C, 0, 2, 0));
 });
 

@@ -152,8 +152,12 @@ export function instanceOn(g: GemmMemory, backend: WasmKernelBackend): GemmExpor
   return e;
 }
 
-/** Most arenas alive at once (each memory reserves ≈ 10 GiB of address space in V8); beyond, plain arrays. */
-export const MAX_LIVE_ARENAS = 256;
+/**
+ * Most arenas alive at once; beyond, plain arrays. Each memory reserves ≈ 10 GiB of address
+ * space in V8 and near ≈ 12,900 memories alive every new one costs seconds of collection (see
+ * csr-wasm.ts, whose cap is also 1,024); arenas die with their plans, but only when collected.
+ */
+export const MAX_LIVE_ARENAS = 1024;
 let liveArenas = 0;
 const collected = new FinalizationRegistry<undefined>(() => {
   liveArenas--;

@@ -42,7 +42,8 @@ export { gemmReference } from "./reference.js";
  * `setKernelBackend`) run the JavaScript loop.
  *
  * @example gemm(m, n, k, A, 0, k, 1, B, 0, n, 1, C, 0, n, 0)   // C = A·B, all row-major
- * @throws RangeError when a stride or offset reaches outside its array
+ * @throws RangeError when a size, offset or stride is not a non-negative integer or reaches
+ *   outside its array, when beta is not 0 or 1, or when C's range overlaps A's or B's
  */
 export function gemm(
   m: number, n: number, k: number,
@@ -51,6 +52,18 @@ export function gemm(
   C: Float64Array, cOff: number, ldc: number,
   beta: 0 | 1,
 ): Float64Array {
+  checkIndex("m", m);
+  checkIndex("n", n);
+  checkIndex("k", k);
+  checkIndex("aOff", aOff);
+  checkIndex("rsa", rsa);
+  checkIndex("csa", csa);
+  checkIndex("bOff", bOff);
+  checkIndex("rsb", rsb);
+  checkIndex("csb", csb);
+  checkIndex("cOff", cOff);
+  checkIndex("ldc", ldc);
+  if (beta !== 0 && beta !== 1) throw new RangeError(`gemm: beta must be 0 or 1, got ${String(beta)}`);
   if (m === 0 || n === 0) return C;
   const aSpan = k === 0 ? 0 : (m - 1) * rsa + (k - 1) * csa + 1;
   const bSpan = k === 0 ? 0 : (k - 1) * rsb + (n - 1) * csb + 1;
@@ -58,6 +71,9 @@ export function gemm(
   if (!(aOff >= 0 && aOff + aSpan <= A.length)) throw new RangeError(`gemm: A has length ${A.length} but op(A) is ${m}×${k} at offset ${aOff} with strides ${rsa}, ${csa}`);
   if (!(bOff >= 0 && bOff + bSpan <= B.length)) throw new RangeError(`gemm: B has length ${B.length} but op(B) is ${k}×${n} at offset ${bOff} with strides ${rsb}, ${csb}`);
   if (!(cOff >= 0 && cOff + cSpan <= C.length && ldc >= n)) throw new RangeError(`gemm: C has length ${C.length} but is ${m}×${n} at offset ${cOff} with row stride ${ldc}`);
+  if (overlaps(A, aOff, aSpan, C, cOff, cSpan) || overlaps(B, bOff, bSpan, C, cOff, cSpan)) {
+    throw new RangeError(`gemm: C (${m}×${n} at offset ${cOff}) overlaps A or B in memory`);
+  }
   const backend = kernelBackend();
   if (backend === "js" || m * n * k < minWasmProductSize()) {
     gemmReference(m, n, k, A, aOff, rsa, csa, B, bOff, rsb, csb, C, cOff, ldc, beta);
@@ -109,6 +125,18 @@ let view: Float64Array<ArrayBufferLike> = new Float64Array(0);
 function scratchView(buffer: ArrayBufferLike): Float64Array<ArrayBufferLike> {
   if (view.buffer !== buffer) view = new Float64Array(buffer);
   return view;
+}
+
+function checkIndex(name: string, x: number): void {
+  if (!Number.isInteger(x) || x < 0) throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${String(x)}`);
+}
+
+/** Whether the element ranges [xOff, xOff + xLen) of X and [yOff, yOff + yLen) of Y share memory. */
+function overlaps(X: Float64Array, xOff: number, xLen: number, Y: Float64Array, yOff: number, yLen: number): boolean {
+  if (X.buffer !== Y.buffer || xLen === 0 || yLen === 0) return false;
+  const x0 = X.byteOffset + 8 * xOff;
+  const y0 = Y.byteOffset + 8 * yOff;
+  return x0 < y0 + 8 * yLen && y0 < x0 + 8 * xLen;
 }
 
 /** dst's m rows of n entries (row stride dLd) ← src's (row stride sLd). */
