@@ -29,6 +29,7 @@ export { evaluate, type Bindings } from "./evaluate.js";
 export { compile, CompiledFunction, type CompileOptions, type CompiledDescription, type InputValue } from "./compile.js";
 export { hvp, defaultHvpMode, type HvpMode, type HvpOptions, type ScalarFunction } from "./hvp.js";
 export { hessianOperator, HessianOperator } from "./hessian-operator.js";
+export { datasetHessianOperator, datasetGaussNewtonOperator, datasetGradient, type Dataset, type Batch, type BatchLoss, type DatasetOptions } from "./dataset-operator.js";
 export { gradient, gradientFunction, type ValueAndGradient } from "./gradient.js";
 export { hessian, type HessianOptions } from "./hessian.js";
 export { params, ParamLayout, type ParamSpec, type ParamEntry, type ParamValue } from "./params.js";

@@ -1,0 +1,253 @@
+/**
+ * Whole-dataset curvature: the Hessian (and gradient, and Gauss–Newton matrix) of the mean loss
+ * over a data set, each product streamed over minibatches so that memory is O(batch), not
+ * O(data set).
+ *
+ * @module
+ */
+import { BaseOperator, asVec, checkOptions, len, vec, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
+import { input, shapeStr, Tensor } from "./graph.js";
+import { compile, type CompiledFunction } from "./compile.js";
+import { grad } from "./grad.js";
+import { jvp } from "./jvp.js";
+import { hvpGraph, resolveMode, type HvpMode } from "./hvp.js";
+import { stopGradient } from "./ops/stop-gradient.js";
+import { sum } from "./ops/sum.js";
+import { mul } from "./ops/mul.js";
+
+/** A supervised data set: `size` samples, each an input of `inputShape` and a target of `targetShape`, row-major. */
+export interface Dataset {
+  /** The inputs, size × ∏inputShape values (sample i's at i·∏inputShape). */
+  readonly inputs: Float64Array;
+  /** The targets, size × ∏targetShape values. */
+  readonly targets: Float64Array;
+  readonly inputShape: readonly number[];
+  readonly targetShape: readonly number[];
+}
+
+/** One minibatch as graph inputs: X [B, …inputShape], Y [B, …targetShape]. */
+export interface Batch {
+  readonly inputs: Tensor;
+  readonly targets: Tensor;
+}
+
+/** The mean loss of a minibatch at the flat parameters θ. */
+export type BatchLoss = (theta: Tensor, batch: Batch) => Tensor;
+
+/** Options of the dataset operators. */
+export interface DatasetOptions {
+  /** Samples per minibatch (the last one may be smaller). Default 256. */
+  readonly batchSize?: number;
+  /** H·v mode (see `hessianOperator`). */
+  readonly mode?: HvpMode;
+  /** Checked between minibatches: an aborted signal makes the product throw its reason. */
+  readonly signal?: AbortSignal;
+  /** Called after each minibatch of a product with (batches done, batches in all). */
+  readonly onBatch?: (done: number, total: number) => void;
+}
+
+const DATASET_OPTIONS = { batchSize: true, mode: true, signal: true, onBatch: true } as const satisfies OptionKeys<DatasetOptions>;
+
+/**
+ * The batches of a data set and, per batch size met (the full size and the last, partial one),
+ * one compiled plan with θ and the batch as fixed inputs.
+ */
+class Streamer {
+  readonly size: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  private readonly inSize: number;
+  private readonly outSize: number;
+  private readonly plans = new Map<number, CompiledFunction>();
+
+  constructor(
+    fn: string,
+    private readonly data: Dataset,
+    private readonly options: DatasetOptions,
+    private readonly build: (theta: Tensor, batch: Batch) => { inputs: Tensor[]; outputs: Tensor[] },
+    private readonly n: number,
+  ) {
+    checkOptions(fn, options, DATASET_OPTIONS);
+    this.inSize = data.inputShape.reduce((a, b) => a * b, 1);
+    this.outSize = data.targetShape.reduce((a, b) => a * b, 1);
+    const size = this.inSize === 0 ? 0 : data.inputs.length / this.inSize;
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`${fn}: data.inputs has ${data.inputs.length} values, not a positive multiple of ∏inputShape = ${this.inSize} (inputShape ${shapeStr(data.inputShape)})`);
+    }
+    if (data.targets.length !== size * this.outSize) {
+      throw new RangeError(`${fn}: data.targets has ${data.targets.length} values but ${size} samples of targetShape ${shapeStr(data.targetShape)} need ${size * this.outSize}`);
+    }
+    const b = options.batchSize ?? 256;
+    if (!Number.isInteger(b) || b < 1) throw new RangeError(`${fn}: batchSize must be a positive integer, got ${b}`);
+    this.size = size;
+    this.batchSize = Math.min(b, size);
+    this.batches = Math.ceil(size / this.batchSize);
+  }
+
+  /** The plan for batches of `b` samples (compiled on first use). */
+  private plan(b: number): CompiledFunction {
+    let p = this.plans.get(b);
+    if (p === undefined) {
+      const theta = input([this.n], "theta");
+      const X = input([b, ...this.data.inputShape], "inputs");
+      const Y = input([b, ...this.data.targetShape], "targets");
+      const { inputs, outputs } = this.build(theta, { inputs: X, targets: Y });
+      p = compile(inputs, outputs, { fixed: [theta, X, Y] });
+      this.plans.set(b, p);
+    }
+    return p;
+  }
+
+  /**
+   * For each batch: binds θ and the batch, runs the plan on `vals` into `outs`, and calls
+   * `accumulate(weight)` with the batch's share of the mean, b/size.
+   */
+  each(theta: Float64Array, vals: Float64Array[], outs: Float64Array[], accumulate: (weight: number) => void): void {
+    for (let k = 0; k < this.batches; k++) {
+      this.options.signal?.throwIfAborted();
+      const start = k * this.batchSize;
+      const b = Math.min(this.batchSize, this.size - start);
+      const p = this.plan(b);
+      p.bindFixed([
+        theta,
+        this.data.inputs.subarray(start * this.inSize, (start + b) * this.inSize),
+        this.data.targets.subarray(start * this.outSize, (start + b) * this.outSize),
+      ]);
+      p.run(vals, outs);
+      accumulate(b / this.size);
+      this.options.onBatch?.(k + 1, this.batches);
+    }
+  }
+}
+
+/**
+ * A symmetric n×n operator v ↦ Σ_batches (b/N)·plan_b(θ, batch, v), streamed over the batches.
+ */
+class StreamedOperator extends BaseOperator {
+  private readonly theta: Float64Array;
+  private readonly part: Float64Array;
+  /** One product's running sum (out is written only at the end, so an aborted product leaves it as it was). */
+  private readonly acc: Float64Array;
+  private readonly vals: Float64Array[];
+  private readonly outs: Float64Array[];
+
+  constructor(name: string, private readonly stream: Streamer, theta0: Vec) {
+    const n = len(theta0);
+    super(name, n, n, true, true);
+    this.theta = Float64Array.from({ length: n }, (_, i) => theta0.get(i));
+    this.part = new Float64Array(n);
+    this.acc = new Float64Array(n);
+    this.vals = [new Float64Array(n)];
+    this.outs = [this.part];
+  }
+
+  /** Samples and minibatches each product streams over. */
+  get batches(): { samples: number; batchSize: number; batches: number } {
+    return { samples: this.stream.size, batchSize: this.stream.batchSize, batches: this.stream.batches };
+  }
+
+  /** Moves the operator to the point θ. */
+  setPoint(theta: VecLike): this {
+    const t = asVec(theta, `${this.name}.setPoint`, "theta");
+    if (len(t) !== this.theta.length) throw new RangeError(`${this.name}.setPoint: theta has length ${len(t)} but the operator is ${this.theta.length}×${this.theta.length}`);
+    for (let i = 0; i < this.theta.length; i++) this.theta[i] = t.get(i);
+    return this;
+  }
+
+  protected _apply(x: Vec, out: Vec): void {
+    const n = this.theta.length;
+    const v = this.vals[0] as Float64Array;
+    for (let i = 0; i < n; i++) v[i] = x.get(i);
+    const acc = this.acc;
+    acc.fill(0);
+    this.stream.each(this.theta, this.vals, this.outs, (w) => {
+      for (let i = 0; i < n; i++) acc[i] = (acc[i] as number) + w * (this.part[i] as number);
+    });
+    for (let i = 0; i < n; i++) out.set(i, acc[i] as number);
+  }
+}
+
+/**
+ * The Hessian of the mean loss over a whole data set, (1/N)·Σᵢ ∇²ℓᵢ(θ), as a symmetric
+ * `LinearOperator` whose every product streams over minibatches: per batch, the batch's H·v
+ * (its forward pass and gradient recomputed, so memory is O(batch)), weighted by b/N, with one
+ * compiled plan per batch size (the full size and the last, partial batch, handled exactly).
+ * Equal to the Hessian of the loss on all the data at once, up to rounding.
+ *
+ * @param loss - the mean loss of a minibatch: (θ [n], { inputs [B, …], targets [B, …] }) → scalar
+ * @param theta0 - the point, length n (copied)
+ * @param data - the samples (see `Dataset`)
+ * @example
+ * const H = datasetHessianOperator((t, b) => softmaxCrossEntropy(model(t, b.inputs), b.targets), theta, mnist, { batchSize: 500 });
+ * lanczos(H, { k: 5 });
+ */
+export function datasetHessianOperator(loss: BatchLoss, theta0: VecLike, data: Dataset, options: DatasetOptions = {}): StreamedOperator {
+  const theta = asVec(theta0, "datasetHessianOperator", "theta0");
+  const n = len(theta);
+  const mode = resolveMode("datasetHessianOperator", { ...(options.mode === undefined ? {} : { mode: options.mode }) });
+  const v = input([n], "v");
+  const stream = new Streamer("datasetHessianOperator", data, options, (t, batch) => {
+    const { hv } = hvpGraph((x) => loss(x, batch), t, v, mode, "datasetHessianOperator");
+    return { inputs: [v], outputs: [hv] };
+  }, n);
+  return new StreamedOperator("datasetHessianOperator", stream, theta);
+}
+
+/**
+ * The generalized Gauss–Newton matrix of the mean loss over a data set, (1/N)·Σ Jᵢᵀ H_L Jᵢ, as a
+ * symmetric positive semi-definite operator streamed over minibatches (see
+ * `gaussNewtonOperator` and `datasetHessianOperator`).
+ *
+ * @param model - (θ, batch inputs [B, …]) → outputs z
+ * @param loss - (z, batch targets [B, …]) → the batch's mean loss
+ */
+export function datasetGaussNewtonOperator(
+  model: (theta: Tensor, inputs: Tensor) => Tensor,
+  loss: (z: Tensor, targets: Tensor) => Tensor,
+  theta0: VecLike,
+  data: Dataset,
+  options: DatasetOptions = {},
+): StreamedOperator {
+  const theta = asVec(theta0, "datasetGaussNewtonOperator", "theta0");
+  const n = len(theta);
+  const v = input([n], "v");
+  const stream = new Streamer("datasetGaussNewtonOperator", data, options, (t, batch) => {
+    const z = model(t, batch.inputs);
+    if (!(z instanceof Tensor)) throw new TypeError("datasetGaussNewtonOperator: model must return a Tensor");
+    const zc = stopGradient(z);
+    const L = loss(zc, batch.targets);
+    const gz = grad(L, [zc])[0] as Tensor;
+    const u = jvp([z], [t], [stopGradient(v)])[0] as Tensor; // u = J v
+    const w = jvp([gz], [zc], [u])[0] as Tensor; // w = H_L u
+    return { inputs: [v], outputs: [grad(sum(mul(z, stopGradient(w))), [t])[0] as Tensor] }; // Jᵀ w
+  }, n);
+  return new StreamedOperator("datasetGaussNewtonOperator", stream, theta);
+}
+
+/**
+ * The mean loss over a data set and its gradient at θ, streamed over minibatches (one compiled
+ * plan per batch size).
+ *
+ * @returns a function θ ↦ { value, gradient }, reusable at any θ
+ */
+export function datasetGradient(loss: BatchLoss, n: number, data: Dataset, options: DatasetOptions = {}): (theta: VecLike) => { value: number; gradient: Vec } {
+  const stream = new Streamer("datasetGradient", data, options, (t, batch) => {
+    const y = loss(t, batch);
+    return { inputs: [], outputs: [y, grad(y, [t])[0] as Tensor] };
+  }, n);
+  const value = new Float64Array(1);
+  const part = new Float64Array(n);
+  const theta = new Float64Array(n);
+  return (x) => {
+    const xv = asVec(x, "datasetGradient", "theta");
+    if (len(xv) !== n) throw new RangeError(`datasetGradient: theta has length ${len(xv)} but the function was made for ${n}`);
+    for (let i = 0; i < n; i++) theta[i] = xv.get(i);
+    const g = vec(n);
+    let total = 0;
+    stream.each(theta, [], [value, part], (w) => {
+      total += w * (value[0] as number);
+      for (let i = 0; i < n; i++) g.data[i] = (g.data[i] as number) + w * (part[i] as number);
+    });
+    return { value: total, gradient: g };
+  };
+}
