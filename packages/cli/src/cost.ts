@@ -17,6 +17,8 @@
  *
  * @module
  */
+import { UsageError, memoryBudget, num, type OptionValues } from "./args.js";
+import { gigabytes } from "./matrix.js";
 
 /** Float64 buffers a sample and a unit of the H·v graph holds (an upper estimate). */
 export const ACTIVATION_BUFFERS = 24;
@@ -99,4 +101,35 @@ export function duration(seconds: number): string {
  */
 export function slqSeconds(probes: number, steps: number, n: number, nnz: number): number {
   return (probes * (steps * 2 * nnz + 4 * n * steps * steps)) / FLOP_RATE;
+}
+
+/**
+ * Refuses, with a `UsageError` naming the dominant term, a `krylov hessian` run (its parsed
+ * options, the data's sample count and the layer widths) whose estimated memory or time exceeds
+ * --max-memory or --max-hours.
+ */
+export function checkHessianCost(v: OptionValues, samples: number, widths: readonly number[]): void {
+  const cost = hessianCost({
+    samples,
+    widths,
+    steps: num(v, "steps"),
+    top: num(v, "top"),
+    bottom: num(v, "bottom"),
+    probes: num(v, "probes"),
+    slqProbes: num(v, "slq-probes"),
+    slqSteps: num(v, "slq-steps"),
+    maxIterations: num(v, "max-iterations"),
+  });
+  const budget = memoryBudget(v);
+  if (cost.bytes > budget) {
+    throw new UsageError(
+      `krylov hessian: the run needs about ${gigabytes(cost.bytes)}, mostly for ${cost.memory[0]?.what}, above --max-memory ${gigabytes(budget)}`,
+    );
+  }
+  const hours = num(v, "max-hours");
+  if (cost.seconds > 3600 * hours) {
+    throw new UsageError(
+      `krylov hessian: the run would take about ${duration(cost.seconds)} (estimated at 10⁸ flop/s), mostly for ${cost.time[0]?.what}, above --max-hours ${hours}`,
+    );
+  }
 }

@@ -7,7 +7,7 @@
  * `general`, `symmetric` and `skew-symmetric` (the stored triangle is mirrored, with the
  * sign flipped for skew-symmetric). Fields may be separated by any whitespace (spaces or
  * tabs); blank lines are skipped. Duplicate coordinate entries are summed, as the format
- * says. `complex` and `hermitian` are refused with an error naming the line.
+ * says (but a file may not declare more entries than the matrix has positions). `complex` and `hermitian` are refused with an error naming the line.
  *
  * Numbers are read by the format's grammar, not by `Number()`: a value is a decimal real,
  * `[+-]digits[.digits][(e|E)[+-]digits]` (or `.digits…`), finite in float64; an `integer` field
@@ -24,6 +24,9 @@
  */
 import { csr, type CsrOperator } from "./csr.js";
 import { checkOptions } from "./options.js";
+import { MATRIX_MARKET_MAX_BYTES, arrayCount, checkSizes, fail, parseSize, quote, refuse } from "./matrix-market-limits.js";
+
+export { MATRIX_MARKET_MAX_BYTES, matrixMarketBytes } from "./matrix-market-limits.js";
 
 /** What the header and size line of a Matrix Market file declared. */
 export interface MatrixMarketInfo {
@@ -45,23 +48,9 @@ export interface MatrixMarketOptions {
    * reader allocate more is refused before any allocation. The estimate is the reader's peak:
    * 12·(m + n + 2) bytes of row and column pointers and 16·max(m, n) of product vectors, plus
    * 48 bytes per stored entry (the triplets, the sort into CSR, the CSR arrays and their
-   * WebAssembly copy); see {@link matrixMarketBytes}.
+   * WebAssembly copy); see `matrixMarketBytes`.
    */
   maxBytes?: number;
-}
-
-/** The default memory budget of the reader: 2³¹ bytes (2 GiB). */
-export const MATRIX_MARKET_MAX_BYTES = 2 ** 31;
-
-/** The largest row, column or entry count CSR storage indexes (its index arrays are Int32). */
-const MAX_INDEX = 2 ** 31 - 1;
-
-/**
- * The reader's estimated peak allocation for an m×n matrix storing `stored` entries (after
- * mirroring): the bound `maxBytes` is checked against.
- */
-export function matrixMarketBytes(m: number, n: number, stored: number): number {
-  return 12 * (m + n + 2) + 16 * Math.max(m, n) + 48 * stored;
 }
 
 /** A parsed Matrix Market file: the matrix as a CSR operator and what the file declared. */
@@ -139,75 +128,6 @@ function triplets(capacity: number): Triplets {
   return { rows: new Int32Array(capacity), cols: new Int32Array(capacity), values: new Float64Array(capacity), length: 0, entries: 0 };
 }
 
-function fail(line: number, what: string): never {
-  throw new SyntaxError(`readMatrixMarket: line ${line}: ${what}`);
-}
-
-function refuse(line: number, what: string): never {
-  throw new RangeError(`readMatrixMarket: line ${line}: ${what}`);
-}
-
-/**
- * A token of the file as it may appear in a message: at most 40 characters, in double quotes,
- * with control characters escaped JSON-style (`\u001b`), so that a file cannot drive the terminal.
- */
-function quote(s: string): string {
-  const cut = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return `"${cut.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => (c === '"' || c === "\\" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`))}"`;
-}
-
-/** The values an array file lists: all m·n, or the lower (strictly lower) triangle of a symmetric (skew) one. */
-function arrayCount(m: number, n: number, symmetry: Header["symmetry"]): number {
-  return symmetry === "general" ? m * n : symmetry === "symmetric" ? (n * (n + 1)) / 2 : (n * (n - 1)) / 2;
-}
-
-/**
- * Refuses, before any allocation, a declared size that CSR storage cannot index, that does not
- * fit the matrix or the lines left in the file, or whose estimated allocation exceeds the budget.
- */
-function checkSizes(
-  line: number,
-  m: number,
-  n: number,
-  count: number,
-  h: Header,
-  linesLeft: number,
-  chars: number,
-  maxBytes: number,
-): void {
-  if (h.format === "coordinate") {
-    const most = h.symmetry === "general" ? m * n : arrayCount(m, n, h.symmetry);
-    if (count > most) {
-      refuse(line, `${count} entries do not fit a ${m}×${n} ${h.symmetry} matrix (at most ${most} distinct positions)`);
-    }
-    // Each entry takes a line of its own: a file cannot hold more than it has lines.
-    if (count > linesLeft) {
-      fail(line, `the size line declares ${count} entries but only ${linesLeft} lines follow`);
-    }
-  } else if (count > Math.ceil(chars / 2)) {
-    // Each value takes a digit and a separator: a file of c characters holds at most ⌈c/2⌉.
-    fail(line, `a ${m}×${n} ${h.symmetry} array holds ${count} values but the whole file has only ${chars} characters`);
-  }
-  // Stored entries: a symmetric file's off-diagonal entries are stored twice; an array file
-  // stores its nonzero values, at most count of them.
-  const stored = h.symmetry === "general" ? count : 2 * count;
-  if (stored > MAX_INDEX) {
-    refuse(line, `${count} ${h.format === "array" ? "values" : "entries"} of a ${m}×${n} ${h.symmetry} matrix cannot be indexed (CSR storage holds at most 2³¹ − 1 = ${MAX_INDEX} entries)`);
-  }
-  const bytes = matrixMarketBytes(m, n, stored);
-  if (bytes > maxBytes) {
-    refuse(line, `a ${m}×${n} matrix with ${count} ${h.format === "array" ? "values" : "entries"} needs about ${formatBytes(bytes)}, above the memory budget of ${formatBytes(maxBytes)} (maxBytes)`);
-  }
-}
-
-/** A byte count for a message: `1.5 GB`, `12 MB`, `800 kB`, `12 bytes`. */
-function formatBytes(b: number): string {
-  for (const [unit, size] of [["TB", 1e12], ["GB", 1e9], ["MB", 1e6], ["kB", 1e3]] as const) {
-    if (b >= size) return `${(b / size).toPrecision(3).replace(/\.?0+$/, "")} ${unit}`;
-  }
-  return `${b} bytes`;
-}
-
 function tokens(line: string): string[] {
   const s = line.trim();
   return s === "" ? [] : s.split(/\s+/);
@@ -237,13 +157,6 @@ function parseHeader(line: string): Header {
   }
   if (format === "array" && field === "pattern") fail(1, `the field "pattern" is not allowed with the array format`);
   return { format, field, symmetry };
-}
-
-function parseSize(s: string, line: number, what: string): number {
-  if (!/^\d+$/.test(s)) fail(line, `${what} must be a non-negative integer but is ${quote(s)}`);
-  const v = Number(s);
-  if (v > MAX_INDEX) refuse(line, `${what} = ${s.length > 40 ? quote(s) : s} cannot be indexed (CSR storage holds at most 2³¹ − 1 = ${MAX_INDEX} ${what})`);
-  return v;
 }
 
 /** A real of the format: decimal digits with an optional fraction and exponent, nothing else. */

@@ -15,8 +15,7 @@ import { hutchinson, lanczos, slq } from "@krylov-ts/krylov";
 import { axpy, nrm2, vec } from "@krylov-ts/operators";
 import { UsageError, list, memoryBudget, num, optStr, str, type CommandSpec, type Parsed } from "../args.js";
 import { unconvergedLine, type Command, type CommandResult } from "../command.js";
-import { duration, hessianCost } from "../cost.js";
-import { gigabytes } from "../matrix.js";
+import { checkHessianCost } from "../cost.js";
 import { loadDataset } from "../data.js";
 import { dampedNewtonStep } from "../newton.js";
 import { accuracy, initialParams, layout, lossFunction, predict, type Activation, type Loss, type MlpSpec } from "../model.js";
@@ -69,7 +68,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   }
   if (str(v, "data") === "spirals") {
     // The data set is generated from its declared size: check that size before generating it.
-    checkCost(v, num(v, "samples"), [2, ...list(v, "hidden"), num(v, "classes")]);
+    checkHessianCost(v, num(v, "samples"), [2, ...list(v, "hidden"), num(v, "classes")]);
   }
   const data = loadDataset(str(v, "data"), {
     label: optStr(v, "label"),
@@ -89,7 +88,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     activation: str(v, "activation") as Activation,
     loss: (lossName === "auto" ? (data.task === "classification" ? "cross-entropy" : "mse") : lossName) as Loss,
   };
-  checkCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
+  checkHessianCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
   const n = layout(model).size;
   const top = num(v, "top");
   const bottom = num(v, "bottom");
@@ -328,33 +327,6 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     ...(step.stats.status === "negativeCurvature" ? [] : unconvergedLine(`Newton step (${solver})`, step.stats)),
   ];
   return { report, text, plots, unconverged };
-}
-
-/** Refuses a run whose estimated memory or time (see `hessianCost`) exceeds --max-memory or --max-hours. */
-function checkCost(v: Parsed["values"], samples: number, widths: number[]): void {
-  const cost = hessianCost({
-    samples,
-    widths,
-    steps: num(v, "steps"),
-    top: num(v, "top"),
-    bottom: num(v, "bottom"),
-    probes: num(v, "probes"),
-    slqProbes: num(v, "slq-probes"),
-    slqSteps: num(v, "slq-steps"),
-    maxIterations: num(v, "max-iterations"),
-  });
-  const budget = memoryBudget(v);
-  if (cost.bytes > budget) {
-    throw new UsageError(
-      `krylov hessian: the run needs about ${gigabytes(cost.bytes)}, mostly for ${cost.memory[0]?.what}, above --max-memory ${gigabytes(budget)}`,
-    );
-  }
-  const hours = num(v, "max-hours");
-  if (cost.seconds > 3600 * hours) {
-    throw new UsageError(
-      `krylov hessian: the run would take about ${duration(cost.seconds)} (estimated at 10⁸ flop/s), mostly for ${cost.time[0]?.what}, above --max-hours ${hours}`,
-    );
-  }
 }
 
 /** The `hessian` subcommand. */
