@@ -1,6 +1,10 @@
 import test from "ava";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseCommand } from "../../packages/cli/src/args.js";
+import { eigs } from "../../packages/cli/src/commands/eigs.js";
+import { hessian } from "../../packages/cli/src/commands/hessian.js";
+import { progress } from "../../packages/cli/src/progress.js";
 import { krylov, matrices, tempDir } from "./run.js";
 
 const dir = tempDir();
@@ -28,27 +32,28 @@ test("a solve that reaches its iteration budget exits 3, prints the table and na
   t.deepEqual([report.result.status, report.result.converged], ["maxIterations", false]);
 });
 
-test("eigs on a matrix whose eigenvalues overflow float64 exits 3 and prints the status with the reason from stats.message", async (t) => {
+// The two below run the command in process: \`unconverged\` is what main prints on stderr before
+// it exits 3 (checked end to end above for solve).
+test("eigs on a matrix whose eigenvalues overflow float64 reports lanczos unconverged with the status and the reason from stats.message", async (t) => {
   // 6×6 of 1.7e308: λmax = 6 · 1.7e308 is not a float64, so no run can converge.
   const lines = ["%%MatrixMarket matrix coordinate real symmetric", "6 6 21"];
   for (let i = 1; i <= 6; i++) for (let j = 1; j <= i; j++) lines.push(`${i} ${j} 1.7e308`);
   const file = join(dir, "overflow.mtx");
   writeFileSync(file, `${lines.join("\n")}\n`);
-  const r = await krylov(["eigs", file, "-k", "1", "--quiet"]);
-  t.is(r.code, 3, r.stderr);
-  t.regex(r.stdout, /^status (\w+) \(.+\), \d+ matvecs/m);
-  t.regex(r.stderr, /^krylov eigs: not converged: lanczos: status (\w+) \(.+\)\n$/);
-  t.is(r.stderr.trim().split("\n").length, 1);
+  const r = await eigs.run(parseCommand(eigs.spec, [file, "-k", "1"]), progress(false));
+  t.regex(r.text, /^status (\w+) \(.+\), \d+ matvecs/m);
+  t.is(r.unconverged.length, 1);
+  t.regex(r.unconverged[0] ?? "", /^lanczos: status (\w+) \(.+\)$/);
 });
 
-test("hessian whose Newton solve reaches its iteration budget exits 3 naming the Newton step (negative curvature is a finding, exit 0)", async (t) => {
-  const r = await krylov(["hessian", "--steps", "20", "--top", "1", "--bottom", "0", "--probes", "2", "--slq-probes", "1", "--max-iterations", "1", "--damping", "10", "--quiet"]);
-  t.is(r.code, 3, r.stderr);
-  t.regex(r.stderr, /^krylov hessian: not converged: Newton step \(cg\): status maxIterations$/m);
-  t.regex(r.stdout, /Newton step .* by cg: maxIterations after 1 iterations/);
-  const curved = await krylov(["hessian", "--steps", "20", "--top", "1", "--bottom", "0", "--probes", "2", "--slq-probes", "1", "--damping", "0", "--quiet"]);
-  t.is(curved.code, 0, curved.stderr);
-  t.regex(curved.stdout, /by cg: negativeCurvature after/);
+test("hessian reports a Newton solve short of iterations as unconverged, and negative curvature as a finding", async (t) => {
+  const quick = ["--steps", "20", "--top", "1", "--bottom", "0", "--probes", "2", "--slq-probes", "1"];
+  const short = await hessian.run(parseCommand(hessian.spec, [...quick, "--max-iterations", "1", "--damping", "10"]), progress(false));
+  t.deepEqual(short.unconverged, ["Newton step (cg): status maxIterations"]);
+  t.regex(short.text, /Newton step .* by cg: maxIterations after 1 iterations/);
+  const curved = await hessian.run(parseCommand(hessian.spec, [...quick, "--damping", "0"]), progress(false));
+  t.deepEqual(curved.unconverged, []);
+  t.regex(curved.text, /by cg: negativeCurvature after/);
 });
 
 test("a converged run exits 0 with nothing on stderr", async (t) => {
