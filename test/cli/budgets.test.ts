@@ -68,6 +68,10 @@ test("the cost estimate of the default hessian run is far within the default bud
   const more = hessianCost({ samples: 150, widths: [4, 16, 16, 3], steps: 500, top: 5, bottom: 3, probes: 200, slqProbes: 10, slqSteps: 40, maxIterations: 1000 });
   const term = (c: typeof cost): number => c.time.find((x) => x.what.includes("Hutchinson"))?.amount ?? NaN;
   t.is(term(more), 2 * term(cost));
+  // --slq-steps beyond n costs what n steps cost: the command caps them at n.
+  const capped = hessianCost({ samples: 150, widths: [4, 16, 16, 3], steps: 500, top: 5, bottom: 3, probes: 100, slqProbes: 10, slqSteps: 1e12, maxIterations: 1000 });
+  const atN = hessianCost({ samples: 150, widths: [4, 16, 16, 3], steps: 500, top: 5, bottom: 3, probes: 100, slqProbes: 10, slqSteps: 403, maxIterations: 1000 });
+  t.deepEqual([capped.bytes, capped.seconds], [atN.bytes, atN.seconds]);
 });
 
 test("a bad --out is refused before the matrix is read or the model trained", async (t) => {

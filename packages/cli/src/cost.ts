@@ -66,17 +66,19 @@ export function hessianCost(s: HessianShape): HessianCost {
     multiplyAdds += fanIn * fanOut;
   }
   const units = s.widths.reduce((a, b) => a + b, 0);
-  const basis = (k: number): number => (k > 0 ? Math.max(4 * k, 50) + k : 0);
+  // The command caps the SLQ steps and each Lanczos basis at n, as the solvers do.
+  const slqSteps = Math.min(s.slqSteps, parameters);
+  const basis = (k: number): number => (k > 0 ? Math.min(Math.max(4 * k, 50), parameters) + k : 0);
   const memory: CostTerm[] = [
     { what: `the activations of ${s.samples} samples through ${units} units (--samples, --hidden)`, amount: 8 * ACTIVATION_BUFFERS * s.samples * units },
-    { what: `the vectors over n = ${parameters} parameters (--hidden)`, amount: 8 * parameters * (basis(s.top) + basis(s.bottom) + s.slqSteps + 30) + 50 * parameters },
+    { what: `the vectors over n = ${parameters} parameters (--hidden)`, amount: 8 * parameters * (basis(s.top) + basis(s.bottom) + slqSteps + 30) + 50 * parameters },
     { what: `the loss curve of ${s.steps} steps (--steps)`, amount: 58 * (s.steps + 1) },
   ];
   const gradient = 6 * s.samples * multiplyAdds;
   const time: CostTerm[] = [
     { what: `${s.steps} Adam steps (--steps)`, amount: ((s.steps + 1) * gradient) / FLOP_RATE },
     { what: `${s.probes} Hutchinson probes (--probes)`, amount: (s.probes * 2 * gradient) / FLOP_RATE },
-    { what: `${s.slqProbes}×${s.slqSteps} SLQ products (--slq-probes, --slq-steps)`, amount: (s.slqProbes * s.slqSteps * 2 * gradient) / FLOP_RATE },
+    { what: `${s.slqProbes}×${slqSteps} SLQ products (--slq-probes, --slq-steps)`, amount: (s.slqProbes * slqSteps * 2 * gradient) / FLOP_RATE },
     { what: `up to ${s.maxIterations} Newton iterations (--max-iterations)`, amount: (s.maxIterations * 2 * gradient) / FLOP_RATE },
   ];
   const sum = (t: CostTerm[]): number => t.reduce((a, b) => a + b.amount, 0);
