@@ -10,7 +10,10 @@ import { CSR_WASM_BASE64 } from "../../packages/operators/src/csr-wasm-bytes.js"
 import { setCsrSplitThreshold } from "../../packages/operators/src/csr-wasm.js";
 import { jobArguments, MAX_DEFAULT_THREADS, poolSupported, runJob, runningWorkers, sharedInstance, sharedModule } from "../../packages/operators/src/pool/pool.js";
 import { sharedVariant } from "../../packages/operators/src/pool/shared-wasm.js";
-import { runModuleScript } from "../helpers/backends.js";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { WORKER_SOURCE } from "../../packages/operators/src/pool/worker-source.js";
+import { repoRoot, runModuleScript } from "../helpers/backends.js";
 
 /** A script's preamble: a 512×512 tridiagonal-like CSR matrix `A` of 2,046 entries and a vector `x`. */
 const MATRIX = `
@@ -172,4 +175,9 @@ test.serial("a chunk that traps makes runJob throw, and the next job runs whole"
   } finally {
     setThreads(undefined);
   }
+});
+
+test("the browser's worker file is the worker source verbatim", (t) => {
+  const file = readFileSync(path.join(repoRoot, "packages/operators/src/pool/krylov-pool-worker.js"), "utf8");
+  t.is(file, WORKER_SOURCE, "copy WORKER_SOURCE (pool/worker-source.ts) into pool/krylov-pool-worker.js");
 });

@@ -119,6 +119,8 @@ let seq = 0;
 let nextId = 1;
 let blockingWait: boolean | undefined;
 let workersFailed = false;
+/** Where a browser's workers come from: the file krylov-pool-worker.js, else a blob: URL of WORKER_SOURCE. */
+let workerSource: "file" | "blob" = "file";
 const sent = new WeakMap<object, number>(); // module or instance → generation it was sent in
 const forgotten = new FinalizationRegistry<number>((id) => {
   if (workers.length > 0) post({ type: "forget", id });
@@ -341,6 +343,12 @@ function spawn(count: number): boolean {
     for (let i = 0; i < count; i++) created.push(newWorker());
   } catch {
     for (const w of created) void w.terminate();
+    // Refused at once (no Worker, or a policy that forbids the source): the next source, or none.
+    if (workerSource === "file") {
+      workerSource = "blob";
+      return spawn(count);
+    }
+    workersFailed = true;
     return false;
   }
   if (created.length === 0) return false;
@@ -358,16 +366,36 @@ function newWorker(): PoolWorker {
     w.unref();
     return w;
   }
-  const g = globalThis as { Worker?: new (url: string) => PoolWorker; Blob?: new (parts: string[], o: { type: string }) => object; URL?: { createObjectURL(b: object): string } };
-  if (g.Worker === undefined || g.Blob === undefined || g.URL === undefined) throw new Error("no Worker");
+  const g = globalThis as { Worker?: new (url: string | URL, options?: { type: "module" }) => PoolWorker; Blob?: new (parts: string[], o: { type: string }) => object; URL?: { createObjectURL(b: object): string } };
+  if (g.Worker === undefined) throw new Error("no Worker");
+  if (workerSource === "file") {
+    // The worker's file beside this module (a same-origin script, which a page's CSP allows with
+    // worker-src 'self'); a bundler that follows `new URL(…, import.meta.url)` emits it.
+    // A module worker: tsc's copy in dist/ ends with `export {}`.
+    const w = new g.Worker(new URL("./krylov-pool-worker.js", import.meta.url), { type: "module" }) as PoolWorker & { onerror?: unknown };
+    w.onerror = fileFailed;
+    return w;
+  }
+  if (g.Blob === undefined || g.URL === undefined) throw new Error("no Blob");
   const w = new g.Worker(g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }))) as PoolWorker & { onerror?: unknown };
   w.onerror = failed;
   return w;
 }
 
 /**
- * A worker failed (it could not start, e.g. under a policy that forbids blob: workers, or it
- * threw outside a chunk): the pool stops for good and every kernel runs on the calling thread.
+ * A browser's worker from the file failed to load (a bundle that did not emit the file: a 404):
+ * the workers restart on the next job from a `blob:` URL of the same code.
+ */
+function fileFailed(): void {
+  if (workerSource !== "file") return;
+  workerSource = "blob";
+  stopWorkers();
+}
+
+/**
+ * A worker failed (a Node worker, or a browser's from a blob: URL: it could not start, e.g. under
+ * a policy that forbids blob: workers, or it threw outside a chunk): the pool stops for good and
+ * every kernel runs on the calling thread.
  * A job in progress still completes, since the main thread runs every chunk nobody claimed.
  */
 function failed(): void {

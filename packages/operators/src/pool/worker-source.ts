@@ -1,10 +1,13 @@
 /**
  * The code of a pool worker, shipped as a string (private to the pool): a Node worker runs it
  * with `eval: true` (as a script or, under `--input-type=module`, a module: it uses neither
- * `require` nor `import` statements), a browser worker from a `Blob` URL. A string needs no worker file beside
- * the bundle, works the same from the TypeScript sources (tsx) and from dist/, and has no
- * imports: the worker only instantiates the modules it is sent over the memories it is sent and
- * calls their exports on the chunks it claims.
+ * `require` nor `import` statements). A browser worker runs the same code from the file
+ * krylov-pool-worker.js beside pool.js (a same-origin script, which a page's Content-Security-
+ * Policy allows with `worker-src 'self'`; bundlers that follow `new URL(…, import.meta.url)`
+ * emit it), and from a `blob:` URL of this string when that file does not load (a bundle that
+ * did not emit it). The file is this string verbatim (a test checks). The code has no imports:
+ * the worker only instantiates the modules it is sent over the memories it is sent and calls
+ * their exports on the chunks it claims.
  *
  * The protocol (the layout constants are pool.ts's, passed in the `init` message):
  * - messages, each counted by the main thread in `POSTED` before it notifies: `module` (id,
