@@ -258,6 +258,7 @@ export function idrs(A: LinearOperator, b: VecLike, options?: IdrsOptions): Idrs
         converged = true;
       } else {
         replacements++; // the recurrence drifted: go on from the true residual
+        for (let i = 0; i < s; i++) f[i] = dotN(Pc[i] as Float64Array, r, n); // and keep f = Pᵀr consistent with it
       }
     }
     if (callback !== undefined) {
