@@ -63,8 +63,10 @@ test("the non-symmetric example solves convection–diffusion by gmres, bicgstab
   const solves = [...out.matchAll(/^(gmres\(30\)|bicgstab|idrs\(4\)): converged, (\d+) products, true ‖b − Ax‖\/‖b‖ = ([\d.e+-]+)/gm)];
   t.is(solves.length, 3);
   for (const m of solves) t.true(Number(m[3]) <= 1e-10, m[0]);
-  const values = [...out.matchAll(/^λ\d = ([\d.]+) +‖Av − λv‖ = ([\d.e+-]+)/gm)];
-  t.is(values.length, 4);
+  // 4 values, or 5 when the 4th is one of a complex pair (the eigenvalues are real, but so ill
+  // conditioned here that a computed pair with a residual under tol·|λ| may come out complex)
+  const values = [...out.matchAll(/^λ\d = ([\d.]+)(?: [+−] [\d.]+i)? +‖Av − λv‖ = ([\d.e+-]+)/gm)];
+  t.true(values.length === 4 || values.length === 5, out);
   // the largest: 4 + 2c + 4√(1 + c)·cos(π/49), c = (100/49)/√2. At Péclet 100 the operator is
   // D·S·D⁻¹ with S symmetric and cond(D) = (1 + c)^(N−1) ≈ 10¹⁸, so its eigenvalues are very ill
   // conditioned: a residual of 1e-13 still leaves an error of order 1e-4 (ARPACK's is similar).
