@@ -4,8 +4,14 @@
  * operations instead of being recomputed by products (Knyazev 2001, §4; the orthonormal-basis
  * form of Hetmaniuk & Lehoucq 2006).
  *
+ * The sweeps over the basis are the Lanczos basis kernels (../lanczos/kernels.ts: `basisDots`,
+ * `basisSubtract`, `combineColumns`), on arrays of one solver workspace, so they run in
+ * WebAssembly SIMD where available.
+ *
  * @module
  */
+import { workspaceArrays } from "../simd/backend.js";
+import { basisDots, basisSubtract, combineColumns, COMBINE_ROWS } from "../lanczos/kernels.js";
 
 /** Columns of length n stored one after another (column j at offset j·n). */
 export class BlockBasis {
@@ -15,11 +21,19 @@ export class BlockBasis {
   readonly BV: Float64Array;
   /** Columns accepted so far. */
   count = 0;
+  private readonly g: Float64Array;
+  private readonly h: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly coef: Float64Array;
 
-  constructor(readonly n: number, readonly capacity: number, readonly hasB: boolean) {
-    this.V = new Float64Array(n * capacity);
-    this.AV = new Float64Array(n * capacity);
-    this.BV = hasB ? new Float64Array(n * capacity) : this.V;
+  constructor(readonly n: number, readonly capacity: number, readonly hasB: boolean, k: number) {
+    const arrays = workspaceArrays(n, [
+      n * capacity, n * capacity, hasB ? n * capacity : 0, capacity, capacity, COMBINE_ROWS * k + capacity * k,
+    ]) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    [this.V, this.AV] = arrays;
+    this.BV = hasB ? arrays[2] : this.V;
+    [, , , this.g, this.h, this.scratch] = arrays;
+    this.coef = new Float64Array(capacity * capacity);
   }
 
   reset(): void {
@@ -28,58 +42,55 @@ export class BlockBasis {
 
   /**
    * Appends column `col` of (v, Av, Bv) (Bv ignored when B = I), B-orthogonalized against the
-   * columns already there (two passes of modified Gram–Schmidt: c = (B sⱼ)ᵀ v, v ← v − c·sⱼ,
-   * Av ← Av − c·A sⱼ, Bv ← Bv − c·B sⱼ) and B-normalized. A column that keeps at most `drop` of its
-   * B-norm is linearly dependent to working precision and is refused; returns whether it was taken.
+   * columns already there (two passes of classical Gram–Schmidt: c = (B S)ᵀ v, v ← v − S c,
+   * Av ← Av − (A S) c, Bv ← Bv − (B S) c) and B-normalized. A column that keeps at most `drop` of
+   * its B-norm is linearly dependent to working precision and is refused; returns whether it was
+   * taken.
    */
   append(v: Float64Array, av: Float64Array, bv: Float64Array, col: number, drop: number): boolean {
-    const { n, V, AV, BV, hasB } = this;
+    const { n, V, AV, BV, hasB, g } = this;
     if (this.count >= this.capacity) return false;
-    const o = this.count * n;
+    const j = this.count;
+    const o = j * n;
     const src = col * n;
-    V.set(v.subarray(src, src + n), o);
-    AV.set(av.subarray(src, src + n), o);
-    if (hasB) BV.set(bv.subarray(src, src + n), o);
-    const norm0 = Math.sqrt(Math.max(this.bDot(o, o), 0));
+    const w = V.subarray(o, o + n);
+    const aw = AV.subarray(o, o + n);
+    const bw = BV.subarray(o, o + n);
+    w.set(v.subarray(src, src + n));
+    aw.set(av.subarray(src, src + n));
+    if (hasB) bw.set(bv.subarray(src, src + n));
+    const norm0 = Math.sqrt(Math.max(this.bDot(bw, w), 0));
     if (!(norm0 > 0) || !Number.isFinite(norm0)) return false;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let j = 0; j < this.count; j++) {
-        const oj = j * n;
-        const c = this.bDot(oj, o); // (B sⱼ)ᵀ v
-        if (c === 0) continue;
-        for (let i = 0; i < n; i++) {
-          V[o + i] = (V[o + i] as number) - c * (V[oj + i] as number);
-          AV[o + i] = (AV[o + i] as number) - c * (AV[oj + i] as number);
-        }
-        if (hasB) for (let i = 0; i < n; i++) BV[o + i] = (BV[o + i] as number) - c * (BV[oj + i] as number);
-      }
+    for (let pass = 0; pass < 2 && j > 0; pass++) {
+      basisDots(BV, 0, j, n, w, g); // gᵢ = (B sᵢ)ᵀ v
+      basisSubtract(V, 0, j, n, w, g);
+      basisSubtract(AV, 0, j, n, aw, g);
+      if (hasB) basisSubtract(BV, 0, j, n, bw, g);
     }
-    const norm = Math.sqrt(Math.max(this.bDot(o, o), 0));
+    const norm = Math.sqrt(Math.max(this.bDot(bw, w), 0));
     if (!(norm > drop * norm0)) return false;
     const s = 1 / norm;
     for (let i = 0; i < n; i++) {
-      V[o + i] = (V[o + i] as number) * s;
-      AV[o + i] = (AV[o + i] as number) * s;
+      w[i] = (w[i] as number) * s;
+      aw[i] = (aw[i] as number) * s;
     }
-    if (hasB) for (let i = 0; i < n; i++) BV[o + i] = (BV[o + i] as number) * s;
+    if (hasB) for (let i = 0; i < n; i++) bw[i] = (bw[i] as number) * s;
     this.count++;
     return true;
   }
 
   /** The projected matrix G = Sᵀ A S (count×count, row-major, symmetrized). */
   projected(out: Float64Array): number {
-    const { n, V, AV, count: m } = this;
+    const { n, V, AV, count: m, h } = this;
+    for (let b = 0; b < m; b++) {
+      basisDots(V, 0, m, n, AV.subarray(b * n, (b + 1) * n), h); // h_a = s_aᵀ A s_b
+      for (let a = 0; a < m; a++) out[a * m + b] = h[a] as number;
+    }
     for (let a = 0; a < m; a++) {
-      for (let b = a; b < m; b++) {
-        let s = 0, t = 0;
-        const oa = a * n, ob = b * n;
-        for (let i = 0; i < n; i++) {
-          s += (V[oa + i] as number) * (AV[ob + i] as number);
-          t += (V[ob + i] as number) * (AV[oa + i] as number);
-        }
-        const g = 0.5 * (s + t);
-        out[a * m + b] = g;
-        out[b * m + a] = g;
+      for (let b = a + 1; b < m; b++) {
+        const s = 0.5 * ((out[a * m + b] as number) + (out[b * m + a] as number));
+        out[a * m + b] = s;
+        out[b * m + a] = s;
       }
     }
     return m;
@@ -91,23 +102,18 @@ export class BlockBasis {
    */
   combine(which: Float64Array, C: Float64Array, m: number, cols: readonly number[], from: number, out: Float64Array): void {
     const n = this.n;
-    out.fill(0, 0, cols.length * n);
-    for (let c = 0; c < cols.length; c++) {
-      const oc = c * n;
-      const k = cols[c] as number;
-      for (let r = from; r < this.count; r++) {
-        const w = C[r * m + k] as number;
-        if (w === 0) continue;
-        const or = r * n;
-        for (let i = 0; i < n; i++) out[oc + i] = (out[oc + i] as number) + w * (which[or + i] as number);
-      }
+    let S = C;
+    if (from > 0) {
+      S = this.coef;
+      S.set(C.subarray(0, m * m));
+      S.fill(0, 0, from * m); // rows r < from do not take part
     }
+    combineColumns(which, n, this.count, S, m, cols, this.scratch, (c, r0, block) => out.set(block, c * n + r0));
   }
 
-  private bDot(oa: number, ob: number): number {
-    const { n, V, BV } = this;
+  private bDot(bw: Float64Array, w: Float64Array): number {
     let s = 0;
-    for (let i = 0; i < n; i++) s += (BV[oa + i] as number) * (V[ob + i] as number);
+    for (let i = 0; i < this.n; i++) s += (bw[i] as number) * (w[i] as number);
     return s;
   }
 }

@@ -125,7 +125,7 @@ export function lobpcg(A: LinearOperator, options?: LobpcgOptions): LobpcgResult
   const P = new Float64Array(n * k), AP = new Float64Array(n * k), BP = hasB ? new Float64Array(n * k) : P;
   const W = new Float64Array(n * k), AW = new Float64Array(n * k), BW = hasB ? new Float64Array(n * k) : W;
   const R = new Float64Array(n * k);
-  const basis = new BlockBasis(n, 3 * k, hasB);
+  const basis = new BlockBasis(n, 3 * k, hasB, k);
   const G = new Float64Array(9 * k * k);
   const col = (a: Float64Array, j: number): Vec => view(a.subarray(j * n, (j + 1) * n));
   const cols = (a: Float64Array): Vec[] => Array.from({ length: k }, (_, j) => col(a, j));
