@@ -1,7 +1,7 @@
 import test from "ava";
 import { checkOptions, checkSymmetric, csr, dense, diagonal, operator, projector, readMatrixMarket, vec } from "@krylov-ts/operators";
 import { cg, hutchinson, lanczos, lanczosProcess, minres, powerIteration, slq, tridiagonalEigen } from "@krylov-ts/krylov";
-import { compile, constant, grad, hessian, hessianOperator, hvp, input, matmul, params, reshape, square, sum } from "@krylov-ts/autodiff";
+import { avgPool2d, compile, constant, conv2d, conv2dLayer, dense as denseLayer, grad, hessian, hessianOperator, hvp, input, matmul, maxPool2d, params, pool2dLayer, reshape, square, sum } from "@krylov-ts/autodiff";
 
 const A = diagonal([1, 2, 3, 4]);
 const b = [1, 1, 1, 1];
@@ -30,6 +30,12 @@ const cases: Array<[string, () => unknown, string]> = [
   ["tridiagonalEigen", () => tridiagonalEigen([1, 2], [1], { vector: true } as never), "tridiagonalEigen: unknown option 'vector' (did you mean 'vectors'?)"],
   ["matmul", () => matmul(input([2, 2]), input([2, 2]), { transposeb: true } as never), "matmul: unknown option 'transposeb' (did you mean 'transposeB'?)"],
   ["readMatrixMarket", () => readMatrixMarket("%%MatrixMarket matrix coordinate real general\n1 1 1\n1 1 2\n", { maxbytes: 1e6 } as never), "readMatrixMarket: unknown option 'maxbytes' (did you mean 'maxBytes'?)"],
+  ["conv2d", () => conv2d(input([1, 4, 4, 1]), input([2, 2, 1, 1]), { strides: 2 } as never), "conv2d: unknown option 'strides' (did you mean 'stride'?)"],
+  ["maxPool2d", () => maxPool2d(input([1, 4, 4, 1]), 2, { padding: "valid", pading: "same" } as never), "maxPool2d: unknown option 'pading' (did you mean 'padding'?)"],
+  ["avgPool2d", () => avgPool2d(input([1, 4, 4, 1]), 2, { stide: 1 } as never), "avgPool2d: unknown option 'stide' (did you mean 'stride'?)"],
+  ["dense layer", () => denseLayer(3, { usebias: false } as never), "dense: unknown option 'usebias' (did you mean 'useBias'?)"],
+  ["conv2dLayer", () => conv2dLayer(3, 2, { activaton: (x: never) => x } as never), "conv2dLayer: unknown option 'activaton' (did you mean 'activation'?)"],
+  ["pool2dLayer", () => pool2dLayer("max", 2, { dilation: 2 } as never), "pool2dLayer: unknown option 'dilation' (the options are 'stride', 'padding')"],
   ["grad", () => { const x = input([2]); return grad(sum(x), [x], { seed: constant(1) } as never); }, "grad: unknown option 'seed' (the options are 'cotangent')"],
 ];
 

@@ -1,3 +1,4 @@
+import { checkOptions, type OptionKeys } from "@krylov-ts/operators";
 import { shapeStr, type Tensor } from "../graph.js";
 import { concat } from "../ops/concat.js";
 import { im2col } from "../ops/im2col.js";
@@ -20,6 +21,9 @@ export interface Conv2dOptions {
   readonly groups?: number;
 }
 
+/** The documented keys of `Conv2dOptions`. */
+export const CONV2D_OPTIONS = { stride: true, padding: true, dilation: true, groups: true } as const satisfies OptionKeys<Conv2dOptions>;
+
 /**
  * The 2-D convolution (cross-correlation, as in every deep-learning library) of x [N, H, W, C]
  * (NHWC, TensorFlow's layout) with a kernel w [KH, KW, C/groups, F]: y [N, OH, OW, F] with
@@ -34,6 +38,7 @@ export interface Conv2dOptions {
 export function conv2d(x: TensorLike, w: TensorLike, options: Conv2dOptions = {}): Tensor {
   const xt = toTensor("conv2d", "x", x);
   const wt = toTensor("conv2d", "w", w);
+  checkOptions("conv2d", options, CONV2D_OPTIONS);
   const groups = options.groups ?? 1;
   if (wt.rank !== 4) throw new RangeError(`conv2d: w must be 4-D [KH, KW, C/groups, F], got shape ${shapeStr(wt.shape)}`);
   const [kh, kw, cg, f] = wt.shape as [number, number, number, number];

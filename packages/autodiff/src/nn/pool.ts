@@ -1,3 +1,4 @@
+import { checkOptions, type OptionKeys } from "@krylov-ts/operators";
 import { constant, type Tensor } from "../graph.js";
 import { div } from "../ops/div.js";
 import { im2col } from "../ops/im2col.js";
@@ -16,8 +17,12 @@ export interface PoolOptions {
   readonly padding?: Padding;
 }
 
+/** The documented keys of `PoolOptions`. */
+export const POOL_OPTIONS = { stride: true, padding: true } as const satisfies OptionKeys<PoolOptions>;
+
 /** The windows of x as [N·OH·OW, KH·KW, C], with the geometry. */
 function windows(fn: string, x: Tensor, size: Pair, options: PoolOptions, fill: number) {
+  checkOptions(fn, options, POOL_OPTIONS);
   const kernel = pair(fn, "size", size, 1);
   const window = resolveWindow(fn, x.shape, kernel, pair(fn, "stride", options.stride ?? size, 1), [1, 1], options.padding ?? "valid");
   const [n, h, w, c] = x.shape as [number, number, number, number];

@@ -6,14 +6,14 @@
  *
  * @module
  */
-import { rng } from "@krylov-ts/operators";
+import { checkOptions, rng } from "@krylov-ts/operators";
 import { shapeStr, type Shape, type Tensor } from "../graph.js";
 import { add } from "../ops/add.js";
 import { matmul } from "../ops/matmul.js";
 import { reshape } from "../ops/reshape.js";
 import { params, type ParamLayout } from "../params.js";
-import { conv2d, type Conv2dOptions } from "./conv2d.js";
-import { avgPool2d, maxPool2d, type PoolOptions } from "./pool.js";
+import { CONV2D_OPTIONS, conv2d, type Conv2dOptions } from "./conv2d.js";
+import { avgPool2d, maxPool2d, POOL_OPTIONS, type PoolOptions } from "./pool.js";
 import { pair, resolveWindow, type Pair } from "./window-options.js";
 import { outputSize } from "../ops/window.js";
 
@@ -50,8 +50,12 @@ function draw(init: Initializer, shape: readonly number[], fanIn: number, fanOut
   return out;
 }
 
+/** The keys a layer adds to its op's options. */
+const LAYER_OPTIONS = { activation: true, useBias: true, init: true } as const;
+
 /** A fully connected layer x·W + b on the last axis (W [in, units]), then `activation`. */
 export function dense(units: number, options: { activation?: Activation; useBias?: boolean; init?: Initializer } = {}): Layer {
+  checkOptions("dense", options, LAYER_OPTIONS);
   if (!Number.isInteger(units) || units < 1) throw new RangeError(`dense: units must be a positive integer, got ${units}`);
   const useBias = options.useBias ?? true;
   return {
@@ -72,6 +76,7 @@ export function dense(units: number, options: { activation?: Activation; useBias
 
 /** A 2-D convolution layer over NHWC inputs (kernel [KH, KW, C/groups, filters]), then `activation`. */
 export function conv2dLayer(filters: number, kernel: Pair, options: Conv2dOptions & { activation?: Activation; useBias?: boolean; init?: Initializer } = {}): Layer {
+  checkOptions("conv2dLayer", options, { ...CONV2D_OPTIONS, ...LAYER_OPTIONS });
   if (!Number.isInteger(filters) || filters < 1) throw new RangeError(`conv2dLayer: filters must be a positive integer, got ${filters}`);
   const [kh, kw] = pair("conv2dLayer", "kernel", kernel, 1);
   const groups = options.groups ?? 1;
@@ -100,6 +105,7 @@ export function conv2dLayer(filters: number, kernel: Pair, options: Conv2dOption
 
 /** Max or average pooling over `size` windows (no parameters). */
 export function pool2dLayer(kind: "max" | "avg", size: Pair, options: PoolOptions = {}): Layer {
+  checkOptions("pool2dLayer", options, POOL_OPTIONS);
   const [kh, kw] = pair(`${kind}Pool2d`, "size", size, 1);
   return {
     kind: `${kind}Pool2d`,
