@@ -11,7 +11,8 @@ export type { GmresIteration, GmresOptions, GmresResult } from "./gmres-restart.
 /**
  * Solves A x = b for a general square A by restarted GMRES(m) (Saad & Schultz 1986; Saad 2003,
  * Algorithm 6.9): each cycle builds the Arnoldi basis V_{j+1} of K_j(A, r₀) with
- * A·V_j = V_{j+1}·H̄_j (modified Gram–Schmidt with a second pass when needed, or `'cgs2'`),
+ * A·V_j = V_{j+1}·H̄_j (classical Gram–Schmidt, or modified with `orthogonalization: 'mgs'`,
+ * each with a second pass when needed),
  * reduces H̄_j to triangular R_j by Givens rotations as it grows (γ = Qᵀ·β e₁, the
  * least-squares residual |γ_{j+1}| for free at each step), and ends with
  * x ← x₀ + V_j·R_j⁻¹γ₁…γ_j, the minimizer of ‖b − Ax‖ over x₀ + K_j.
