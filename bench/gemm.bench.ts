@@ -85,6 +85,32 @@ export default async function main(): Promise<void> {
     const dims = `${s.m}×${s.k}${s.tA ? "ᵀ" : ""}·${s.k}×${s.n}${s.tB ? "ᵀ" : ""}`;
     console.log(`| ${s.name} | ${dims} | ${mine.map((r) => gf(s, r.oursMs)).join(" | ")} | ${gf(s, two[i]?.oursMs ?? Number.NaN)} | ${torch.map((ms) => gf(s, ms)).join(" | ")} | ${ratio} |`);
   });
+  // GFLOP per CPU-second on one thread: what a loaded machine lowers least (a long product's
+  // wall time there includes the time the scheduler gives to other processes).
+  setThreads(1);
+  console.log(`\nOne thread, GFLOP per CPU-second (≥ ${QUICK ? 0.05 : 0.3} CPU-s per figure, best of 3), load ${loadText()}`);
+  console.log(`| product | ${backends.join(" | ")} |\n|---|${backends.map(() => "---").join("|")}|`);
+  for (const s of shapes) {
+    const cells = backends.map((b) => {
+      const fn = productCase(s, b);
+      let best = 0;
+      for (let r = 0; r < 3; r++) {
+        const c0 = process.cpuUsage();
+        let calls = 0;
+        let used = 0;
+        while (used < (QUICK ? 0.05 : 0.3) / 3 || calls < 2) {
+          fn();
+          calls++;
+          const c = process.cpuUsage(c0);
+          used = (c.user + c.system) / 1e6;
+        }
+        best = Math.max(best, (2 * s.m * s.n * s.k * calls) / used / 1e9);
+      }
+      return best.toFixed(1);
+    });
+    console.log(`| ${s.name} | ${cells.join(" | ")} |`);
+  }
+  setThreads(previousThreads);
   for (const p of peers) if (typeof p !== "string") p.close();
   console.log(`\nload after: ${loadText()}`);
 }

@@ -26,7 +26,7 @@ export type KernelBackend = "js" | "simd" | "relaxed-simd";
 /** The WebAssembly backends. */
 export type WasmKernelBackend = Exclude<KernelBackend, "js">;
 
-/** The export of gemm.wat (see there and /work/notes of the design): byte offsets, element strides. */
+/** The export of gemm.wat (arguments described there): byte offsets, element strides. */
 export interface GemmExports {
   gemm(m: number, n: number, k: number, a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, c: number, ldc: number, beta: number, work: number): void;
 }
