@@ -99,7 +99,7 @@ test("without reorthogonalization thick restart no longer diverges: the values a
   }
 });
 
-test("a run whose returned pairs' true residuals exceed the tolerance 100-fold ends in breakdown, not converged", (t) => {
+test("a run whose returned pairs' true residuals exceed the tolerance ends in breakdown, not converged", (t) => {
   // A slightly non-symmetric A: the projected estimates converge, the true residuals stay near 1e-5.
   const n = 60;
   const noise = randomData(n * n, 7);
@@ -108,7 +108,7 @@ test("a run whose returned pairs' true residuals exceed the tolerance 100-fold e
     const r = lanczos(dense(a, [n, n]), { k: 4, tol: 1e-10, reorthogonalization });
     t.is(r.stats.status, "breakdown", reorthogonalization);
     t.false(r.stats.converged);
-    t.regex(r.stats.message ?? "", /true residual .* over 100 times its tolerance/);
+    t.regex(r.stats.message ?? "", /true residual .* over its tolerance/);
     t.true(r.stats.residualNorm > 100 * 1e-10 * 50);
   }
 });

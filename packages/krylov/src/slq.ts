@@ -127,12 +127,16 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
     }
     const m = run.alpha.length;
     // Gauss quadrature of the probe: nodes θ_k, weights τ_k² = (first component of y_k)².
-    const eig = tridiagonalEigen(run.alpha, run.beta.subarray(0, Math.max(m - 1, 0)), { vectors: "first" });
+    // T is scaled by a power of two (exactly) to order 1 first, so that its eigensolver's squares neither overflow nor
+    // underflow when ‖A‖ is near 1e±300; the weights do not depend on the scale, the nodes are scaled back.
+    const scale = powerOfTwoNear(run.alpha, run.beta);
+    const eig = tridiagonalEigen(run.alpha.map((x) => x / scale), run.beta.subarray(0, Math.max(m - 1, 0)).map((x) => x / scale), { vectors: "first" });
     const first = eig.first as Float64Array;
     for (let j = 0; j < m; j++) {
-      nodes.push(eig.values[j] as number);
+      const node = (eig.values[j] as number) * scale;
+      nodes.push(node);
       weights.push((first[j] as number) ** 2);
-      quadratureSum += (eig.values[j] as number) * (first[j] as number) ** 2;
+      quadratureSum += node * (first[j] as number) ** 2;
     }
     done++;
     if (callback !== undefined) {
@@ -188,4 +192,12 @@ export function slq(A: LinearOperator, options?: SlqOptions): SlqResult {
       message: `${done} probes, ${iterations} Lanczos steps${message === undefined ? "" : `; ${message}`}`,
     },
   };
+}
+
+/** 2^e nearest the largest |entry| of a and b (1 when all are 0), for an exact rescaling. */
+function powerOfTwoNear(a: Float64Array, b: Float64Array): number {
+  let big = 0;
+  for (const x of a) big = Math.max(big, Math.abs(x));
+  for (const x of b) big = Math.max(big, Math.abs(x));
+  return big > 0 && Number.isFinite(big) ? 2 ** Math.round(Math.log2(big)) : 1;
 }

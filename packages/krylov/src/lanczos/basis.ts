@@ -21,6 +21,8 @@ export interface RitzPairs {
   res: Float64Array;
   /** 1 where the pair meets a tolerance. */
   ok: Uint8Array;
+  /** Distance to the nearest other Ritz value. */
+  gap: Float64Array;
 }
 
 /**
@@ -45,8 +47,12 @@ export class LanczosBasis {
   readonly locked: Locked[] = [];
   closed = 0;
   cols = 0;
-  /** The largest |Ritz value| or |α| met: a lower bound of ‖A‖₂, sharp after a few steps. */
+  /** The largest |Ritz value| or |α| met: a lower bound of ‖A‖₂, sharp after a few steps (when the basis is orthonormal). */
   normEst = 0;
+  /** With `trackProducts`: the largest ‖A·v‖ over the unit columns multiplied, a lower bound of ‖A‖₂ whatever the basis. */
+  productNorm = 0;
+  /** Whether to keep `productNorm` (n flops a step). */
+  trackProducts = false;
 
   /**
    * @param m - most closed columns; @param cap - most columns; @param lockCap - locked vectors L holds before it grows
@@ -54,7 +60,7 @@ export class LanczosBasis {
    */
   constructor(
     private readonly n: number, m: number, readonly cap: number, lockCap: number, scratchCols: number,
-    private readonly strategy: ReorthStrategy, private readonly random: Random,
+    private strategy: ReorthStrategy, private readonly random: Random,
   ) {
     // One workspace (WebAssembly memory with the SIMD backend, for the kernels of kernels.ts).
     const [V, h, g, w, L, gL, scratch] = workspaceArrays(n, [cap * n, cap, cap, n, lockCap * n, lockCap, (COMBINE_ROWS + m) * scratchCols]) as [
@@ -69,6 +75,32 @@ export class LanczosBasis {
     this.scratch = scratch;
     this.H = new Float64Array(cap * cap);
     this.wVec = columnView(w, 0, n);
+  }
+
+  /** Replaces the reorthogonalization strategy (after a measured loss of orthogonality). */
+  setStrategy(strategy: ReorthStrategy): void {
+    this.strategy = strategy;
+  }
+
+  /**
+   * The measured loss of orthogonality of the newest column: max |vᵢᵀv| over the other columns and the
+   * locked vectors (one sweep, (cols + locked)·n flops).
+   */
+  newestLoss(): number {
+    const { V, n, g, cols } = this;
+    if (cols === 0) return 0;
+    const v = V.subarray((cols - 1) * n, cols * n);
+    let worst = 0;
+    if (cols > 1) {
+      basisDots(V, 0, cols - 1, n, v, g);
+      for (let i = 0; i < cols - 1; i++) worst = Math.max(worst, Math.abs(g[i] as number));
+    }
+    const l = this.locked.length;
+    if (l > 0) {
+      basisDots(this.L, 0, l, n, v, this.gL);
+      for (let i = 0; i < l; i++) worst = Math.max(worst, Math.abs(this.gL[i] as number));
+    }
+    return worst;
   }
 
   /** w ⟂ locked vectors, the strategy's own and (when `withBasis`) v_0…v_{c−1}; coefficients on V added into h. Returns ‖w‖. */
@@ -134,6 +166,7 @@ export class LanczosBasis {
     const { V, H, n, w, h, g, cap, cols } = this;
     const j = this.closed;
     A.apply(columnView(V, j * n, n), this.wVec); // w ← A v_j
+    if (this.trackProducts) this.productNorm = Math.max(this.productNorm, norm(w, n));
     // The local step, one sweep: w ← w − Σ_{i<j} H_ji v_i − Σ_{i≥j open} (v_iᵀw) v_i. The known couplings
     // H_ji are β_{j−1} (plain Lanczos), the band of a block, or the arrowhead to the kept Ritz vectors.
     basisDots(V, j, cols, n, w, h);
@@ -193,13 +226,15 @@ export class LanczosBasis {
       this.normEst = Math.max(this.normEst, Math.abs(theta[i] as number));
     }
     const ok = new Uint8Array(c);
+    const gaps = new Float64Array(c);
     for (let i = 0; i < c; i++) {
       const r = res[i] as number;
       const t = theta[i] as number;
       const gap = Math.min(i > 0 ? t - (theta[i - 1] as number) : Infinity, i + 1 < c ? (theta[i + 1] as number) - t : Infinity);
+      gaps[i] = gap;
       ok[i] = r <= tol * this.normEst || (valueTol > 0 && gap > 0 && (r * r) / gap <= valueTol * Math.abs(t)) ? 1 : 0;
     }
-    return { theta, S, ES, res, ok };
+    return { theta, S, ES, res, ok, gap: gaps };
   }
 
   /**

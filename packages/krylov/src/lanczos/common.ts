@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { asVec, rng, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
+import { asVec, nrm2, rng, scal, type LinearOperator, type Vec, type VecLike } from "@krylov-ts/operators";
 import { vectorCopy } from "../solver-args.js";
 import { cgsPass, combineColumns, squaredNorm } from "./kernels.js";
 
@@ -30,9 +30,50 @@ export function startVector(fn: string, v0: VecLike | undefined, seed: number, A
   for (let i = 0; i < n; i++) out[i] = (out[i] as number) / nrm;
 }
 
-/** ‖x[0…n)‖₂. */
+/**
+ * ‖x[0…n)‖₂, safe from overflow and underflow: the plain sum of squares when it lies in
+ * (1e-280, ∞), else the rescaled sum of `nrm2` (LAPACK's dnrm2 idea; never taken at ordinary scales).
+ */
 export function norm(x: Float64Array, n: number): number {
-  return Math.sqrt(squaredNorm(x, n));
+  const ss = squaredNorm(x, n);
+  if (ss > 1e-280 && ss < Infinity) return Math.sqrt(ss);
+  return nrm2(asVec(x.subarray(0, n)));
+}
+
+/**
+ * A times 2^−e, e fixed on the first product so that ‖A·x‖/‖x‖ is of order 1 when it lies outside
+ * [2^−64, 2^64] (else e = 0 and the products are A's, unchanged). The Lanczos methods run on it, so that
+ * their sums of squares (norms, Gram–Schmidt coefficients, the small eigenproblems) neither overflow nor
+ * underflow for A of norm 1e±300, and multiply their eigenvalue results by `scale` = 2^e: a power of two
+ * scales exactly, so the results are those on the scaled operator to the last bit.
+ */
+export class PowerOfTwoScaled implements LinearOperator {
+  readonly shape: readonly [number, number];
+  readonly symmetric?: boolean;
+  /** 2^e: A = scale·(this operator). 1 until the first product decides. */
+  scale = 1;
+  private inverse = 1;
+  private decided = false;
+
+  constructor(private readonly A: LinearOperator) {
+    this.shape = A.shape;
+    if (A.symmetric !== undefined) this.symmetric = A.symmetric;
+  }
+
+  apply(x: Vec, out?: Vec): Vec {
+    const y = this.A.apply(x, out);
+    if (!this.decided) {
+      this.decided = true;
+      const ratio = nrm2(y) / nrm2(x);
+      if (ratio > 0 && Number.isFinite(ratio) && (ratio < 2 ** -64 || ratio > 2 ** 64)) {
+        const e = Math.round(Math.log2(ratio));
+        this.scale = 2 ** e;
+        this.inverse = 2 ** -e;
+      }
+    }
+    if (this.inverse !== 1) scal(this.inverse, y);
+    return y;
+  }
 }
 
 /**

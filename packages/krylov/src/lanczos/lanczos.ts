@@ -10,12 +10,13 @@ import { rng, type LinearOperator } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats } from "../stats.js";
 import { checkBoolean, checkFunction, checkSignal, LANCZOS_OPTIONS, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
 import { LanczosBasis } from "./basis.js";
-import { startVector } from "./common.js";
+import { PowerOfTwoScaled, startVector } from "./common.js";
 import type { LanczosOptions, LanczosResult } from "./options.js";
 import { PartialReorth } from "./partial.js";
-import { FullReorth, NoReorth, type ReorthStrategy } from "./reorth.js";
+import { FullAfterLoss, FullReorth, NoReorth, type ReorthStrategy } from "./reorth.js";
 import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./select.js";
 import { SelectiveReorth } from "./selective.js";
+import { firstMiss, refine, worstRatio } from "./refine.js";
 
 export type { LanczosOptions, LanczosResult, LanczosRestartInfo } from "./options.js";
 export type { Which } from "./select.js";
@@ -86,14 +87,18 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   const psi = Number.EPSILON * Math.sqrt(n); // Simon's estimate of a freshly orthogonalized inner product
   const bCap = Math.min(k + 1, 8); // most start vectors a phase may have
   const cap = m + bCap; // columns: at most m closed plus the open ones
-  const strategy: ReorthStrategy =
+  let strategy: ReorthStrategy =
     reorth === "full" ? new FullReorth()
     : reorth === "partial" ? new PartialReorth(cap, psi, omegaMax)
     : reorth === "selective" ? new SelectiveReorth(n, cap, omegaMax, checkEvery)
     : new NoReorth(cap);
   const basis = new LanczosBasis(n, m, cap, Math.min(k + 4, n), m + k + 4, strategy, rng(seed + 1));
   const locked = basis.locked;
+  // 'none' keeps no orthogonality: its Ritz values may leave the spectrum and are no bound of ‖A‖ (see the contract below).
+  basis.trackProducts = reorth === "none";
   startVector(fn, o.v0, seed, A, basis.V);
+  // The run is on A/2^e (e = 0 unless ‖A‖ is far from 1): eigenvalues and residuals are multiplied by 2^e on the way out.
+  const As = new PowerOfTwoScaled(A);
 
   let matvecs = probeProducts; // the symmetry probe's, then the method's own
   let steps = 0;
@@ -103,6 +108,12 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
   let status: Stats["status"] | undefined;
   let message: string | undefined;
   let nonFinite = false; // a product gave a non-finite α or β
+  // 'partial' and 'selective' promise semi-orthogonality (loss ≤ √ε) from estimates; it is measured at each check of the
+  // cycle on the newest column (one sweep), and a loss past 10 times what they allow (the estimates missed it: near-dependent blocks in tight
+  // clusters) ends the cycle without locking anything, and the run goes on with full reorthogonalization and QR restarts.
+  const audited = reorth === "partial" || reorth === "selective";
+  const lossLimit = 10 * omegaMax;
+  let lossNote: string | undefined;
   const startPhase = (b: number): boolean => {
     phaseB = b;
     phaseLocked = [];
@@ -114,6 +125,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     // Expand the oldest open column until m columns are closed (or the budget or the space runs out).
     const closedMax = Math.min(m, basis.closed + (maxMatvecs - matvecs));
     let exhausted = false;
+    let lost = false; // the basis of this cycle lost orthogonality (measured)
     while (basis.closed < closedMax) {
       if (signal?.aborted) break; // tested before every product; the cycle ends and the run stops below
       if (basis.cols === basis.closed && !basis.appendColumn(true)) {
@@ -122,7 +134,7 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       }
       matvecs++;
       steps++;
-      const bad = basis.step(A);
+      const bad = basis.step(As);
       if (bad !== undefined) {
         status = "breakdown";
         nonFinite = true;
@@ -139,6 +151,10 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
         const q = basis.rayleighRitz(tol, valueTol);
         strategy.checked(basis.V, n, closed, cap, q.S, q.res, basis.normEst);
         if (due) {
+          if (audited && basis.newestLoss() > lossLimit) {
+            lost = true;
+            break;
+          }
           const c = chooseRitz(ends, locked, q.theta, q.res, q.ok, 0, basis.cols > closed);
           if (c.allLocked && (c.lock.length > 0 || c.frontierConverged)) break;
         }
@@ -152,6 +168,13 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       } else status = "converged";
       break;
     }
+    if (audited && !lost && basis.newestLoss() > lossLimit) lost = true;
+    if (lost) {
+      const loss = basis.newestLoss();
+      strategy = new FullAfterLoss(cap);
+      basis.setStrategy(strategy);
+      lossNote = `'${reorth}' lost orthogonality (measured ${loss.toExponential(1)} after step ${steps}): full reorthogonalization from then on`;
+    }
     restarts++;
     const q = basis.rayleighRitz(tol, valueTol);
     const { theta, res, ok } = q;
@@ -161,7 +184,9 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
     // pair is resolved; else a new phase: one start vector, or one more than the most copies of a value
     // it found when that is more than one (a block phase finds every copy it can hold at once).
     let nextPhase = 0;
-    if (choice.allLocked) {
+    if (lost) {
+      // Nothing is locked or concluded from a basis that lost orthogonality: its Ritz values may be ghosts.
+    } else if (choice.allLocked) {
       const now = choice.lock.map((i) => ({ value: theta[i] as number, res: res[i] as number }));
       const copies = openCopies([...phaseLocked, ...now], [...locked, ...now], phaseB, maxMult, basis.normEst);
       if (copies > 0) nextPhase = copies > 1 ? Math.max(1, Math.min(copies + 1, bCap, maxMult - 1)) : 1;
@@ -174,9 +199,10 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       message = "aborted by the signal";
     }
     const current = wantedSet(ends, locked, theta, res, [...choice.lock, ...choice.pendingWanted]);
-    history?.push(current.residual);
+    history?.push(current.residual * As.scale);
     if (status !== "stopped" && callback !== undefined) {
-      const info = { restart: restarts, matvecs, locked: locked.length + choice.lock.length, values: current.values, residualNorm: current.residual };
+      const values = current.values.map((x) => x * As.scale);
+      const info = { restart: restarts, matvecs, locked: locked.length + choice.lock.length, values, residualNorm: current.residual * As.scale };
       if (callback(info) === true && status === undefined) {
         status = "stopped";
         message = "stopped by the callback";
@@ -187,32 +213,49 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       message = `budget ran out after ${matvecs} products and ${restarts} cycles`;
     }
     // Lock the converged wanted pairs (when stopping short, the best unconverged ones too); keep the rest.
-    const lockIdx = status === undefined || status === "converged" ? choice.lock : [...choice.lock, ...choice.pendingWanted];
+    const lockIdx = lost ? [] : status === undefined || status === "converged" ? choice.lock : [...choice.lock, ...choice.pendingWanted];
     const keepIdx = status === undefined && nextPhase === 0 ? choice.keep : [];
     const kept = basis.restart(q, keepIdx, lockIdx, status !== undefined || nextPhase > 0);
     for (const [c, i] of lockIdx.entries()) {
       if (!kept[c]) continue;
-      const l = { value: theta[i] as number, end: choice.endOf[i] as number, converged: ok[i] === 1, res: res[i] as number };
+      const l = { value: theta[i] as number, end: choice.endOf[i] as number, converged: ok[i] === 1, res: res[i] as number, gap: q.gap[i] as number };
       locked.push(l);
       phaseLocked.push(l);
     }
     if (status === undefined && nextPhase > 0 && !startPhase(nextPhase)) status = "converged";
   }
 
-  const { values, vectors, residualNorms, allConverged } = answer(A, n, ends, locked, basis.L, k);
-  matvecs += values.length;
-  let finalStatus = status === "converged" && !allConverged ? "maxIterations" : (status ?? "maxIterations");
-  // The estimates are trusted only as far as the true residuals confirm them: a returned pair 100 times over its
-  // bound (tol·‖A‖est, or what valueTol accepts: r ≤ √(valueTol·|λ|·gap), gap ≤ 2‖A‖est) means a basis that lost
-  // orthogonality or a non-symmetric A, never a converged run. The bound is at least ψ·‖A‖est = ε√n·‖A‖est: a true
-  // residual is only computed to rounding, so a tol near or below ε (tol 0 included) must not turn rounding into a breakdown.
+  let ans = answer(As, n, ends, locked, basis.L, k);
+  matvecs += ans.values.length;
+  let finalStatus = status === "converged" && !ans.allConverged ? "maxIterations" : (status ?? "maxIterations");
+  // 'converged' is the contract on the true residuals: ‖r‖ ≤ max(tol, 100ε√n)·‖A‖est, or ‖r‖²/gap ≤ valueTol·|λ|. A basis
+  // that lost orthogonality leaves residuals the estimates did not show: up to two Rayleigh–Ritz steps on span{Y, R}
+  // (k products each) repair them; a pair still missing its contract (or a non-symmetric A) makes the run a breakdown.
   if (finalStatus === "converged") {
-    const normEst = basis.normEst;
-    const c = residualNorms.findIndex((r, i) => !(r <= 100 * Math.max(tol * normEst, psi * normEst, Math.sqrt(2 * valueTol * Math.abs(values[i] as number) * normEst))));
+    const contract = { tol, valueTol, floor: 100 * psi };
+    // ‖A‖est: the largest |Ritz value| met, which bounds ‖A‖ from below when the basis kept (semi-)orthogonality; for
+    // 'none', whose Ritz values may be ghosts outside the spectrum, the largest ‖A·v‖ of a unit column or |λ| returned.
+    if (reorth === "none") basis.normEst = Math.max(basis.productNorm, ...Array.from(ans.values, Math.abs));
+    let current = ans;
+    for (let round = 0; round < 3 && firstMiss(current, contract, basis.normEst) >= 0; round++) {
+      const refined = refine(As, n, ends, current);
+      matvecs += refined.products;
+      current = refined.answer;
+      // The best seen is kept: near the rounding floor a step may not improve, and a pair next to an unwanted
+      // eigenvalue may first take up some of it (the next step removes it).
+      if (worstRatio(current, contract, basis.normEst) < worstRatio(ans, contract, basis.normEst)) ans = current;
+    }
+    const c = firstMiss(ans, contract, basis.normEst);
     if (c >= 0) {
       finalStatus = "breakdown";
-      message = `the true residual of λ = ${values[c]} is ${residualNorms[c]}, over 100 times its tolerance: the estimates were not borne out (a basis that lost orthogonality, or a non-symmetric A)`;
+      message = `the true residual of λ = ${(ans.values[c] as number) * As.scale} is ${(ans.residualNorms[c] as number) * As.scale}, over its tolerance: the estimates were not borne out (a basis that lost orthogonality, or a non-symmetric A)`;
     }
+  }
+  if (lossNote !== undefined) message = message === undefined ? lossNote : `${message}; ${lossNote}`;
+  const { values, vectors, residualNorms } = ans;
+  for (let i = 0; i < values.length; i++) {
+    values[i] = (values[i] as number) * As.scale;
+    residualNorms[i] = (residualNorms[i] as number) * As.scale;
   }
   return {
     values,

@@ -113,8 +113,7 @@ export interface LanczosOptions {
    * thick restart re-orthonormalizes the restarted basis as `'selective'` does, and newly locked
    * vectors are orthonormalized against the locked ones (a Ritz vector with ‖V·s‖ < ½, or that
    * loses half of its norm to them, a ghost's, is not locked), so the Ritz values stay within the
-   * spectrum. A returned pair whose true residual exceeds 100 times what the tolerance accepts
-   * turns a `'converged'` status to `'breakdown'` (see `LanczosResult.stats`). For studying the loss
+   * spectrum. The answer is checked on its true residuals as with every option (see `LanczosResult.stats`). For studying the loss
    * of orthogonality; not for results.
    */
   reorthogonalization?: "full" | "partial" | "selective" | "none";
@@ -155,9 +154,13 @@ export interface LanczosResult {
    * `status` `'converged'` when all k pairs met the tolerance; `'maxIterations'` when
    * `maxMatvecs` or `maxRestarts` ran out (then unconverged pairs are the best current Ritz
    * pairs); `'breakdown'` when a product with A was not finite (then only the pairs locked
-   * before it are returned); `'stopped'` by callback or signal. A returned pair whose true residual exceeds its bound 100-fold
-   * (100·max(tol·‖A‖est, √(2·valueTol·|λ|·‖A‖est), ε√n·‖A‖est), the most either tolerance accepts, or rounding; only a basis that lost
-   * orthogonality or a non-symmetric A can do that) makes a `'converged'` run `'breakdown'`,
+   * before it are returned); `'stopped'` by callback or signal.
+   * `'converged'` is a promise on the true residuals of the returned pairs, computed at the end: each meets
+   * ‖A·v − λ·v‖ ≤ max(tol, 100ε√n)·‖A‖est (the floor is the rounding of a computed residual), or, with `valueTol`,
+   * ‖A·v − λ·v‖²/gap ≤ valueTol·|λ| with the gap it had when accepted. Where a pair misses it (a basis that lost
+   * orthogonality leaves residuals its estimates do not show), up to three Rayleigh–Ritz steps on the span of the
+   * pairs and their residuals (one block Davidson step each, k products) refine all of them; a pair that still
+   * misses it (or a non-symmetric A) makes the run `'breakdown'`,
    * with a message naming the pair. `iterations` counts Lanczos steps, `residualNorm`
    * is the largest of `residualNorms` (NaN after a non-finite product, or when a true residual is NaN); `residualHistory` (with `history: true`) one entry a cycle.
    */

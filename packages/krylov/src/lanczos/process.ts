@@ -4,7 +4,7 @@
  * @module
  */
 import { checkInteger, type Stats } from "../stats.js";
-import { columnView, norm, orthogonalize, startVector, type Reorthogonalization } from "./common.js";
+import { columnView, norm, orthogonalize, PowerOfTwoScaled, startVector, type Reorthogonalization } from "./common.js";
 import { checkBoolean, checkFunction, checkSignal, LANCZOS_PROCESS_OPTIONS, oneOf, optionsObject, squareOperator, symmetryProbe } from "../solver-args.js";
 import { cgsPass } from "./kernels.js";
 import { OmegaEstimates } from "./partial.js";
@@ -119,6 +119,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   const [V, w, g] = workspaceArrays(n, [cols * n, n, steps + 1]) as [Float64Array, Float64Array, Float64Array];
   startVector(fn, o.v0, seed, A, V);
   const wVec = columnView(w, 0, n);
+  const As = new PowerOfTwoScaled(A); // A/2^e for ‖A‖ far from 1: α, β are multiplied by 2^e at the end
   const alpha = new Float64Array(steps);
   const beta = new Float64Array(steps);
   // 'partial': Simon's ω estimates (partial.ts, shared with `lanczos`) on T stored as the projected matrix H of the band
@@ -144,7 +145,7 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
     }
     const vj = col(j);
     // w ← A v_j
-    A.apply(columnView(V, vj, n), wVec);
+    As.apply(columnView(V, vj, n), wVec);
     const betaPrev = j > 0 ? (beta[j - 1] as number) : 0;
     // α_j = v_jᵀ w;  w ← w − α_j v_j − β_{j−1} v_{j−1}
     let a = 0;
@@ -186,13 +187,13 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
       status = "breakdown";
       finite = false;
-      message = `non-finite coefficient at step ${j + 1} (α = ${a}, β = ${b})`;
+      message = `non-finite coefficient at step ${j + 1} (α = ${a * As.scale}, β = ${b * As.scale})`;
       j++;
       break;
     }
     if (b <= tolB * tNorm) {
       status = "breakdown";
-      message = `invariant subspace of dimension ${j + 1} found (β = ${b.toExponential(2)})`;
+      message = `invariant subspace of dimension ${j + 1} found (β = ${(b * As.scale).toExponential(2)})`;
       beta[j] = 0;
       j++;
       break;
@@ -205,22 +206,23 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
       H[(j + 1) * capP + j] = b;
       H[j * capP + j + 1] = b;
     }
-    if (callback?.({ iteration: j + 1, alpha: a, beta: b }) === true) {
+    if (callback?.({ iteration: j + 1, alpha: a * As.scale, beta: b * As.scale }) === true) {
       status = "stopped";
       message = "stopped by the callback";
       j++;
       break;
     }
   }
+  const scale = As.scale;
   const result: LanczosProcessResult = {
-    alpha: alpha.slice(0, j),
-    beta: beta.slice(0, j),
+    alpha: alpha.slice(0, j).map((x) => x * scale),
+    beta: beta.slice(0, j).map((x) => x * scale),
     stats: {
       iterations: j,
       matvecs: j + probeProducts,
       converged: status === "converged" || (status === "breakdown" && finite),
       status,
-      residualNorm: j > 0 ? (beta[j - 1] as number) : 0,
+      residualNorm: j > 0 ? (beta[j - 1] as number) * scale : 0,
       timeMs: performance.now() - start,
       ...(message !== undefined ? { message } : {}),
     },

@@ -136,3 +136,23 @@ export class NoReorth extends RestartQr implements ReorthStrategy {
   checked(): void {}
   reset(): void {}
 }
+
+/**
+ * What `'partial'` and `'selective'` become once the driver measures a loss of orthogonality beyond what they
+ * promise (their estimates missed it): every step orthogonalized against the whole basis, as `'full'`, and the
+ * restarts re-orthonormalize the restarted basis (`RestartQr`), which repairs the basis that lost it.
+ */
+export class FullAfterLoss extends RestartQr implements ReorthStrategy {
+  sweep(): boolean {
+    return true;
+  }
+  orthogonalizeOwn(_w: Float64Array, _n: number, norm: number): number {
+    return norm;
+  }
+  appended(): void {}
+  checkDue(): boolean {
+    return false;
+  }
+  checked(): void {}
+  reset(): void {}
+}

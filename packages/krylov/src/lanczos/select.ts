@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
+import { nrm2, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
 
 /** Which end of the spectrum `lanczos` looks for. */
 export type Which = "largest" | "smallest" | "both" | "magnitude";
@@ -15,12 +15,16 @@ export interface End {
   count: number;
 }
 
-/** A locked (deflated) pair: its value, the end it was locked for, whether it met the tolerance, its residual estimate. */
+/**
+ * A locked (deflated) pair: its value, the end it was locked for, whether it met the tolerance, its residual
+ * estimate, and its gap to the nearest other Ritz value then (what `valueTol` judged it by).
+ */
 export interface Locked {
   value: number;
   end: number;
   converged: boolean;
   res: number;
+  gap: number;
 }
 
 /** The decisions of one restart cycle. */
@@ -159,10 +163,21 @@ export function openCopies(
   return most;
 }
 
+/** The answer of `lanczos`: the pairs, their products with A, and their true residuals. */
+export interface Answer {
+  values: Float64Array;
+  vectors: Vec[];
+  /** A·vⱼ (one product each). */
+  products: Float64Array[];
+  residualNorms: Float64Array;
+  /** The gap of each pair when it was locked (see `Locked`). */
+  gaps: Float64Array;
+  /** k pairs, all locked as converged. */
+  allConverged: boolean;
+}
+
 /** For each end, its best `count` locked pairs, ascending, with their true residuals (one product each). */
-export function answer(A: LinearOperator, n: number, ends: readonly End[], locked: readonly Locked[], L: Float64Array, k: number): {
-  values: Float64Array; vectors: Vec[]; residualNorms: Float64Array; allConverged: boolean;
-} {
+export function answer(A: LinearOperator, n: number, ends: readonly End[], locked: readonly Locked[], L: Float64Array, k: number): Answer {
   const picked: number[] = [];
   for (let e = 0; e < ends.length; e++) {
     const end = ends[e] as End;
@@ -173,20 +188,23 @@ export function answer(A: LinearOperator, n: number, ends: readonly End[], locke
   picked.sort((x, y) => (locked[x] as Locked).value - (locked[y] as Locked).value);
   const values = new Float64Array(picked.length);
   const vectors: Vec[] = [];
+  const products: Float64Array[] = [];
   const residualNorms = new Float64Array(picked.length);
-  const Av = vec(n);
+  const gaps = new Float64Array(picked.length);
+  const r = vec(n);
   picked.forEach((i, c) => {
     const lambda = (locked[i] as Locked).value;
     const y = vec(n);
     y.data.set(L.subarray(i * n, (i + 1) * n));
-    A.apply(y, Av);
-    let r = 0;
-    for (let t = 0; t < n; t++) r += ((Av.data[t] as number) - lambda * (y.data[t] as number)) ** 2;
+    const Ay = A.apply(y, vec(n));
+    for (let t = 0; t < n; t++) r.data[t] = (Ay.data[t] as number) - lambda * (y.data[t] as number); // r = Av − λv
     values[c] = lambda;
     vectors.push(y);
-    residualNorms[c] = Math.sqrt(r);
+    products.push(Ay.data);
+    residualNorms[c] = nrm2(r); // safe from underflow: exactly 0 only when r is
+    gaps[c] = (locked[i] as Locked).gap;
   });
-  return { values, vectors, residualNorms, allConverged: picked.length === k && picked.every((i) => (locked[i] as Locked).converged) };
+  return { values, vectors, products, residualNorms, gaps, allConverged: picked.length === k && picked.every((i) => (locked[i] as Locked).converged) };
 }
 
 /**
