@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CsrOperator, csr, readMatrixMarket, rng, transpose, vec } from "@krylov-ts/operators";
-import { fmt, interleaved, type Case, type Row } from "./lib.js";
+import { fmt, interleaved, median, type Case, type Row } from "./lib.js";
 import { loadText, PEER_THREADS, runOnce } from "./peers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,10 +63,11 @@ function unsymmetricCopy(A: CsrOperator): CsrOperator {
 }
 
 /** SciPy's `A @ x` at each thread setting (bench/scipy_csr.py), and the best per matrix. */
-function scipyTimes(problems: Record<string, string | number>): { best: Record<string, number>; text: string } | undefined {
-  const runs = PEER_THREADS.map((t) => runOnce<Record<string, number>>("scipy", "scipy_csr.py", [JSON.stringify(problems)], t));
+function scipyTimes(problems: Record<string, string | number>): { best: Record<string, number>; cpu: Record<string, number>; text: string } | undefined {
+  const runs = PEER_THREADS.map((t) => runOnce<{ ms: Record<string, number>; cpuMs: Record<string, number> }>("scipy", "scipy_csr.py", [JSON.stringify(problems)], t));
   const lines: string[] = [];
   const best: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   for (const r of runs) {
     if (typeof r === "string") {
       lines.push(`- SciPy: ${r}`);
@@ -75,13 +76,14 @@ function scipyTimes(problems: Record<string, string | number>): { best: Record<s
     const bl = r.info.blas.find((x) => x.internal_api !== undefined) ?? r.info.blas[0];
     lines.push(`- SciPy ${r.info.scipy ?? "?"} / NumPy ${r.info.numpy}, ${bl?.internal_api ?? bl?.filepath ?? "?"} ${bl?.version?.split(" ").slice(0, 2).join(" ") ?? ""}, OMP/OPENBLAS_NUM_THREADS=${r.info.threads}${r.info.reference ? ` — REFERENCE BLAS (${r.info.reason ?? ""}), not used` : ""}`);
     if (r.info.reference) continue;
-    for (const [k, v] of Object.entries(r.result)) best[k] = Math.min(best[k] ?? Infinity, v);
+    for (const [k, v] of Object.entries(r.result.ms)) best[k] = Math.min(best[k] ?? Infinity, v);
+    for (const [k, v] of Object.entries(r.result.cpuMs)) cpu[k] = Math.min(cpu[k] ?? Infinity, v);
   }
   if (Object.keys(best).length === 0) {
     console.log(`\n(SciPy reference skipped)\n${lines.join("\n")}`);
     return undefined;
   }
-  return { best, text: lines.join("\n") };
+  return { best, cpu, text: lines.join("\n") };
 }
 
 export default async function (): Promise<void> {
@@ -96,7 +98,7 @@ export default async function (): Promise<void> {
   const sci = scipyTimes(Object.fromEntries(problems.map((p) => [p.name, p.scipyArg])));
   const scipy = sci?.best;
 
-  const summary: Array<{ name: string; n: number; nnz: number; rows: Row[] }> = [];
+  const summary: Array<{ name: string; n: number; nnz: number; rows: Row[]; cpuMs: number }> = [];
   for (const { name, A } of problems) {
     const [m, n] = A.shape;
     const x = rng(3).normalVec(n);
@@ -125,7 +127,15 @@ export default async function (): Promise<void> {
       { name: "krylov-ts transpose(csr) apply (scatter), WebAssembly", fn: () => { for (let r = 0; r < reps; r++) At.apply(xT, yT); } },
     ];
     const rows = interleaved(`CSR matvec, ${name} (n = ${n}, nnz = ${A.nnz}), ${reps} product(s) per sample`, cases);
-    summary.push({ name, n, nnz: A.nnz, rows: rows.map((r) => ({ ...r, medianMs: r.medianMs / reps })) });
+    // CPU time per product of the WebAssembly apply (what a loaded machine disturbs least), as SciPy's.
+    const cpu: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      const c = process.cpuUsage();
+      for (let r = 0; r < reps; r++) A.apply(x, y);
+      const d = process.cpuUsage(c);
+      cpu.push((d.user + d.system) / 1e3 / reps);
+    }
+    summary.push({ name, n, nnz: A.nnz, rows: rows.map((r) => ({ ...r, medianMs: r.medianMs / reps })), cpuMs: median(cpu) });
   }
 
   console.log("\n### CSR matvec: time per product (ms); speed-ups of the WebAssembly backend\n");
@@ -133,9 +143,9 @@ export default async function (): Promise<void> {
   console.log(`- load average at start ${loadStart}; at end ${loadText()}\n`);
   console.log(
     "| matrix | n | nnz | plain loop | apply, JS | apply, wasm | wasm vs JS | wasm vs plain | " +
-      "transpose, JS | transpose, wasm | wasm vs JS | SciPy A @ x | wasm ÷ SciPy time |",
+      "transpose, JS | transpose, wasm | wasm vs JS | SciPy A @ x | wasm ÷ SciPy time | CPU ms: wasm / SciPy | ÷ (CPU) |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const s of summary) {
     const [plain, js, wasm, scatterJs, scatterWasm] = s.rows as [Row, Row, Row, Row, Row];
     const sp = scipy?.[s.name];
@@ -144,7 +154,8 @@ export default async function (): Promise<void> {
       `| ${s.name} | ${s.n} | ${s.nnz} | ${fmt(plain.medianMs)} | ${fmt(js.medianMs)} | ${fmt(wasm.medianMs)} | ` +
         `${x(js, wasm)} | ${x(plain, wasm)} | ${fmt(scatterJs.medianMs)} | ${fmt(scatterWasm.medianMs)} | ` +
         `${x(scatterJs, scatterWasm)} | ${sp === undefined ? "—" : fmt(sp)} | ` +
-        `${sp === undefined ? "—" : (wasm.medianMs / sp).toFixed(2)} |`,
+        `${sp === undefined ? "—" : (wasm.medianMs / sp).toFixed(2)} | ${fmt(s.cpuMs)} / ${sci?.cpu[s.name] === undefined ? "—" : fmt(sci.cpu[s.name] as number)} | ` +
+        `${sci?.cpu[s.name] === undefined ? "—" : (s.cpuMs / (sci.cpu[s.name] as number)).toFixed(2)} |`,
     );
   }
 }

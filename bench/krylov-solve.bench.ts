@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { csr, operator, rng, vec, type LinearOperator, type Vec } from "@krylov-ts/operators";
 import { cg, minres } from "@krylov-ts/krylov";
 import { setSimd, simdEnabled } from "../packages/krylov/src/kernels.js";
-import { fmt, interleaved, QUICK } from "./lib.js";
+import { fmt, interleaved, median, QUICK } from "./lib.js";
 import { bestPeer, PEER_THREADS, runOnce, type PeerInfo } from "./peers.js";
 
 const SHIFT = 0.05;
@@ -100,6 +100,7 @@ interface Ref {
   matvecs: number;
   iterations: number;
   ms: number;
+  cpuMs?: number;
   trueRelResidual: number;
 }
 
@@ -159,6 +160,15 @@ async function solveTable(N: number, withMinres: boolean): Promise<void> {
   setSimd(simdOn);
   const cgCsrMs = (interleaved(undefined, [{ name: "cg csr", fn: () => void cg(Acsr, b, { rtol: RTOL }) }], { rounds: runs, warmup: 0, maxTime: 0 })[0] as { medianMs: number }).medianMs;
   const [cgMs, cgJsMs] = alternating(simdOn, () => void cg(A, b, { rtol: RTOL }), runs);
+  // CPU time per solve (what a loaded machine disturbs least), as SciPy's side reports it.
+  const cpuOf = (fn: () => void): number => median(Array.from({ length: Math.max(3, runs) }, () => {
+    const c0 = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(c0);
+    return (d.user + d.system) / 1e3;
+  }));
+  const cgCpu = cpuOf(() => void cg(A, b, { rtol: RTOL }));
+  const cgCsrCpu = cpuOf(() => void cg(Acsr, b, { rtol: RTOL }));
   const [mrMs, mrJsMs] = withMinres ? alternating(simdOn, () => void minres(A, b, { shift: SHIFT, rtol: RTOL }), 3) : [Number.NaN, Number.NaN];
   setSimd(simdOn);
   const xs = vec(n);
@@ -197,6 +207,10 @@ async function solveTable(N: number, withMinres: boolean): Promise<void> {
     row(`SciPy minres σ=${SHIFT}, rtol 1e-12 (one run, counted operator)`, "—", t.matvecs, t.iterations, t.ms, t.trueRelResidual);
   }
   if (typeof ref === "string") console.log(`\nSciPy skipped: ${ref}`);
+  console.log(
+    `\nCPU time per cg solve (ms, medians): krylov-ts on csr(...) ${fmt(cgCsrCpu)}, on the stencil ${fmt(cgCpu)}` +
+      (refCg?.cpuMs === undefined ? "" : `, SciPy ${fmt(refCg.cpuMs)} (ratios ${(cgCsrCpu / refCg.cpuMs).toFixed(2)} and ${(cgCpu / refCg.cpuMs).toFixed(2)})`),
+  );
   console.log(
     `\none product with the stencil operator: ${fmt(matvecUs)} µs (median); cg spent ≈ ${fmt((c.stats.matvecs * matvecUs) / 1e3)} ms ` +
       `of its ${fmt(cgMs)} ms in products; SIMD kernels ${cgJsMs > 0 ? (cgJsMs / cgMs).toFixed(2) : "—"}× faster for cg, ` +

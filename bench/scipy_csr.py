@@ -2,7 +2,8 @@
 
 Usage (by bench/peers.ts, KRYLOV_PEER_THREADS set): python3 bench/scipy_csr.py PROBLEMS_JSON
 PROBLEMS_JSON maps a name to a Matrix Market file or to N for the 2-D Poisson 5-point matrix of
-N² unknowns. Prints one JSON line {"info": peer.describe(), "result": {name: ms}}.
+N² unknowns. Prints one JSON line {"info": peer.describe(), "result": {"ms": {name: ms},
+"cpuMs": {name: ms}}}: medians per product of wall and process CPU time.
 """
 import peer
 
@@ -22,16 +23,18 @@ def poisson(N):
     return (sp.kron(sp.identity(N), T) + sp.kron(T, sp.identity(N))).tocsr()
 
 
-out = {}
+out, cpu = {}, {}
 for name, arg in json.loads(sys.argv[1]).items():
     A = poisson(arg) if isinstance(arg, int) else sp.csr_matrix(scipy.io.mmread(arg))
     x = np.random.default_rng(1).standard_normal(A.shape[1])
     reps = max(1, int(2e6 // max(A.nnz, 1)))
-    ts = []
+    ts, cs = [], []
     for _ in range(40):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(reps):
             A @ x
         ts.append((time.perf_counter() - t) / reps * 1e3)
+        cs.append((time.process_time() - c) / reps * 1e3)
     out[name] = float(np.median(ts))
-print(json.dumps({"info": peer.describe(), "result": out}))
+    cpu[name] = float(np.median(cs))
+print(json.dumps({"info": peer.describe(), "result": {"ms": out, "cpuMs": cpu}}))
