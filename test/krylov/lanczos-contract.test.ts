@@ -1,7 +1,7 @@
 import test from "ava";
 import { dense, diagonal, rng, type LinearOperator } from "@krylov-ts/operators";
 import { lanczos, type LanczosOptions } from "@krylov-ts/krylov";
-import { withSpectrum } from "../helpers/dense.js";
+import { maxAbsDiff, symmetricEigen, withSpectrum } from "../helpers/dense.js";
 
 /**
  * Problems of a seeded sweep (n 20–220; log-normal ± spectra, two clusters 1e-6 wide around −1.77 and 0.40,
@@ -52,4 +52,21 @@ test("every pair of a converged run meets ‖Av − λv‖ ≤ tol·‖A‖ on i
     });
   }
   t.true(converged >= 20);
+});
+
+test("lanczos with tol 0 on a small matrix it solves exactly reports converged, not a breakdown of its rounding-level residuals", (t) => {
+  // The Krylov space is exhausted, every residual estimate is 0 and the true residuals are rounding (~1e-14): the
+  // check "true residual ≤ 100·tol·‖A‖" turned that into 'breakdown' for any tol below about 1e-16.
+  const n = 6;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = i === j ? 4 + i : 1 / (1 + i + j);
+  const ref = symmetricEigen(a, n).values;
+  for (const tol of [0, 1e-17]) {
+    for (const reorthogonalization of ["full", "partial", "selective"] as const) {
+      const r = lanczos(dense(a, [n, n], { symmetric: true }), { k: 2, tol, reorthogonalization });
+      t.is(r.stats.status, "converged", `tol ${tol} ${reorthogonalization}: ${r.stats.message ?? ""}`);
+      t.true(maxAbsDiff(r.values, ref.slice(n - 2)) < 1e-13);
+      for (const res of r.residualNorms) t.true(res < 1e-13);
+    }
+  }
 });

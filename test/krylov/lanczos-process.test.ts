@@ -101,3 +101,8 @@ test("bad input throws errors naming the function, the argument and the sizes", 
   t.throws(() => lanczosProcess(dense([[1, 2, 3], [4, 5, 6]]), {}), { message: /lanczosProcess: A must be square but is 2×3/ });
   t.throws(() => lanczosProcess(dense([[1, 2], [0, 1]]), { checkSymmetric: true }), { message: /lanczosProcess: A \(2×2\) is not symmetric/ });
 });
+
+test("lanczosProcess refuses a basis option that is not a boolean", (t) => {
+  const error = t.throws(() => lanczosProcess(diagonal([1, 2, 3]), { steps: 2, basis: "yes" as unknown as boolean }));
+  t.regex(error?.message ?? "", /^lanczosProcess: options\.basis must be a boolean/);
+});
