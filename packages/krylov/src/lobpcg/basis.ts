@@ -42,8 +42,9 @@ export class BlockBasis {
 
   /**
    * Appends column `col` of (v, Av, Bv) (Bv ignored when B = I), B-orthogonalized against the
-   * columns already there (two passes of classical Gram–Schmidt: c = (B S)ᵀ v, v ← v − S c,
-   * Av ← Av − (A S) c, Bv ← Bv − (B S) c) and B-normalized. A column that keeps at most `drop` of
+   * columns already there (classical Gram–Schmidt: c = (B S)ᵀ v, v ← v − S c, Av ← Av − (A S) c,
+   * Bv ← Bv − (B S) c; a second pass when the first removed more than 1 − 1/√2 of the B-norm) and
+   * B-normalized. A column that keeps at most `drop` of
    * its B-norm is linearly dependent to working precision and is refused; returns whether it was
    * taken.
    */
@@ -61,13 +62,16 @@ export class BlockBasis {
     if (hasB) bw.set(bv.subarray(src, src + n));
     const norm0 = Math.sqrt(Math.max(this.bDot(bw, w), 0));
     if (!(norm0 > 0) || !Number.isFinite(norm0)) return false;
+    let norm = norm0;
     for (let pass = 0; pass < 2 && j > 0; pass++) {
       basisDots(BV, 0, j, n, w, g); // gᵢ = (B sᵢ)ᵀ v
       basisSubtract(V, 0, j, n, w, g);
       basisSubtract(AV, 0, j, n, aw, g);
       if (hasB) basisSubtract(BV, 0, j, n, bw, g);
+      const before = norm;
+      norm = Math.sqrt(Math.max(this.bDot(bw, w), 0));
+      if (norm > 0.7071 * before) break; // little cancellation: one pass is enough (Kahan–Parlett "twice is enough")
     }
-    const norm = Math.sqrt(Math.max(this.bDot(bw, w), 0));
     if (!(norm > drop * norm0)) return false;
     const s = 1 / norm;
     for (let i = 0; i < n; i++) {
@@ -79,18 +83,14 @@ export class BlockBasis {
     return true;
   }
 
-  /** The projected matrix G = Sᵀ A S (count×count, row-major, symmetrized). */
+  /** The projected matrix G = Sᵀ A S (count×count, row-major; its upper triangle computed, mirrored). */
   projected(out: Float64Array): number {
     const { n, V, AV, count: m, h } = this;
     for (let b = 0; b < m; b++) {
-      basisDots(V, 0, m, n, AV.subarray(b * n, (b + 1) * n), h); // h_a = s_aᵀ A s_b
-      for (let a = 0; a < m; a++) out[a * m + b] = h[a] as number;
-    }
-    for (let a = 0; a < m; a++) {
-      for (let b = a + 1; b < m; b++) {
-        const s = 0.5 * ((out[a * m + b] as number) + (out[b * m + a] as number));
-        out[a * m + b] = s;
-        out[b * m + a] = s;
+      basisDots(V, 0, b + 1, n, AV.subarray(b * n, (b + 1) * n), h); // h_a = s_aᵀ A s_b, a ≤ b (G is symmetric)
+      for (let a = 0; a <= b; a++) {
+        out[a * m + b] = h[a] as number;
+        out[b * m + a] = h[a] as number;
       }
     }
     return m;
