@@ -19,4 +19,6 @@ export {
 } from "./model.js";
 export { train, type TrainOptions, type TrainResult } from "./train.js";
 export { densityGrid, sortedPairs, type EigenPair } from "./spectrum.js";
+export { mnist } from "./mnist.js";
+export { cnn, cnnLoss, cnnHessian, cnnGradient, cnnAccuracy } from "./cnn.js";
 export { spectrumSpec, convergenceSpec, renderSvg, type MarkedEigenvalue, type ConvergenceSeries } from "./plots.js";

@@ -20,6 +20,11 @@ import { loadDataset } from "../data.js";
 import { dampedNewtonStep } from "../newton.js";
 import { accuracy, initialParams, layout, lossFunction, predict, type Activation, type Loss, type MlpSpec } from "../model.js";
 import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
+import { cnn, cnnAccuracy, cnnGradient, cnnHessian, cnnLoss } from "../cnn.js";
+import { mnist } from "../mnist.js";
+
+/** The CNN of --model cnn, as the report and the header line name it. */
+const CNN_LAYERS = "conv3×3×8–maxpool2–conv3×3×16–maxpool2–dense10";
 import type { Progress } from "../progress.js";
 import { densityGrid, sortedPairs } from "../spectrum.js";
 import { fmt, keyValues, table } from "../table.js";
@@ -30,7 +35,10 @@ const spec: CommandSpec = {
   usage: "krylov hessian [options]",
   summary: "Train an MLP, then analyse its loss Hessian matrix-free: extreme eigenvalues, trace, density, Newton step.",
   options: [
-    { name: "data", kind: "string", default: "iris", meta: "iris|spirals|FILE.csv", help: "the data set: Iris, seeded spirals, or a CSV file with a header row" },
+    { name: "data", kind: "string", default: "iris", meta: "iris|spirals|mnist|FILE.csv", help: "the data set: Iris, seeded spirals, MNIST digits (from the mnist package), or a CSV file with a header row" },
+    { name: "model", kind: "choice", choices: ["mlp", "cnn"], default: "mlp", help: "mlp: the MLP of --hidden; cnn: conv 3×3×8–pool–conv 3×3×16–pool–dense for 28×28 images (--data mnist), its Hessian over the whole training set streamed in --batch-size batches" },
+    { name: "train-samples", kind: "integer", default: "1000", min: 10, help: "mnist: how many digits to train on (class-balanced, at most 10,000)" },
+    { name: "batch-size", kind: "integer", default: "250", min: 1, help: "cnn: images per minibatch of each streamed H·v product and gradient" },
     { name: "label", kind: "string", meta: "COLUMN", help: "the target column of a CSV file (strings: classes; numbers: regression)" },
     { name: "classes", kind: "integer", default: "3", min: 2, help: "spirals: number of arms (classes)" },
     { name: "samples", kind: "integer", default: "300", min: 4, help: "spirals: number of points" },
@@ -70,7 +78,11 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     // The data set is generated from its declared size: check that size before generating it.
     checkHessianCost(v, num(v, "samples"), [2, ...list(v, "hidden"), num(v, "classes")]);
   }
-  const data = loadDataset(str(v, "data"), {
+  const modelKind = str(v, "model") as "mlp" | "cnn";
+  const isMnist = str(v, "data") === "mnist";
+  if (modelKind === "cnn" && !isMnist) throw new UsageError(`krylov hessian: --model cnn takes 28×28 images: use it with --data mnist, not --data ${str(v, "data")}`);
+  if (isMnist && num(v, "train-samples") > 10000) throw new UsageError(`krylov hessian: --train-samples ${num(v, "train-samples")} is more than the 10,000 digits of the mnist package`);
+  const data = isMnist ? mnist(num(v, "train-samples")) : loadDataset(str(v, "data"), {
     label: optStr(v, "label"),
     seed,
     classes: num(v, "classes"),
@@ -88,23 +100,25 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     activation: str(v, "activation") as Activation,
     loss: (lossName === "auto" ? (data.task === "classification" ? "cross-entropy" : "mse") : lossName) as Loss,
   };
-  checkHessianCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
-  const n = layout(model).size;
+  const net = modelKind === "cnn" ? cnn(model.activation, data.outputs) : undefined;
+  if (net === undefined) checkHessianCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
+  const n = net?.n ?? layout(model).size;
   const top = num(v, "top");
   const bottom = num(v, "bottom");
   if (top + bottom > n) throw new UsageError(`krylov hessian: --top ${top} plus --bottom ${bottom} is larger than n = ${n} parameters`);
   const tol = num(v, "tol");
 
   // 1. Training.
-  const f = lossFunction(model, data);
-  const trained = train(f, initialParams(model, seed), { steps: num(v, "steps"), lr: num(v, "lr") }, bar);
+  const f = net === undefined ? lossFunction(model, data) : cnnLoss(net, data);
+  const trained = train(f, net === undefined ? initialParams(model, seed) : net.init(seed), { steps: num(v, "steps"), lr: num(v, "lr") }, bar);
   const theta = trained.theta;
-  const outputs = predict(model, theta, data);
-  const acc = data.task === "classification" ? accuracy(outputs, data) : undefined;
+  const acc = net !== undefined ? cnnAccuracy(net, data, theta) : data.task === "classification" ? accuracy(predict(model, theta, data), data) : undefined;
 
   // 2. The Hessian at θ*, as an operator, and the gradient there.
-  const H = hessianOperator(f, theta);
-  const fg = gradientFunction(f, n);
+  // The CNN's: over the whole training set, each product streamed over minibatches (memory O(batch)).
+  const batchSize = num(v, "batch-size");
+  const H = net === undefined ? hessianOperator(f, theta) : cnnHessian(net, data, theta, batchSize);
+  const fg = net === undefined ? gradientFunction(f, n) : cnnGradient(net, data, batchSize);
   const at = fg(vec(theta));
   const loss = at.value;
   const g = vec(at.gradient.data.slice(at.gradient.offset, at.gradient.offset + n));
@@ -187,11 +201,14 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       label: data.label,
       ...(data.classes === undefined ? {} : { classes: data.classes }),
     },
-    model: { ...model, parameters: n },
+    model: net === undefined ? { kind: "mlp", ...model, parameters: n } : { kind: "cnn", layers: CNN_LAYERS, activation: model.activation, loss: model.loss, parameters: n, batchSize },
     options: {
       data: str(v, "data"),
       // Each data set's own options only: --classes and --samples shape the spirals, --label a CSV file.
       ...(str(v, "data") === "spirals" ? { classes: num(v, "classes"), samples: num(v, "samples") } : {}),
+      ...(str(v, "data") === "mnist" ? { trainSamples: num(v, "train-samples") } : {}),
+      model: str(v, "model"),
+      ...(str(v, "model") === "cnn" ? { batchSize: num(v, "batch-size") } : {}),
       ...(optStr(v, "label") === undefined ? {} : { label: optStr(v, "label") }),
       seed,
       steps: num(v, "steps"),
@@ -258,7 +275,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   };
 
   const text = [
-    `krylov hessian — ${data.name} (${data.samples}×${data.features}, ${data.task}), MLP ${[model.inputs, ...model.hidden, model.outputs].join("→")} ${model.activation}, ${model.loss}, n = ${n} parameters`,
+    `krylov hessian — ${data.name} (${data.samples}×${data.features}, ${data.task}), ${net === undefined ? `MLP ${[model.inputs, ...model.hidden, model.outputs].join("→")}` : `CNN ${CNN_LAYERS}`} ${model.activation}, ${model.loss}, n = ${n} parameters${net === undefined ? "" : `; H·v over all ${data.samples} images in batches of ${Math.min(batchSize, data.samples)}`}`,
     "",
     keyValues([
       ["training", `${trained.gradients - 1} Adam steps, loss ${fmt(trained.losses[0] ?? NaN)} → ${fmt(loss)}, ‖g‖ ${fmt(nrm2(g))}${acc === undefined ? "" : `, accuracy ${(100 * acc).toFixed(1)} %`}`],
