@@ -11,7 +11,7 @@ import { COMBINE_ROWS } from "../lanczos/kernels.js";
 import { arnoldiOrthogonalize, basisColumns } from "../arnoldi.js";
 import { axpyN, dotN, normN } from "../kernels.js";
 import { workspaceArrays } from "../simd/backend.js";
-import { eigenvector, realSchur, reorderSchur, schurBlocks, type SchurBlock } from "./small-schur.js";
+import { eigenvector, eigenvectorWork, realSchur, reorderSchur, schurBlocks, type SchurBlock } from "./small-schur.js";
 
 /** Which eigenvalues `eigs` computes (of (A − σI)⁻¹ with a shift σ, i.e. those of A nearest σ by default). */
 export type EigsWhich = "largestMagnitude" | "smallestMagnitude" | "largestReal" | "smallestReal";
@@ -168,6 +168,7 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
   const work = new Float64Array(m);
   const yr = new Float64Array(m);
   const yi = new Float64Array(m);
+  const eigWork = eigenvectorWork(m);
   const random = rng(seed + 1);
   const keepIdx = Array.from({ length: m }, (_, i) => i);
 
@@ -182,6 +183,7 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
   let wanted: { re: number; im: number }[] = [];
   let estimates: number[] = [];
   let lambdas: { re: number; im: number }[] = []; // the wanted eigenvalues of A
+  let ritzWork: Float64Array[] | undefined; // the Ritz vectors' scratch, made at the first verification
 
   cycles: while (true) {
     // Extend A·V_p = V_p·S_p + v_{p+1}·bᵀ to m columns by Arnoldi steps.
@@ -239,7 +241,7 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
     wanted = values.slice(0, nWanted);
     estimates = wanted.map((v, i) => {
       if (i > 0 && v.im < 0 && (wanted[i - 1] as { im: number }).im === -v.im) return NaN; // the conjugate's, filled below
-      eigenvector(B, m, v.re, v.im, yr, yi); // H_m y = θ y (B's first m rows are H_m)
+      eigenvector(B, m, v.re, v.im, yr, yi, eigWork); // H_m y = θ y (B's first m rows are H_m)
       return Math.abs(beta) * Math.hypot(yr[m - 1] as number, yi[m - 1] as number); // ‖A V y − θ V y‖ = β|e_mᵀy|
     });
     estimates = estimates.map((r, i) => (Number.isNaN(r) ? (estimates[i - 1] as number) : r));
@@ -323,16 +325,14 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
   function ritzPairs(keep: boolean): { residuals: number[]; vectors?: { re: Vec; im: Vec }[] } {
     const residuals: number[] = [];
     const out: { re: Vec; im: Vec }[] = [];
-    const xr = new Float64Array(n);
-    const xi = new Float64Array(n);
-    const ar = new Float64Array(n);
-    const ai = new Float64Array(n);
+    ritzWork ??= [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)]; // once per run
+    const [xr, xi, ar, ai] = ritzWork as [Float64Array, Float64Array, Float64Array, Float64Array];
     for (let i = 0; i < wanted.length; i++) {
       const v = wanted[i] as { re: number; im: number };
       const l = lambdas[i] as { re: number; im: number };
       const conjugate = i > 0 && v.im < 0 && (wanted[i - 1] as { im: number }).im === -v.im;
       if (!conjugate) {
-        eigenvector(B, m, v.re, v.im, yr, yi);
+        eigenvector(B, m, v.re, v.im, yr, yi, eigWork);
         xr.fill(0);
         xi.fill(0);
         for (let c = 0; c < m; c++) {

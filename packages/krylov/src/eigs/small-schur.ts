@@ -304,6 +304,19 @@ export function reorderSchur(T: Float64Array, Z: Float64Array, m: number, select
   return order;
 }
 
+/** The scratch of `swapBlocks` and `solveSmall` (blocks of order ≤ 2: systems of order ≤ 4), allocated once. */
+const SWAP = {
+  K: new Float64Array(16),
+  rhs: new Float64Array(4),
+  Q: new Float64Array(16),
+  tmp: new Float64Array(4),
+  A: new Float64Array(16),
+  b: new Float64Array(4),
+  y: new Float64Array(4),
+  x: new Float64Array(4),
+  perm: new Int32Array(4),
+};
+
 /**
  * Swaps the adjacent diagonal blocks T₁₁ (p×p at j) and T₂₂ (q×q at j + p) of T, updating Z:
  * with X solving T₁₁X − XT₂₂ = T₁₂, the columns of Q = [Q₁ Q₂] (Q₁ an orthonormal basis of the
@@ -312,8 +325,8 @@ export function reorderSchur(T: Float64Array, Z: Float64Array, m: number, select
 export function swapBlocks(T: Float64Array, Z: Float64Array, m: number, j: number, p: number, q: number): void {
   const w = p + q;
   // The Sylvester equation as a pq×pq Kronecker system: (I_q ⊗ T₁₁ − T₂₂ᵀ ⊗ I_p)·vec(X) = vec(T₁₂).
-  const K = new Float64Array(16);
-  const rhs = new Float64Array(4);
+  const K = SWAP.K;
+  const rhs = SWAP.rhs;
   const N = p * q;
   for (let c = 0; c < q; c++) {
     for (let r = 0; r < p; r++) {
@@ -332,7 +345,8 @@ export function swapBlocks(T: Float64Array, Z: Float64Array, m: number, j: numbe
   }
   const X = solveSmall(K, rhs, N); // X[r][c] at c·p + r
   // Q: orthonormalize [−X; I_q] (q columns), then complete with unit vectors (Gram–Schmidt twice).
-  const Q = new Float64Array(w * w); // row-major w×w, column c = c-th basis vector
+  const Q = SWAP.Q; // row-major w×w, column c = c-th basis vector
+  Q.fill(0);
   for (let c = 0; c < q; c++) {
     for (let r = 0; r < p; r++) Q[r * w + c] = -(X[c * p + r] as number);
     Q[(p + c) * w + c] = 1;
@@ -360,7 +374,7 @@ export function swapBlocks(T: Float64Array, Z: Float64Array, m: number, j: numbe
       filled++;
     }
   }
-  const tmp = new Float64Array(w);
+  const tmp = SWAP.tmp;
   for (let col = 0; col < m; col++) {
     // rows j…j+w−1 of T ← Qᵀ·(those rows)
     for (let a = 0; a < w; a++) {
@@ -424,9 +438,10 @@ function standardize(T: Float64Array, Z: Float64Array, m: number, j: number): vo
 
 /** x solving the N×N system K x = rhs (N ≤ 4) by Gaussian elimination with complete pivoting; tiny pivots are raised to ε·‖K‖. */
 function solveSmall(K: Float64Array, rhs: Float64Array, N: number): Float64Array {
-  const A = K.slice(0, N * N);
-  const b = rhs.slice(0, N);
-  const perm = [0, 1, 2, 3].slice(0, N);
+  const { A, b, perm, y, x } = SWAP;
+  A.set(K.subarray(0, N * N));
+  b.set(rhs.subarray(0, N));
+  for (let i = 0; i < 4; i++) perm[i] = i;
   let scale = 0;
   for (let i = 0; i < N * N; i++) scale = Math.max(scale, Math.abs(A[i] as number));
   const tiny = Math.max(EPS * scale, Number.MIN_VALUE);
@@ -448,15 +463,26 @@ function solveSmall(K: Float64Array, rhs: Float64Array, N: number): Float64Array
       b[i] = (b[i] as number) - f * (b[k] as number);
     }
   }
-  const y = new Float64Array(N);
   for (let i = N - 1; i >= 0; i--) {
     let s = b[i] as number;
     for (let jj = i + 1; jj < N; jj++) s -= (A[i * N + jj] as number) * (y[jj] as number);
     y[i] = s / (A[i * N + i] as number);
   }
-  const x = new Float64Array(4);
+  x.fill(0);
   for (let i = 0; i < N; i++) x[perm[i] as number] = y[i] as number;
   return x;
+}
+
+/** The workspace of `eigenvector` for order ≤ m (allocate once, reuse across calls). */
+export interface EigenvectorWork {
+  Ar: Float64Array;
+  Ai: Float64Array;
+  piv: Int32Array;
+}
+
+/** A workspace for `eigenvector` on matrices of order ≤ m. */
+export function eigenvectorWork(m: number): EigenvectorWork {
+  return { Ar: new Float64Array(m * m), Ai: new Float64Array(m * m), piv: new Int32Array(m) };
 }
 
 /**
@@ -465,9 +491,12 @@ function solveSmall(K: Float64Array, rhs: Float64Array, N: number): Float64Array
  * partial pivoting; a zero pivot is replaced by ε·‖H‖, which is what makes the iteration
  * converge at once for an exact eigenvalue).
  */
-export function eigenvector(H: Float64Array, m: number, re: number, im: number, yr: Float64Array, yi: Float64Array): void {
-  const Ar = new Float64Array(m * m);
-  const Ai = new Float64Array(m * m);
+export function eigenvector(
+  H: Float64Array, m: number, re: number, im: number, yr: Float64Array, yi: Float64Array,
+  work: EigenvectorWork = eigenvectorWork(m),
+): void {
+  const { Ar, Ai, piv } = work;
+  Ai.fill(0, 0, m * m);
   let scale = 0;
   for (let i = 0; i < m * m; i++) scale = Math.max(scale, Math.abs(H[i] as number));
   const tiny = Math.max(EPS * scale, Number.MIN_VALUE);
@@ -477,7 +506,6 @@ export function eigenvector(H: Float64Array, m: number, re: number, im: number, 
     Ai[i * m + i] = -im;
   }
   // LU with partial pivoting (complex), in place.
-  const piv = new Int32Array(m);
   for (let k = 0; k < m; k++) {
     let p = k, best = -1;
     for (let i = k; i < m; i++) {
