@@ -105,6 +105,14 @@ test("eigs with k = n (m = n) converges in one cycle on an invariant Krylov spac
   t.deepEqual(Array.from(re, (x) => Math.round(x * 1e10) / 1e10), [5, 4, 3, 2, 1]);
 });
 
+test("eigs on the zero operator returns zero eigenvalues, converged", (t) => {
+  const { re, im, residualNorms, stats } = eigs(diagonal(new Float64Array(30)), { k: 3 });
+  t.is(stats.status, "converged");
+  t.deepEqual(Array.from(re), [0, 0, 0]);
+  t.deepEqual(Array.from(im), [0, 0, 0]);
+  t.deepEqual(Array.from(residualNorms), [0, 0, 0]);
+});
+
 test("eigs reports the budget, the callback and the signal without claiming convergence", (t) => {
   const A = convectionDiffusion2d(20, { peclet: 10 });
   const budget = eigs(A, { k: 4, maxRestarts: 1, maxBasis: 10, tol: 1e-14 });

@@ -258,7 +258,7 @@ export function eigs(A: LinearOperator, options?: EigsOptions): EigsResult {
     if (converged >= nWanted) {
       // Verify on the true residuals with A; on a miss, lower the tolerance and go on.
       const { residuals } = ritzPairs(false);
-      const ratio = Math.max(...residuals.map((r, i) => r / trueTolerance(lambdas[i] as { re: number; im: number })));
+      const ratio = Math.max(...residuals.map((r, i) => (r === 0 ? 0 : r / trueTolerance(lambdas[i] as { re: number; im: number }))));
       if (ratio <= 1) {
         status = "converged";
         break;

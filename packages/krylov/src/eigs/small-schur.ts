@@ -90,7 +90,7 @@ function francis(H: Float64Array, Z: Float64Array, m: number): boolean {
     while (l > 0) {
       s = Math.abs(at(l - 1, l - 1)) + Math.abs(at(l, l));
       if (s === 0) s = norm;
-      if (Math.abs(at(l, l - 1)) < EPS * s) break;
+      if (Math.abs(at(l, l - 1)) < EPS * s || at(l, l - 1) === 0) break; // (an exact zero also when H = 0)
       l--;
     }
     if (l === nn) {
@@ -444,7 +444,7 @@ function solveSmall(K: Float64Array, rhs: Float64Array, N: number): Float64Array
   for (let i = 0; i < 4; i++) perm[i] = i;
   let scale = 0;
   for (let i = 0; i < N * N; i++) scale = Math.max(scale, Math.abs(A[i] as number));
-  const tiny = Math.max(EPS * scale, Number.MIN_VALUE);
+  const tiny = EPS * (scale > 0 ? scale : 1); // (H = 0: pivots of ε, so the iteration stays finite)
   for (let k = 0; k < N; k++) {
     let pr = k, pc = k, best = -1;
     for (let i = k; i < N; i++) for (let jj = k; jj < N; jj++) if (Math.abs(A[i * N + jj] as number) > best) { best = Math.abs(A[i * N + jj] as number); pr = i; pc = jj; }
@@ -499,7 +499,7 @@ export function eigenvector(
   Ai.fill(0, 0, m * m);
   let scale = 0;
   for (let i = 0; i < m * m; i++) scale = Math.max(scale, Math.abs(H[i] as number));
-  const tiny = Math.max(EPS * scale, Number.MIN_VALUE);
+  const tiny = EPS * (scale > 0 ? scale : 1); // (H = 0: pivots of ε, so the iteration stays finite)
   for (let i = 0; i < m * m; i++) Ar[i] = H[i] as number;
   for (let i = 0; i < m; i++) {
     Ar[i * m + i] = (Ar[i * m + i] as number) - re;
