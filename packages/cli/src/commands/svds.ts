@@ -22,7 +22,7 @@ const spec: CommandSpec = {
     { name: "k", short: "k", kind: "integer", default: "6", min: 1, help: "how many singular values (at most min(m, n))" },
     { name: "which", kind: "choice", choices: ["largest", "smallest"], default: "largest", help: "which end of the singular spectrum" },
     { name: "tol", kind: "number", default: "1e-10", min: 0, exclusiveMin: true, help: "stop when every max(‖Av − σu‖, ‖Aᵀu − σv‖) ≤ tol·‖A‖ (‖A‖ estimated)" },
-    { name: "basis", kind: "integer", meta: "L", help: "bidiagonalization steps per restart cycle (default min(max(2k + 10, 20), min(m, n)))" },
+    { name: "basis", kind: "integer", meta: "L", help: "bidiagonalization steps per restart cycle (default min(max(2k + 10, 20), min(m, n)); smallest: min(max(2k + 40, 50), min(m, n)))" },
     { name: "seed", kind: "integer", default: "0", help: "seed of the start vector" },
   ],
   epilog: ["Example:", "  krylov svds well1033.mtx -k 10 --out svds-report"],
