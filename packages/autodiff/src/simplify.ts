@@ -11,7 +11,9 @@
  *    `0 / x → 0`, `x / 1 → x`, `−(−x) → x`, `matmul`/`dot` with a zero operand → 0,
  *    transpose of a transpose → one transpose (or `x`), reshape of a reshape → one reshape,
  *    reshape/broadcast to the same shape → `x`, a 2-D transpose feeding `matmul` → the
- *    matmul's `transposeA`/`transposeB` flag. Broadcasting is respected: `x·1 → x` only when
+ *    matmul's `transposeA`/`transposeB` flag, a sum of vectors padded around disjoint blocks
+ *    (the gradient over a flat parameter vector) → one `concat` of the blocks (`padSum`), a pad
+ *    by nothing → `x`. Broadcasting is respected: `x·1 → x` only when
  *    `x` already has the result's shape, otherwise `broadcastTo(x, shape)`; a zero result is a
  *    zero constant of the result's shape. (As in every such compiler, `x·0 → 0` assumes x is
  *    finite: a NaN or ∞ in x does not propagate.)
@@ -125,6 +127,8 @@ class Builder {
   private readonly byKey = new Map<string, IRNode>();
   private readonly constants = new Map<string, IRNode[]>();
   readonly rewrites: Record<string, number> = {};
+  /** The blocks of the nodes made by `padSum`. */
+  private readonly padBlocks = new Map<IRNode, readonly Block[]>();
 
   private fired(rule: string): void {
     this.rewrites[rule] = (this.rewrites[rule] ?? 0) + 1;
@@ -169,6 +173,48 @@ class Builder {
   /** `x` if it has `shape`, else `broadcastTo(x, shape)`. */
   private fit(x: IRNode, shape: Shape): IRNode {
     return sameShape(x.shape, shape) ? x : this.node("broadcastTo", [x], { shape: [...shape] });
+  }
+
+  /**
+   * The blocks of a vector that is a sum of disjoint padded blocks: a 1-D `pad`, or a node made
+   * by `padSum`.
+   */
+  private blocksOf(n: IRNode): readonly Block[] | undefined {
+    const made = this.padBlocks.get(n);
+    if (made !== undefined) return made;
+    if (n.op === "pad" && n.shape.length === 1) return [{ begin: (n.attrs.before as readonly number[])[0] as number, x: n.inputs[0] as IRNode }];
+    return undefined;
+  }
+
+  /**
+   * pad(x₁) + pad(x₂) + … over disjoint ranges of a vector → pad(concat(x₁, 0, x₂, …)): the
+   * gradient over a flat parameter vector is the sum of one padded block per parameter view
+   * (the VJP of `slice`), which as pads and adds writes every element once per block and adds
+   * them pairwise; as a concat each element is written once. The gaps between blocks become
+   * zero constants; the outer pad disappears when the blocks cover the vector. Only exact:
+   * x + 0 = x, and a block's elements are copied, not summed (a −0 in a block stays −0).
+   */
+  private padSum(a: IRNode, b: IRNode, shape: Shape): IRNode | undefined {
+    if (shape.length !== 1 || a.shape.length !== 1 || b.shape.length !== 1) return undefined;
+    const pa = this.blocksOf(a);
+    const pb = pa === undefined ? undefined : this.blocksOf(b);
+    if (pa === undefined || pb === undefined) return undefined;
+    const blocks = [...pa, ...pb].sort((p, q) => p.begin - q.begin);
+    const parts: IRNode[] = [];
+    let at = 0;
+    for (const { begin, x } of blocks) {
+      if (begin < at) return undefined; // overlapping blocks: a true sum
+      if (begin > at && parts.length > 0) parts.push(this.zeros([begin - at]));
+      parts.push(x);
+      at = begin + x.size;
+    }
+    const first = (blocks[0] as Block).begin;
+    const n = shape[0] as number;
+    const joined = parts.length === 1 ? (parts[0] as IRNode) : this.node("concat", parts, { axis: 0 });
+    const node = this.node("pad", [joined], { before: [first], after: [n - at] });
+    this.fired("padSum");
+    this.padBlocks.set(node, blocks);
+    return node;
   }
 
   /** The canonical node of `op(inputs; attrs)`. */
@@ -223,7 +269,7 @@ class Builder {
         if (b.zero) return rule("addZero", this.fit(a, shape));
         if (a.zero) return rule("addZero", this.fit(b, shape));
         if (b.op === "neg" && sameShape(b.shape, shape)) return rule("addNeg", this.node("sub", [a, b.inputs[0] as IRNode], {}));
-        return undefined;
+        return this.padSum(a, b, shape);
       case "sub":
         if (b.zero) return rule("subZero", this.fit(a, shape));
         if (a.zero) return rule("zeroSub", this.node("neg", [this.fit(b, shape)], {}));
@@ -274,10 +320,19 @@ class Builder {
       case "broadcastTo":
         if (sameShape(a.shape, shape)) return rule("broadcastSame", a);
         return undefined;
+      case "pad":
+        if (sameShape(a.shape, shape)) return rule("padNothing", a);
+        return undefined;
       default:
         return undefined;
     }
   }
+}
+
+/** A block of a vector: `x` occupies [begin, begin + x.size), zeros elsewhere. */
+interface Block {
+  readonly begin: number;
+  readonly x: IRNode;
 }
 
 /** A transpose's permutation; the reverse of the axes when the attribute is absent. */

@@ -9,7 +9,8 @@
  *
  * - `reshape`, `stopGradient`, and elementwise ops on an input of the output's size: [a, …);
  * - `pad` of a vector by `before` zeros: [a − before, …); `slice` of a vector from `begin`:
- *   [a + begin, …) (a superset of the block it reads);
+ *   [a + begin, …) (a superset of the block it reads); input j of a `concat` of vectors,
+ *   placed at `offset`: [a − offset, …);
  * - `matmul` with a result of q columns needs its rows r ≥ ⌊a/q⌋: those rows of op(A), which
  *   for an A not transposed is A's suffix from r·(columns of A), and the whole of op(B);
  * - any other op: the whole of every input, unless none of its output is needed.
@@ -71,6 +72,11 @@ function inputFrom(n: IRNode, j: number, a: number): number {
   if (positionwise.has(n.op)) return u.size === n.size ? a : 0;
   if (n.op === "pad" && n.shape.length === 1) return a - ((n.attrs.before as readonly number[])[0] as number);
   if (n.op === "slice" && n.shape.length === 1) return a + ((n.attrs.begin as readonly number[])[0] as number);
+  if (n.op === "concat" && n.shape.length === 1) {
+    let offset = 0;
+    for (let i = 0; i < j; i++) offset += (n.inputs[i] as IRNode).size;
+    return a - offset;
+  }
   if (n.op === "matmul") {
     const q = n.shape[1] as number;
     const r0 = Math.floor(a / q);

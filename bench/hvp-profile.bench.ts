@@ -1,0 +1,68 @@
+/**
+ * Profile of one H·v plan: CPU time per kernel call, summed by op, for the MLP benchmark
+ * problems (784→256→10 batch 256, and 100→64→10), with the cached point (`bindFixed`). CPU
+ * time (process.cpuUsage) rather than wall time, since the machine is shared.
+ *
+ * `node --conditions=source --import=tsx bench/hvp-profile.bench.ts [runs]`
+ */
+import { compile, input, grad } from "@krylov-ts/autodiff";
+import { hvpGraph } from "../packages/autodiff/src/hvp.js";
+import { getOp } from "../packages/autodiff/src/graph.js";
+import { mlpData, mlpLoss } from "./mlp.js";
+
+const runs = Number(process.argv[2] ?? 20);
+const perOp = new Map<string, number>();
+let profiling = false;
+const wrapped = new Set<string>();
+function wrapOps(names: Iterable<string>): void {
+  for (const name of names) {
+    if (wrapped.has(name)) continue;
+    wrapped.add(name);
+    const def = getOp(name) as { kernel: (...a: unknown[]) => void };
+    const k = def.kernel;
+    def.kernel = (...a: unknown[]) => {
+      if (!profiling) return k(...a);
+      const t = process.cpuUsage();
+      k(...a);
+      const d = process.cpuUsage(t);
+      perOp.set(name, (perOp.get(name) ?? 0) + d.user + d.system);
+    };
+  }
+}
+
+function cpuMs(f: () => void, n: number): number {
+  const t = process.cpuUsage();
+  for (let i = 0; i < n; i++) f();
+  const d = process.cpuUsage(t);
+  return (d.user + d.system) / 1000 / n;
+}
+
+for (const [d, h, c, B] of [[784, 256, 10, 256], [100, 64, 10, 256]] as const) {
+  const m = mlpData(d, h, c, B, 1);
+  const f = mlpLoss(m);
+  const x = input([m.n], "x");
+  const v = input([m.n], "v");
+  const { hv } = hvpGraph(f, x, v, "forward-over-reverse");
+  const y = f(x);
+  const g = grad(y, [x])[0]!;
+  const fn = compile([v], [hv], { fixed: [x] });
+  const gfn = compile([x], [g]);
+  fn.bindFixed([m.x0]);
+  const out = [new Float64Array(m.n)];
+  const gout = [new Float64Array(m.n)];
+  const desc = fn.describe();
+  wrapOps(Object.keys(desc.byOp));
+  for (let i = 0; i < 3; i++) fn.run([m.v], out);
+  const hvMs = cpuMs(() => fn.run([m.v], out), runs);
+  const gMs = cpuMs(() => gfn.run([m.x0], gout), runs);
+  perOp.clear();
+  profiling = true;
+  for (let i = 0; i < runs; i++) fn.run([m.v], out);
+  profiling = false;
+  let check = 0;
+  for (let i = 0; i < m.n; i++) check += (out[0]![i] as number) * (i % 7);
+  console.log(`MLP ${d}→${h}→${c} B=${B} n=${m.n}: H·v ${hvMs.toFixed(2)} ms CPU, gradient ${gMs.toFixed(2)} ms CPU, ratio ${(hvMs / gMs).toFixed(2)}; checksum ${check.toExponential(12)}`);
+  console.log(`  steps ${desc.steps}, by op ${JSON.stringify(desc.byOp)}`);
+  const rows = [...perOp].sort((p, q) => q[1] - p[1]);
+  for (const [op, us] of rows) console.log(`  ${op.padEnd(14)} ${(us / 1000 / runs).toFixed(3)} ms`);
+}
