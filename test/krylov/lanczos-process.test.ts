@@ -106,3 +106,22 @@ test("lanczosProcess refuses a basis option that is not a boolean", (t) => {
   const error = t.throws(() => lanczosProcess(diagonal([1, 2, 3]), { steps: 2, basis: "yes" as unknown as boolean }));
   t.regex(error?.message ?? "", /^lanczosProcess: options\.basis must be a boolean/);
 });
+
+test("lanczosProcess refuses more steps than A has rows unless it runs without reorthogonalization", (t) => {
+  const A = diagonal(Float64Array.from({ length: 10 }, (_, i) => i + 1));
+  for (const reorthogonalization of ["full", "partial"] as const) {
+    t.throws(() => lanczosProcess(A, { steps: 11, reorthogonalization }), { instanceOf: RangeError, message: /^lanczosProcess: options\.steps is 11 but A is 10×10/ });
+  }
+  t.notThrows(() => lanczosProcess(A, { steps: 11, reorthogonalization: "none" }));
+});
+
+test("lanczosProcess 'partial' run for n steps ends on the exhausted Krylov space as an invariant-subspace breakdown", (t) => {
+  const n = 60;
+  const A = randomSPD(n, 1e4, 7);
+  const r = lanczosProcess(A, { steps: n, reorthogonalization: "partial", basis: true });
+  t.true(r.stats.converged);
+  t.true(orthogonalityLoss(r.basis ?? []) < 1e-7);
+  const ritz = tridiagonalEigen(r.alpha, r.beta.subarray(0, r.alpha.length - 1)).values;
+  const ref = symmetricEigen(A.data, n).values;
+  t.true(Math.abs((ritz[ritz.length - 1] as number) - (ref[n - 1] as number)) < 1e-9 * (ref[n - 1] as number));
+});

@@ -25,7 +25,10 @@ export interface LanczosStepInfo {
 
 /** Options of `lanczosProcess`. */
 export interface LanczosProcessOptions {
-  /** Number of Lanczos steps m (matrix–vector products). Default min(n, 30). */
+  /**
+   * Number of Lanczos steps m (matrix–vector products). Default min(n, 30). At most n with `'full'` or `'partial'`
+   * (no more than n vectors can be orthogonal); `'none'` runs any number (the bare recurrence, e.g. to study ghosts).
+   */
   steps?: number;
   /** Start vector (normalized internally, never modified). Default: seeded standard normal. */
   v0?: VecLike;
@@ -97,10 +100,13 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
   const fn = "lanczosProcess";
   const o = optionsObject(fn, options, LANCZOS_PROCESS_OPTIONS);
   const n = squareOperator(fn, "A", A);
-  const probeProducts = symmetryProbe(fn, A, o.checkSymmetric);
+  const probeProducts = symmetryProbe(fn, A, o.checkSymmetric); // first, as every method (two products)
   const steps = checkInteger(fn, "options.steps", o.steps ?? Math.min(n, 30), 1);
   if (n === 0) throw new RangeError(`${fn}: A is 0×0`);
   const reorth = oneOf<Reorthogonalization>(fn, "options.reorthogonalization", o.reorthogonalization, ["full", "partial", "none"], "full");
+  if (steps > n && reorth !== "none") {
+    throw new RangeError(`${fn}: options.steps is ${steps} but A is ${n}×${n} (at most n orthogonal vectors; 'none' runs longer)`);
+  }
   const keepBasis = checkBoolean(fn, "options.basis", o.basis, false);
   const tolB = o.breakdownTolerance ?? 1e-12;
   if (!(typeof tolB === "number" && tolB >= 0 && Number.isFinite(tolB))) {
@@ -175,7 +181,10 @@ export function lanczosProcess(A: LinearOperator, options?: LanczosProcessOption
         H[j * capP + j] = a;
         if (j > 0) gStep[j - 1] = betaPrev;
         gStep[j] = a;
-        if (b > 0 && omega.step(j, j + 1, Math.max(j - 1, 0), H, gStep, b, Math.max(tNorm, betaPrev + Math.abs(a) + b))) {
+        // Past n − 1 steps the basis spans the space: the new vector is orthogonalized against it whatever the
+        // estimates say, so that the exhausted Krylov space shows as a breakdown instead of rounding noise.
+        const estimated = b > 0 && omega.step(j, j + 1, Math.max(j - 1, 0), H, gStep, b, Math.max(tNorm, betaPrev + Math.abs(a) + b));
+        if (estimated || (b > 0 && j + 1 >= n)) {
           b = orthogonalize(V, 0, j + 1, n, w, g);
           swept = true;
         }
