@@ -36,3 +36,4 @@ export { hessian, type HessianOptions } from "./hessian.js";
 export { params, ParamLayout, type ParamSpec, type ParamEntry, type ParamValue } from "./params.js";
 export { gaussNewtonOperator, GaussNewtonOperator, type ModelFunction } from "./gauss-newton.js";
 export { jacobianOperator, vjpOperator, JacobianOperator, type VectorFunction } from "./jacobian-operator.js";
+export { loadTfjsModel, type TfjsModel, type TfjsWeightData } from "./nn/tfjs.js";
