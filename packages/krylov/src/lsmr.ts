@@ -64,7 +64,7 @@ export interface LsmrResult {
  * @param b - right-hand side, length m
  * @returns `{ x, stats, estimates }`
  * @example
- * const { x, stats } = lsmr(dense([1, 0, 0, 1, 1, 1], [3, 2]), [1, 2, 4]);
+ * const { x, stats } = lsmr(dense([[1, 0], [0, 1], [1, 1]]), [1, 2, 4]);
  */
 export function lsmr(A: LinearOperator, b: VecLike, options?: LsmrOptions): LsmrResult {
   const fn = "lsmr";

@@ -71,7 +71,7 @@ export interface LsqrResult {
  * @param b - right-hand side, length m
  * @returns `{ x, stats, estimates }`
  * @example
- * const { x, stats } = lsqr(dense([1, 0, 0, 1, 1, 1], [3, 2]), [1, 2, 4]); // overdetermined
+ * const { x, stats } = lsqr(dense([[1, 0], [0, 1], [1, 1]]), [1, 2, 4]); // overdetermined
  * const ridge = lsqr(A, b, { damp: 0.1 }); // min ‖Ax − b‖² + 0.01‖x‖²
  */
 export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): LsqrResult {
