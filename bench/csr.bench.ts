@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CsrOperator, csr, readMatrixMarket, rng, transpose, vec } from "@krylov-ts/operators";
-import { fmt, interleaved, median, type Case, type Row } from "./lib.js";
+import { fmt, interleaved, median, reportTarget, type Case, type Row } from "./lib.js";
 import { loadText, PEER_THREADS, runOnce } from "./peers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -156,6 +156,16 @@ export default async function (): Promise<void> {
         `${x(scatterJs, scatterWasm)} | ${sp === undefined ? "—" : fmt(sp)} | ` +
         `${sp === undefined ? "—" : (wasm.medianMs / sp).toFixed(2)} | ${fmt(s.cpuMs)} / ${sci?.cpu[s.name] === undefined ? "—" : fmt(sci.cpu[s.name] as number)} | ` +
         `${sci?.cpu[s.name] === undefined ? "—" : (s.cpuMs / (sci.cpu[s.name] as number)).toFixed(2)} |`,
+    );
+  }
+  for (const sm of summary.filter((x) => x.name.startsWith("Poisson"))) {
+    const wasm = (sm.rows[2] as Row).medianMs;
+    const sp = scipy?.[sm.name];
+    const spCpu = sci?.cpu[sm.name];
+    reportTarget(
+      `CSR product faster than SciPy, ${sm.name}`,
+      sp === undefined ? "SciPy not run" : `${(wasm / sp).toFixed(2)}× (${fmt(wasm)} vs ${fmt(sp)} ms; CPU ${fmt(sm.cpuMs)} vs ${spCpu === undefined ? "—" : fmt(spCpu)} ms)`,
+      sp === undefined ? undefined : wasm < sp,
     );
   }
 }

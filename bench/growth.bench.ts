@@ -11,7 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { fmt, QUICK } from "./lib.js";
+import { fmt, QUICK, reportTarget } from "./lib.js";
 import { bestPeer, here, loadText, PEER_THREADS, ratioCell, runOnce, type PeerInfo } from "./peers.js";
 
 interface Figures {
@@ -61,6 +61,7 @@ export default async function (): Promise<void> {
   const oh = PEER_THREADS.map((t) => `krylov-ts ${t} thr.`);
   console.log(`| h | n | ${oh.map((t) => `${t} (ms)`).join(" | ")} | ${th.map((t) => `${t} (ms)`).join(" | ")} | best time ratio | CPU ms: ${[...oh, ...th].join(" / ")} | krylov-ts peak MB (${PEER_THREADS[0]} thr.) | ${th.map((t) => `${t} peak MB`).join(" | ")} | krylov-ts build (ms) |`);
   console.log(`|---:|---:|${oh.map(() => "---:|").join("")}${th.map(() => "---:|").join("")}---|---|---:|${th.map(() => "---:|").join("")}---:|`);
+  const summary: string[] = [];
   for (const r of rows) {
     const ok = r.mine.filter((x): x is Figures => typeof x !== "string");
     const o = ok.length ? ok.reduce((a, b) => (b.hvMs < a.hvMs ? b : a)) : undefined;
@@ -70,9 +71,12 @@ export default async function (): Promise<void> {
     const best = bestPeer(tt, tms);
     const n = o?.n ?? r.torch.find((t): t is { info: PeerInfo; result: Figures } => typeof t !== "string")?.result.n ?? 795 * r.h + 10;
     const mem = (f: Figures): string => `${f.peakRssMb.toFixed(0)} (${f.baselineRssMb.toFixed(0)})`;
+    const tPeak = Math.max(...r.torch.map((t) => (typeof t === "string" ? Number.NaN : t.result.peakRssMb)).filter(Number.isFinite));
+    summary.push(`n ${n.toExponential(0)}: ${o && typeof best !== "string" ? `${(o.hvMs / best.ms).toFixed(2)}×` : "—"}, ${first ? first.peakRssMb.toFixed(0) : "—"} vs ${Number.isFinite(tPeak) ? tPeak.toFixed(0) : "—"} MB`);
     console.log(
       `| ${r.h} | ${n.toLocaleString("en")} | ${r.mine.map((x) => (typeof x === "string" ? x : fmt(x.hvMs))).join(" | ")} | ${r.torch.map((t) => (typeof t === "string" ? t : fmt(t.result.hvMs))).join(" | ")} | ` +
         `${o ? ratioCell(o.hvMs, best) : "—"} | ${[...r.mine, ...r.torch.map((t) => (typeof t === "string" ? t : t.result))].map((x) => (typeof x === "string" ? "—" : fmt(x.hvCpuMs))).join(" / ")} | ${first ? mem(first) : "—"} | ${r.torch.map((t) => (typeof t === "string" ? "—" : mem(t.result))).join(" | ")} | ${first ? fmt(first.buildMs) : "—"} |`,
     );
   }
+  reportTarget("growth table n = 10⁴…3·10⁶ (H·v time and peak memory vs PyTorch)", `${summary.join("; ")}${QUICK ? " (--quick: two sizes only)" : ""}`, QUICK ? undefined : rows.every((r) => r.mine.some((x) => typeof x !== "string")));
 }

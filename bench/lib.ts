@@ -7,6 +7,21 @@ import Benchmark from "benchmark";
 /** A short development run: `npm run bench -- --quick …` or KRYLOV_BENCH_QUICK=1. */
 export const QUICK = process.env.KRYLOV_BENCH_QUICK === "1" || process.argv.includes("--quick");
 
+/** One line of the closing table of `npm run bench`: an issue target, its figure, met or not. */
+export interface TargetLine {
+  target: string;
+  figure: string;
+  met: "yes" | "no" | "not measured";
+}
+
+/** The targets the suites of this run have measured, printed together by bench/run.ts at the end. */
+export const targets: TargetLine[] = [];
+
+/** Records a target's figure for the closing table (`met` undefined: not measured, say why in `figure`). */
+export function reportTarget(target: string, figure: string, met: boolean | undefined): void {
+  targets.push({ target, figure, met: met === undefined ? "not measured" : met ? "yes" : "no" });
+}
+
 /** One case: a name and a synchronous function timed by benchmark.js. */
 export interface Case {
   name: string;

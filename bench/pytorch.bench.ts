@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { kernelBackend, operator, poolSupported, setThreads, vec, type Vec } from "@krylov-ts/operators";
 import { compile, gradientFunction, hessian, hessianOperator, hvp, input } from "@krylov-ts/autodiff";
 import { lanczos, type LanczosOptions } from "@krylov-ts/krylov";
-import { fmt, median, QUICK } from "./lib.js";
+import { fmt, median, QUICK, reportTarget } from "./lib.js";
 import { mlpData, mlpLoss, type MlpData } from "./mlp.js";
 import { bestPeer, loadText, PEER_THREADS, peerCell, printPeers, ratioCell, sideBySide, startPeers, type Peer } from "./peers.js";
 
@@ -117,6 +117,23 @@ export async function mlpTable(dir: string, m: MlpData): Promise<void> {
   // CPU time per call (every thread of each process): what a loaded machine disturbs least.
   console.log(`\nCPU time per call (ms, all threads of the process; medians): ` + rows.map((r) =>
     `${r.name.split(" (")[0]}: ${r.byThreads.map((x, k) => `krylov-ts ${OUR_THREADS[k]} thr. ${fmt(x.oursCpuMs)}`).join(", ")}, ${timed.map((p, j) => (typeof p === "string" ? "" : `torch ${p.threads} thr. ${fmt(r.peerCpuMs[j] as number)}`)).filter(Boolean).join(", ")}`).join("; "));
+
+  // Issue 11's targets for this MLP, for the closing table of bench/run.ts.
+  const mlp = `${m.d}→${m.h}→${m.c}`;
+  const best = bestPeer(timed, cached.peerMs);
+  const ourCached = cached.byThreads[cached.best] as (typeof all)[0];
+  if (typeof best === "string") reportTarget(`H·v of MLP ${mlp} ≤ 2× PyTorch f64`, best, undefined);
+  else {
+    const j = timed.findIndex((p) => typeof p !== "string" && p.threads === best.threads);
+    const ratio = ourCached.oursMs / best.ms;
+    reportTarget(
+      `H·v of MLP ${mlp} ≤ 2× PyTorch f64`,
+      `${ratio.toFixed(2)}× (${fmt(ourCached.oursMs)} ms at ${OUR_THREADS[cached.best]} thr. vs ${fmt(best.ms)} ms at ${best.threads} thr.; CPU ${fmt(ourCached.oursCpuMs)} vs ${fmt(cached.peerCpuMs[j] as number)} ms); load ${loadEnd}`,
+      ratio <= 2,
+    );
+  }
+  const hg = Math.min(...OUR_THREADS.map((_, k) => (cached.byThreads[k] as (typeof all)[0]).oursMs / (gr.byThreads[k] as (typeof all)[0]).oursMs));
+  reportTarget(`H·v / gradient ≤ 1.1 with the cached point, MLP ${mlp}`, `${ourRatio(cached, gr).replaceAll(" | ", " / ")} at ${OUR_THREADS.join(" / ")} thr.`, hg <= 1.1);
 }
 
 /** The full Hessian of the small MLP and its top 5 eigenvalues, ours against torch. */
@@ -178,10 +195,18 @@ async function hessianAndEigs(dir: string, s: MlpData): Promise<void> {
       }
     }
     const refused = timed.every((p) => typeof p === "string" || p.info.reference);
+    const tBest = Math.min(...bestByForm);
+    reportTarget(
+      `full Hessian of MLP ${s.d}→${s.h}→${s.c} faster than torch.autograd.functional.hessian`,
+      refused || bestByForm.length === 0 ? "no torch figure on an optimized BLAS" : `${(ours / tBest).toFixed(2)}× (${ours.toFixed(1)} s vs torch's fastest form ${tBest.toFixed(1)} s)`,
+      refused || bestByForm.length === 0 ? undefined : ours < tBest,
+    );
     console.log(
       `\nkrylov-ts / fastest torch form: ${refused || bestByForm.length === 0 ? "no ratio (no torch figure on an optimized BLAS)" : `${(ours / Math.min(...bestByForm)).toFixed(2)}×`}` +
         ` (torch's forms run one after another in the same process; \`functional vectorize\` with KRYLOV_BENCH_TORCH_VECTORIZE=1: vmap over all n columns at once)`,
     );
+  } else {
+    reportTarget(`full Hessian of MLP ${s.d}→${s.h}→${s.c} faster than torch.autograd.functional.hessian`, "skipped (--quick or KRYLOV_BENCH_HESSIAN=0)", undefined);
   }
 
   // Top 5 eigenvalues to 1e-8: lanczos against eigsh (tol 1e-8: Ritz estimates ≤ tol·|λ|) on torch H·v.
@@ -240,6 +265,11 @@ async function hessianAndEigs(dir: string, s: MlpData): Promise<void> {
   }
   setThreads(undefined);
   const ok = eigMs.filter(Number.isFinite);
+  reportTarget(
+    `top-5 Hessian eigenvalues (n = ${s.n.toLocaleString("en")}, 1e-8) in less wall time than eigsh + torch H·v`,
+    ok.length ? `${(oursMs / Math.min(...ok)).toFixed(2)}× (${fmt(oursMs)} ms vs ${fmt(Math.min(...ok))} ms)` : "no torch figure on an optimized BLAS",
+    ok.length ? oursMs < Math.min(...ok) : undefined,
+  );
   console.log(`\nkrylov-ts best setting / best eigsh + torch: ${ok.length ? `${(oursMs / Math.min(...ok)).toFixed(2)}×` : "no ratio (no torch figure on an optimized BLAS)"}; values ${values.map((x) => x.toPrecision(10)).join(", ")}`);
   console.log(`load average at start ${loadStart}; at end ${loadText()}`);
   for (const p of peers) if (typeof p !== "string") p.close();

@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { targets } from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
@@ -23,5 +24,12 @@ for (const f of files) {
   console.log(`\n## ${f}`);
   const mod = (await import(pathToFileURL(join(here, f)).href)) as { default: () => Promise<void> | void };
   await mod.default();
+}
+if (targets.length > 0) {
+  console.log(`\n## Issue targets measured in this run (wall time, each side at its best thread setting; CPU time beside)\n`);
+  console.log("| target | figure | met? |");
+  console.log("|---|---|---|");
+  for (const t of targets) console.log(`| ${t.target} | ${t.figure} | ${t.met} |`);
+  if (files.includes("gemm.bench.ts")) console.log("| gemm ≥ 20 GFLOP/s on one core, ≥ 35 on two (f64) | in the gemm suite's table above (GFLOP/s per shape and backend) | read there |");
 }
 console.log(`\nend ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);

@@ -14,6 +14,7 @@ import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
 import ops from "ndarray-ops";
 import { axpy, copy, dot, fill, nrm2, rng, scal, type Vec } from "@krylov-ts/operators";
+import { dotN, normN } from "../packages/krylov/src/kernels.js";
 import { fmt, interleaved, type Case, type Row } from "./lib.js";
 
 /** The part of ndarray-blas-level1 used here (the package ships no types). */
@@ -104,6 +105,10 @@ export default async function (): Promise<void> {
         { name: "loop inlined on constant arrays", fn: () => { let s = 0; for (let i = 0; i < N; i++) { const v = xd[i] as number; s += v * v; } sink += Math.sqrt(s); } },
         { name: "ndarray-ops norm2", fn: () => { sink += ops.norm2(x); } },
         { name: "ndarray-blas-level1 nrm2", fn: () => { sink += blas1.nrm2(x); } },
+        // The solvers' own norm (issue 9: overflow/underflow-safe, "one comparison" on the fast path)
+        // against the unsafe √(x·x) of the same dot kernel.
+        { name: "solver normN (safe)", fn: () => { sink += normN(xd, N); } },
+        { name: "solver √dotN (unsafe)", fn: () => { sink += Math.sqrt(dotN(xd, xd, N)); } },
       ],
     },
     {
@@ -140,6 +145,12 @@ export default async function (): Promise<void> {
       return r === undefined ? "—" : `${(base / r.medianMs).toFixed(2)}×`;
     };
     console.log(`| ${kernel} | ${fmt(base)} | ${ratio("krylov-ts")} | ${ratio("ndarray-ops")} | ${ratio("ndarray-blas-level1")} | ${ratio("loop inlined")} |`);
+  }
+  const nr = summary.find((x) => x.kernel === "nrm2")?.rows ?? [];
+  const safe = nr.find((r) => r.name.startsWith("solver normN"));
+  const unsafe = nr.find((r) => r.name.startsWith("solver √dotN"));
+  if (safe && unsafe) {
+    console.log(`\nsolvers' overflow-safe normN ${fmt(safe.medianMs)} ms against √dotN ${fmt(unsafe.medianMs)} ms at n = 10⁶ (time ratio ${(safe.medianMs / unsafe.medianMs).toFixed(3)})`);
   }
   if (sink === 42) console.log("");
 }
