@@ -125,3 +125,13 @@ test("lanczosProcess 'partial' run for n steps ends on the exhausted Krylov spac
   const ref = symmetricEigen(A.data, n).values;
   t.true(Math.abs((ritz[ritz.length - 1] as number) - (ref[n - 1] as number)) < 1e-9 * (ref[n - 1] as number));
 });
+
+test("lanczosProcess 'partial' keeps semi-orthogonality (loss ≤ √ε) on tight clusters and on condition 1e8", (t) => {
+  const r = rng(11);
+  const clusters = diagonal(Float64Array.from({ length: 225 }, (_, i) => (i % 2 ? -1.77 : 0.4) + (r.uniform() - 0.5) * 1e-6));
+  const ill = randomSPD(150, 1e8, 2);
+  for (const [name, A, steps] of [["clusters", clusters, 200], ["cond 1e8", ill, 120]] as const) {
+    const p = lanczosProcess(A, { steps, reorthogonalization: "partial", basis: true });
+    t.true(orthogonalityLoss(p.basis ?? []) <= Math.sqrt(Number.EPSILON), `${name}: ${orthogonalityLoss(p.basis ?? [])}`);
+  }
+});

@@ -101,7 +101,7 @@ export class OmegaEstimates {
         if (e !== 0) t += e * (omega[l * cap + j] as number);
       }
       for (let i = lo; i < cols; i++) t -= (g[i] as number) * (omega[i * cap + k] as number);
-      t += (t >= 0 ? 1 : -1) * 0.3 * Number.EPSILON * (local + normEst);
+      t += (t >= 0 ? 1 : -1) * this.psi * (local + normEst);
       const om = t / local;
       next[k] = om;
       worst = Math.max(worst, Math.abs(om));
