@@ -72,7 +72,7 @@ export interface LanczosOptions {
    * norm). `'partial'`: Simon's (1984) partial reorthogonalization, carried over to the band
    * and thick-restart form: the inner products Ω = VᵀV of the basis are estimated by the
    * recurrence β·ω_{new,k} = Σ_l H_lk ω_{l,j} − Σ_i g_i ω_{i,k} + ϑ (from A·v_k = Σ_l H_lk v_l
-   * for a closed column k, g the coefficients the step subtracted, ϑ = ±0.3·ε·(β + ‖A‖est) the
+   * for a closed column k, g the coefficients the step subtracted, ϑ = ±ε√n·(β + ‖A‖est) the
    * rounding), and only when max |ω_{new,k}| > min(√ε, tol) are that vector and the next
    * orthogonalized against the basis (the vector is always orthogonalized against the locked ones).
    * Semi-orthogonality (√ε) is enough for the Ritz values to be exact to working precision; the

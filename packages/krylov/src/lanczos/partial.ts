@@ -2,7 +2,7 @@
  * Private to `lanczos`: Simon's (1984) partial reorthogonalization carried over to the band and
  * thick-restart form. The inner products Ω = VᵀV of the basis are estimated by the recurrence
  *
- *     β·ω_{new,k} = Σ_l H_lk ω_{l,j} − Σ_i g_i ω_{i,k} ± 0.3·ε·(β + ‖A‖est)
+ *     β·ω_{new,k} = Σ_l H_lk ω_{l,j} − Σ_i g_i ω_{i,k} ± ε√n·(β + ‖A‖est)
  *
  * (from A·v_k = Σ_l H_lk v_l for a closed column k, g the coefficients the step subtracted), and a
  * step is reorthogonalized against the basis only when max |ω_{new,k}| passes the loss allowed, and

@@ -39,9 +39,10 @@ export interface LanczosProcessOptions {
    *   classical Gram–Schmidt, repeated once when it lost more than half its norm ("twice is
    *   enough", Kahan–Parlett; Daniel, Gragg, Kaufman & Stewart 1976);
    * - `'partial'`: Simon's (1984) partial reorthogonalization: the loss of orthogonality
-   *   ω_{j+1,k} ≈ v_{j+1}ᵀv_k is estimated by its recurrence, and only when max |ω| > √ε are
-   *   the next two vectors orthogonalized against the basis (semi-orthogonality, enough for
-   *   T to be exact to working precision);
+   *   ω_{j+1,k} ≈ v_{j+1}ᵀv_k is estimated by its recurrence (the one of `lanczos`, partial.ts, with
+   *   the rounding term ε√n·(β + ‖T‖est)), and only when max |ω| > √ε are the next two vectors
+   *   orthogonalized against the basis (semi-orthogonality, enough for T to be exact to working
+   *   precision);
    * - `'none'`: the bare three-term recurrence (ghost copies of converged eigenvalues appear).
    */
   reorthogonalization?: Reorthogonalization;
