@@ -34,6 +34,9 @@ export interface Dataset {
   /** Mean and standard deviation of each feature before standardization. */
   readonly featureMean: readonly number[];
   readonly featureStd: readonly number[];
+  /** Regression: mean and standard deviation of the target before standardization. */
+  readonly targetMean?: number;
+  readonly targetStd?: number;
 }
 
 /** Options of `loadDataset`. */
@@ -254,7 +257,7 @@ function build(
     const mean = t.reduce((a, b) => a + b, 0) / m;
     const std = Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / m) || 1;
     const Y = Float64Array.from(t, (v) => (v - mean) / std);
-    return { name, task, samples: m, features: d, outputs: 1, X, Y, featureNames, label, featureMean, featureStd };
+    return { name, task, samples: m, features: d, outputs: 1, X, Y, featureNames, label, featureMean, featureStd, targetMean: mean, targetStd: std };
   }
   const classes: string[] = [];
   const index = new Map<string, number>();

@@ -29,10 +29,10 @@ export interface TfjsModel {
   readonly outputShape: Shape;
   /** The file's trainable weights as θ (float32 values, exactly, in float64). */
   readonly theta: Float64Array;
-  /** `'softmax'` when the last layer ends in a softmax, which `logits` leaves out; else `'none'`. */
-  readonly outputActivation: "softmax" | "none";
-  /** The layers as loaded: class name, layer name, output shape per sample. */
-  readonly layers: readonly { readonly className: string; readonly name: string; readonly outputShape: Shape }[];
+  /** The last layer's activation by its Keras name (`'softmax'`, which `logits` leaves out, `'linear'`, …; `'linear'` for a layer without one). */
+  readonly outputActivation: string;
+  /** The layers as loaded: class name, layer name, output shape per sample, activation (Dense, Conv2D, Activation). */
+  readonly layers: readonly { readonly className: string; readonly name: string; readonly outputShape: Shape; readonly activation?: string }[];
   /** A copy of the file's weights (the `SequentialModel` shape: the seed is ignored). */
   init(seed?: number): Float64Array;
   /** The model's outputs on a batch x [B, …inputShape] at θ [n] (with the final softmax, if any). */
@@ -52,6 +52,8 @@ interface Built {
   readonly outputShape: Shape;
   /** Ends in a softmax that `logits` leaves out (last layer only). */
   readonly softmaxTail: boolean;
+  /** The activation's Keras name ('linear' for none). */
+  readonly activation?: string;
   apply(x: Tensor, p: Readonly<Record<string, Tensor>>, last: "logits" | "outputs"): Tensor;
 }
 
@@ -84,14 +86,17 @@ export function loadTfjsModel(json: unknown, weights: TfjsWeightData): TfjsModel
   const spec: [string, readonly number[]][] = [];
   const consts: Record<string, Tensor>[] = [];
   const thetaNames: Record<string, string>[] = [];
-  const described: { className: string; name: string; outputShape: Shape }[] = [];
+  const described: { className: string; name: string; outputShape: Shape; activation?: string }[] = [];
   let shape: Shape = inputShape;
+  // The layer whose activation is the model's: the last one that is not the identity at inference.
+  let lastIndex = configs.length - 1;
+  while (lastIndex > 0 && isIdentity(String((configs[lastIndex] as Json).class_name))) lastIndex--;
   configs.forEach((layer, i) => {
     const className = String(layer.class_name);
     const config = (isObject(layer.config) ? layer.config : {}) as Json;
     const name = typeof config.name === "string" ? config.name : `layer${i}`;
     const where = `${fn}: layer '${name}' (${className})`;
-    const b = buildLayer(where, className, config, shape, i === configs.length - 1);
+    const b = buildLayer(where, className, config, shape, i === lastIndex);
     const c: Record<string, Tensor> = {};
     const own: Record<string, string> = {};
     for (const [local, s] of b.params) {
@@ -106,13 +111,12 @@ export function loadTfjsModel(json: unknown, weights: TfjsWeightData): TfjsModel
     built.push(b);
     consts.push(c);
     shape = b.outputShape;
-    described.push({ className, name, outputShape: shape });
+    described.push({ className, name, outputShape: shape, ...(b.activation === undefined ? {} : { activation: b.activation }) });
   });
   const layout = params(Object.fromEntries(spec));
   const theta = new Float64Array(layout.n);
   for (const [wname] of spec) theta.set((tensors.get(wname) as WeightTensor).values, layout.entry(wname).offset);
   const outputShape = shape;
-  const softmaxTail = built.length > 0 && (built[built.length - 1] as Built).softmaxTail;
   const run = (th: Tensor, x: Tensor, last: "logits" | "outputs"): Tensor => {
     if (x.rank !== inputShape.length + 1 || inputShape.some((d, k) => d !== x.shape[k + 1])) {
       throw new RangeError(`${fn}: x must be [B, ${inputShape.join(", ")}] for this model, got shape ${shapeStr(x.shape)}`);
@@ -122,7 +126,7 @@ export function loadTfjsModel(json: unknown, weights: TfjsWeightData): TfjsModel
     built.forEach((b, i) => {
       const p: Record<string, Tensor> = { ...(consts[i] as Record<string, Tensor>) };
       for (const [local, wname] of Object.entries(thetaNames[i] as Record<string, string>)) p[local] = views[wname] as Tensor;
-      y = b.apply(y, p, i === built.length - 1 ? last : "outputs");
+      y = b.apply(y, p, i === lastIndex ? last : "outputs");
     });
     return y;
   };
@@ -132,12 +136,16 @@ export function loadTfjsModel(json: unknown, weights: TfjsWeightData): TfjsModel
     inputShape,
     outputShape,
     theta,
-    outputActivation: softmaxTail ? "softmax" : "none",
+    outputActivation: (built[lastIndex] as Built).activation ?? "linear",
     layers: described,
     init: () => theta.slice(),
     apply: (th, x) => run(th, x, "outputs"),
     logits: (th, x) => run(th, x, "logits"),
   };
+}
+
+function isIdentity(className: string): boolean {
+  return className === "InputLayer" || IDENTITY.has(className);
 }
 
 /** BatchNormalization's statistics: constants of the model, not parameters of θ. */
@@ -272,13 +280,13 @@ function activationOf(where: string, config: Json, last: boolean) {
   const name = typeof a === "string" ? a : isObject(a) ? String(a.class_name ?? a.config) : String(a);
   const f = activationNamed(where, name);
   const softmaxTail = last && name === "softmax";
-  return { softmaxTail, act: (y: Tensor, mode: "logits" | "outputs") => (softmaxTail && mode === "logits" ? y : f(y)) };
+  return { softmaxTail, activation: name, act: (y: Tensor, mode: "logits" | "outputs") => (softmaxTail && mode === "logits" ? y : f(y)) };
 }
 
 /** Reads one layer's config for an input of `input` per sample. */
 function buildLayer(where: string, className: string, config: Json, input: Shape, last: boolean): Built {
   const none = { params: [] as const, softmaxTail: false };
-  if (className === "InputLayer" || IDENTITY.has(className)) return { ...none, outputShape: input, apply: (x) => x };
+  if (isIdentity(className)) return { ...none, outputShape: input, apply: (x) => x };
   if (className === "Flatten") {
     channelsLast(where, config);
     const size = input.reduce((a, b) => a * b, 1);
@@ -294,8 +302,8 @@ function buildLayer(where: string, className: string, config: Json, input: Shape
     return { ...none, outputShape: t, apply: (x) => reshape(x, [x.shape[0] as number, ...t]) };
   }
   if (className === "Activation") {
-    const { softmaxTail, act } = activationOf(where, config, last);
-    return { params: [], softmaxTail, outputShape: input, apply: (x, _p, mode) => act(x, mode) };
+    const { softmaxTail, activation, act } = activationOf(where, config, last);
+    return { params: [], softmaxTail, activation, outputShape: input, apply: (x, _p, mode) => act(x, mode) };
   }
   if (className === "Dense") {
     const units = get(config, "units");
@@ -303,11 +311,12 @@ function buildLayer(where: string, className: string, config: Json, input: Shape
     const u = units as number;
     const d = input[input.length - 1] as number;
     const useBias = get(config, "use_bias") !== false;
-    const { softmaxTail, act } = activationOf(where, config, last);
+    const { softmaxTail, activation, act } = activationOf(where, config, last);
     const outputShape = [...input.slice(0, -1), u];
     return {
       params: [["kernel", [d, u]], ...(useBias ? [["bias", [u]] as const] : [])],
       softmaxTail,
+      activation,
       outputShape,
       apply: (x, p, mode) => {
         // Keras' Dense acts on the last axis: rows of every leading axis times W [d, units].
@@ -335,10 +344,11 @@ function buildLayer(where: string, className: string, config: Json, input: Shape
     const w = resolveWindow(where, [1, ...input], kernel, stride, dilation, pad);
     const [oh, ow] = outputSize(where, w, input[0] as number, input[1] as number);
     const useBias = get(config, "use_bias") !== false;
-    const { softmaxTail, act } = activationOf(where, config, last);
+    const { softmaxTail, activation, act } = activationOf(where, config, last);
     return {
       params: [["kernel", [kernel[0], kernel[1], c / groups, f]], ...(useBias ? [["bias", [f]] as const] : [])],
       softmaxTail,
+      activation,
       outputShape: [oh, ow, f],
       apply: (x, p, mode) => {
         let y = conv2d(x, p.kernel as Tensor, { stride, dilation, padding: pad, groups });

@@ -22,6 +22,7 @@ import { accuracy, initialParams, layout, lossFunction, predict, type Activation
 import { convergenceSpec, renderSvg, spectrumSpec } from "../plots.js";
 import { cnn, cnnAccuracy, cnnGradient, cnnHessian, cnnLoss } from "../cnn.js";
 import { mnist } from "../mnist.js";
+import { isModelFile, readTfjsModel, tfjsProblem } from "../tfjs-model.js";
 
 /** The CNN of --model cnn, as the report and the header line name it. */
 const CNN_LAYERS = "conv3×3×8–maxpool2–conv3×3×16–maxpool2–dense10";
@@ -36,9 +37,9 @@ const spec: CommandSpec = {
   summary: "Train an MLP, then analyse its loss Hessian matrix-free: extreme eigenvalues, trace, density, Newton step.",
   options: [
     { name: "data", kind: "string", default: "iris", meta: "iris|spirals|mnist|FILE.csv", help: "the data set: Iris, seeded spirals, MNIST digits (from the mnist package), or a CSV file with a header row" },
-    { name: "model", kind: "choice", choices: ["mlp", "cnn"], default: "mlp", help: "mlp: the MLP of --hidden; cnn: conv 3×3×8–pool–conv 3×3×16–pool–dense for 28×28 images (--data mnist), its Hessian over the whole training set streamed in --batch-size batches" },
+    { name: "model", kind: "string", default: "mlp", meta: "mlp|cnn|MODEL.json", help: "mlp: the MLP of --hidden; cnn: conv 3×3×8–pool–conv 3×3×16–pool–dense for 28×28 images (--data mnist); MODEL.json: a TF.js Layers model (its weight files beside it) at its saved weights, its input the data's raw features. cnn and MODEL.json: the Hessian over the whole training set streamed in --batch-size batches" },
     { name: "train-samples", kind: "integer", default: "1000", min: 10, help: "mnist: how many digits to train on (class-balanced, at most 10,000)" },
-    { name: "batch-size", kind: "integer", default: "250", min: 1, help: "cnn: images per minibatch of each streamed H·v product and gradient" },
+    { name: "batch-size", kind: "integer", default: "250", min: 1, help: "cnn, MODEL.json: samples per minibatch of each streamed H·v product and gradient" },
     { name: "label", kind: "string", meta: "COLUMN", help: "the target column of a CSV file (strings: classes; numbers: regression)" },
     { name: "classes", kind: "integer", default: "3", min: 2, help: "spirals: number of arms (classes)" },
     { name: "samples", kind: "integer", default: "300", min: 4, help: "spirals: number of points" },
@@ -78,6 +79,11 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     // The data set is generated from its declared size: check that size before generating it.
     checkHessianCost(v, num(v, "samples"), [2, ...list(v, "hidden"), num(v, "classes")]);
   }
+  const modelFile = isModelFile(str(v, "model")) ? str(v, "model") : undefined;
+  if (modelFile === undefined && str(v, "model") !== "mlp" && str(v, "model") !== "cnn") {
+    throw new UsageError(`krylov hessian: --model must be mlp, cnn or a TF.js model.json file, got '${str(v, "model")}'`);
+  }
+  const tfjsModel = modelFile === undefined ? undefined : readTfjsModel(modelFile);
   const modelKind = str(v, "model") as "mlp" | "cnn";
   const isMnist = str(v, "data") === "mnist";
   if (modelKind === "cnn" && !isMnist) throw new UsageError(`krylov hessian: --model cnn takes 28×28 images: use it with --data mnist, not --data ${str(v, "data")}`);
@@ -90,7 +96,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     maxBytes: memoryBudget(v),
   });
   const lossName = str(v, "loss");
-  if (lossName === "cross-entropy" && data.task === "regression") {
+  if (lossName === "cross-entropy" && data.task === "regression" && tfjsModel === undefined) {
     throw new UsageError(`krylov hessian: --loss cross-entropy needs class labels, but column '${data.label}' of ${data.name} is numeric (use --loss mse)`);
   }
   const model: MlpSpec = {
@@ -101,24 +107,27 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
     loss: (lossName === "auto" ? (data.task === "classification" ? "cross-entropy" : "mse") : lossName) as Loss,
   };
   const net = modelKind === "cnn" ? cnn(model.activation, data.outputs) : undefined;
-  if (net === undefined) checkHessianCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
-  const n = net?.n ?? layout(model).size;
+  // A TF.js model: its loss on the data set, streamed over minibatches like the CNN's.
+  const loaded = modelFile === undefined || tfjsModel === undefined ? undefined : tfjsProblem(modelFile, tfjsModel, data, lossName as Loss | "auto");
+  if (net === undefined && loaded === undefined) checkHessianCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
+  const n = loaded?.model.n ?? net?.n ?? layout(model).size;
   const top = num(v, "top");
   const bottom = num(v, "bottom");
   if (top + bottom > n) throw new UsageError(`krylov hessian: --top ${top} plus --bottom ${bottom} is larger than n = ${n} parameters`);
   const tol = num(v, "tol");
 
   // 1. Training.
-  const f = net === undefined ? lossFunction(model, data) : cnnLoss(net, data);
-  const trained = train(f, net === undefined ? initialParams(model, seed) : net.init(seed), { steps: num(v, "steps"), lr: num(v, "lr") }, bar);
+  const f = loaded !== undefined ? loaded.f : net === undefined ? lossFunction(model, data) : cnnLoss(net, data);
+  const theta0 = loaded !== undefined ? loaded.model.init() : net === undefined ? initialParams(model, seed) : net.init(seed);
+  const trained = train(f, theta0, { steps: num(v, "steps"), lr: num(v, "lr") }, bar);
   const theta = trained.theta;
-  const acc = net !== undefined ? cnnAccuracy(net, data, theta) : data.task === "classification" ? accuracy(predict(model, theta, data), data) : undefined;
+  const acc = loaded !== undefined ? loaded.accuracy(theta) : net !== undefined ? cnnAccuracy(net, data, theta) : data.task === "classification" ? accuracy(predict(model, theta, data), data) : undefined;
 
   // 2. The Hessian at θ*, as an operator, and the gradient there.
   // The CNN's: over the whole training set, each product streamed over minibatches (memory O(batch)).
   const batchSize = num(v, "batch-size");
-  const H = net === undefined ? hessianOperator(f, theta) : cnnHessian(net, data, theta, batchSize);
-  const fg = net === undefined ? gradientFunction(f, n) : cnnGradient(net, data, batchSize);
+  const H = loaded !== undefined ? loaded.hessian(theta, batchSize) : net === undefined ? hessianOperator(f, theta) : cnnHessian(net, data, theta, batchSize);
+  const fg = loaded !== undefined ? loaded.gradient(batchSize) : net === undefined ? gradientFunction(f, n) : cnnGradient(net, data, batchSize);
   const at = fg(vec(theta));
   const loss = at.value;
   const g = vec(at.gradient.data.slice(at.gradient.offset, at.gradient.offset + n));
@@ -201,14 +210,16 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
       label: data.label,
       ...(data.classes === undefined ? {} : { classes: data.classes }),
     },
-    model: net === undefined ? { kind: "mlp", ...model, parameters: n } : { kind: "cnn", layers: CNN_LAYERS, activation: model.activation, loss: model.loss, parameters: n, batchSize },
+    model: loaded !== undefined
+      ? { kind: "tfjs", path: modelFile, layers: loaded.description, inputShape: [...loaded.model.inputShape], outputs: loaded.model.outputShape.reduce((a, b) => a * b, 1), outputActivation: loaded.model.outputActivation, loss: loaded.loss, parameters: n, batchSize }
+      : net === undefined ? { kind: "mlp", ...model, parameters: n } : { kind: "cnn", layers: CNN_LAYERS, activation: model.activation, loss: model.loss, parameters: n, batchSize },
     options: {
       data: str(v, "data"),
       // Each data set's own options only: --classes and --samples shape the spirals, --label a CSV file.
       ...(str(v, "data") === "spirals" ? { classes: num(v, "classes"), samples: num(v, "samples") } : {}),
       ...(str(v, "data") === "mnist" ? { trainSamples: num(v, "train-samples") } : {}),
       model: str(v, "model"),
-      ...(str(v, "model") === "cnn" ? { batchSize: num(v, "batch-size") } : {}),
+      ...(str(v, "model") === "cnn" || loaded !== undefined ? { batchSize: num(v, "batch-size") } : {}),
       ...(optStr(v, "label") === undefined ? {} : { label: optStr(v, "label") }),
       seed,
       steps: num(v, "steps"),
@@ -275,7 +286,7 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   };
 
   const text = [
-    `krylov hessian — ${data.name} (${data.samples}×${data.features}, ${data.task}), ${net === undefined ? `MLP ${[model.inputs, ...model.hidden, model.outputs].join("→")}` : `CNN ${CNN_LAYERS}`} ${model.activation}, ${model.loss}, n = ${n} parameters${net === undefined ? "" : `; H·v over all ${data.samples} images in batches of ${Math.min(batchSize, data.samples)}`}`,
+    `krylov hessian — ${data.name} (${data.samples}×${data.features}, ${data.task}), ${loaded !== undefined ? `TF.js model ${modelFile} (${loaded.description}), ${loaded.loss}` : `${net === undefined ? `MLP ${[model.inputs, ...model.hidden, model.outputs].join("→")}` : `CNN ${CNN_LAYERS}`} ${model.activation}, ${model.loss}`}, n = ${n} parameters${net === undefined && loaded === undefined ? "" : `; H·v over all ${data.samples} samples in batches of ${Math.min(batchSize, data.samples)}`}`,
     "",
     keyValues([
       ["training", `${trained.gradients - 1} Adam steps, loss ${fmt(trained.losses[0] ?? NaN)} → ${fmt(loss)}, ‖g‖ ${fmt(nrm2(g))}${acc === undefined ? "" : `, accuracy ${(100 * acc).toFixed(1)} %`}`],
