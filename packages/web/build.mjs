@@ -61,6 +61,9 @@ await build({
   logLevel: "warning",
 });
 for (const f of ["index.html", "style.css"]) copyFileSync(`${here}src/${f}`, `${dist}/${f}`);
+// The worker pool's script, which the bundled pool loads from beside itself (a same-origin file,
+// allowed by the page's worker-src 'self'; a blob: fallback would need worker-src blob:).
+copyFileSync(fileURLToPath(new URL("../operators/src/pool/krylov-pool-worker.js", import.meta.url)), `${dist}/krylov-pool-worker.js`);
 console.log(`build:web: wrote ${dist}`);
 
 const at = process.argv.indexOf("--serve");

@@ -87,6 +87,8 @@ test("training and the Hessian analysis run in the worker and match the same com
   fromPage.eigenvalues.forEach((v, i) => t.true(close(v, fromNode.eigenvalues[i] as number, 1e-8), `λ${i + 1}: ${v} vs ${fromNode.eigenvalues[i]}`));
   t.true(close(fromPage.trace, fromNode.trace, 1e-8));
   t.true(fromPage.residuals.every((r) => r <= 1e-8));
+  // Cross-origin isolated with the pool's script beside the bundle: the worker pool is available.
+  t.true(fromPage.threads >= 2, `threads ${fromPage.threads}`);
   const shots = join(root, "packages/web/dist/screenshots");
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, "hessian.png"), fullPage: true });

@@ -7,10 +7,10 @@
 import { createRequire } from "node:module";
 import type { Dataset } from "./data.js";
 
-const require = createRequire(import.meta.url);
-
 /** The digits of one class as the package stores them: 784 values per image, row-major. */
 function digits(d: number): readonly number[] {
+  // Made here, not at load, so that bundling this module for a page (which never calls it) works.
+  const require = createRequire(import.meta.url);
   return (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data;
 }
 

@@ -9,7 +9,7 @@
 import { hessianOperator } from "@krylov-ts/autodiff";
 import { accuracy, densityGrid, initialParams, iris, layout, lossFunction, parseCsv, predict, spirals, train, type Dataset, type MlpSpec } from "@krylov-ts/cli";
 import { cg, hutchinson, lanczos, slq } from "@krylov-ts/krylov";
-import { readMatrixMarket, vec } from "@krylov-ts/operators";
+import { poolSupported, readMatrixMarket, threads, vec } from "@krylov-ts/operators";
 import type { HessianRequest, HessianResult, MatrixResult, Progress } from "./protocol.js";
 
 /** Trains the MLP of `request` by Adam and analyses its loss Hessian at the trained point. */
@@ -65,6 +65,7 @@ export function analyseHessian(request: HessianRequest, onProgress: (p: Progress
     traceError: trace.standardError,
     grid: Array.from(grid),
     density: Array.from(density.density(grid, sigma)),
+    threads: poolSupported() ? threads() : 1,
   };
 }
 

@@ -46,6 +46,8 @@ export interface HessianResult {
   /** The SLQ density on a grid. */
   readonly grid: readonly number[];
   readonly density: readonly number[];
+  /** Threads of the worker pool the products could split over (1 where shared memory is unavailable). */
+  readonly threads: number;
 }
 
 /** The defaults of the page (those of `krylov hessian`, lighter where the page should answer in seconds). */
