@@ -57,3 +57,11 @@ test("slq on s·A returns nodes s·θ with the same weights for s from 1e-300 to
     t.true(Array.from(r.weights).every((w, i) => Math.abs(w - (ref.weights[i] as number)) < 1e-9), `s = ${s}: weights`);
   }
 });
+
+test("lanczos scales by the first nonzero product: a start vector in the null space of a 1e-200 operator", (t) => {
+  const d = Float64Array.from([0, 1, 2, 3, 4, 5], (x) => x * 1e-200);
+  const r = lanczos(diagonal(d), { k: 2, v0: [1, 0, 0, 0, 0, 0] });
+  t.is(r.stats.status, "converged");
+  t.true(Math.abs((r.values[0] as number) / 4e-200 - 1) < 1e-12 && Math.abs((r.values[1] as number) / 5e-200 - 1) < 1e-12);
+  for (const res of r.residualNorms) t.true(res <= 1e-8 * 5e-200);
+});

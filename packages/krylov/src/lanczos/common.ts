@@ -41,7 +41,7 @@ export function norm(x: Float64Array, n: number): number {
 }
 
 /**
- * A times 2^−e, e fixed on the first product so that ‖A·x‖/‖x‖ is of order 1 when it lies outside
+ * A times 2^−e, e fixed on the first nonzero product so that ‖A·x‖/‖x‖ is of order 1 when it lies outside
  * [2^−64, 2^64] (else e = 0 and the products are A's, unchanged). The Lanczos methods run on it, so that
  * their sums of squares (norms, Gram–Schmidt coefficients, the small eigenproblems) neither overflow nor
  * underflow for A of norm 1e±300, and multiply their eigenvalue results by `scale` = 2^e: a power of two
@@ -63,8 +63,9 @@ export class PowerOfTwoScaled implements LinearOperator {
   apply(x: Vec, out?: Vec): Vec {
     const y = this.A.apply(x, out);
     if (!this.decided) {
-      this.decided = true;
+      // Decided on the first product that is not exactly zero (a zero product is zero at any scale).
       const ratio = nrm2(y) / nrm2(x);
+      this.decided = ratio !== 0;
       if (ratio > 0 && Number.isFinite(ratio) && (ratio < 2 ** -64 || ratio > 2 ** 64)) {
         const e = Math.round(Math.log2(ratio));
         this.scale = 2 ** e;
