@@ -100,6 +100,8 @@ export function batchedMatmul(n: IRNode, ins: readonly Float64Array[], leftBatch
  * @param aShape - A's shape, @param bShape - B's shape (as stored, before op)
  * @param fixed - the fixed operand's data
  * @param out - the k results [k, m, q]
+ * @param fill - zero the result first (default); without, only the copied rows or columns are
+ *   written (for a reader that reads only those)
  */
 export function oneHotMatmul(
   hot: Int32Array,
@@ -112,9 +114,10 @@ export function oneHotMatmul(
   out: Float64Array,
   m: number,
   q: number,
+  fill = true,
 ): void {
   const k = hot.length;
-  out.fill(0);
+  if (fill) out.fill(0);
   for (let j = 0; j < k; j++) {
     const t = hot[j] as number;
     if (t < 0) continue;

@@ -20,7 +20,9 @@
  * `runUnit` runs k unit vectors, whose structure is known from the graph (`UnitBlocks`): nodes
  * whose k values are all zero are skipped (their readers see zeros; x + 0 and x − 0 become
  * copies), a product with a one-hot operand copies rows or columns of the other operand, and
- * one with a one-column operand is an outer product, a row or a column. When only a suffix of
+ * one with a one-column operand is an outer product, a row or a column; elementwise ops on
+ * one-column values run on their columns only, and a sum of a dense and a one-column value
+ * copies the dense one and recomputes the column (plan-columns.ts). When only a suffix of
  * the output is needed (`SuffixDemand`), nodes none of which is needed are skipped and products
  * with a fixed left operand compute only their needed rows. The steps for each pattern of
  * states are prepared once, when the pattern is first met.
@@ -39,6 +41,7 @@ import type { IRNode } from "./simplify.js";
 import { Unit, UnitBlocks, type UnitState } from "./unit-blocks.js";
 import { SuffixDemand } from "./suffix-demand.js";
 import { batchedMatmul, oneColumnMatmul, oneHotMatmul, type MatmulScratch } from "./batched-matmul.js";
+import { columnModes, columnStep, denseColumn, denseColumnStep, type ColumnMode } from "./plan-columns.js";
 
 const elementwise = new Set([
   "neg", "square", "sqrt", "exp", "log", "log1p", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs", "sign", "pow",
@@ -60,6 +63,8 @@ export class BatchedStage {
   private readonly varying: IRNode | undefined;
   private readonly batched = new Set<IRNode>();
   private readonly schedule: readonly IRNode[];
+  /** The readers of each varying node, in the schedule. */
+  private readonly readers = new Map<IRNode, IRNode[]>();
   private readonly buf = new Map<IRNode, Float64Array>();
   /** Read-only zeros standing for a varying input that is zero in this block. */
   private readonly zeros: Float64Array;
@@ -90,6 +95,13 @@ export class BatchedStage {
     for (const n of nodes) if (n.inputs.some((u) => batched.has(u))) batched.add(n);
     const schedule = nodes.filter((n) => batched.has(n) && n !== varying);
     this.schedule = schedule;
+    for (const n of schedule) {
+      for (const u of new Set(n.inputs)) {
+        const list = this.readers.get(u);
+        if (list === undefined) this.readers.set(u, [n]);
+        else list.push(n);
+      }
+    }
     const lastUse = new Map<IRNode, number>();
     schedule.forEach((n, p) => n.inputs.forEach((u) => lastUse.set(u, p)));
     const buf = this.buf;
@@ -204,6 +216,7 @@ export class BatchedStage {
   private prepareAll(state: ReadonlyMap<IRNode, UnitState> | undefined): BatchStep[] {
     const steps: BatchStep[] = [];
     const output = this.outputNode;
+    const modes = state === undefined ? undefined : columnModes(this.schedule, this.readers, this.batched, output, state);
     for (const n of this.schedule) {
       if (state?.get(n) === Unit.Zero) {
         // A zero node is skipped: its readers see the zero buffer (an output is filled).
@@ -213,7 +226,7 @@ export class BatchedStage {
         }
         continue;
       }
-      const step = this.prepare(n, state);
+      const step = this.prepare(n, state, modes?.get(n));
       if (state === undefined) {
         steps.push(step);
       } else {
@@ -227,7 +240,7 @@ export class BatchedStage {
   }
 
   /** The computation of node n on batched buffers, by the first rule that fits. */
-  private prepare(n: IRNode, state: ReadonlyMap<IRNode, UnitState> | undefined): BatchStep {
+  private prepare(n: IRNode, state: ReadonlyMap<IRNode, UnitState> | undefined, mode?: ColumnMode): BatchStep {
     const k = this.k;
     const def = getOp(n.op);
     const out = this.buf.get(n) as Float64Array;
@@ -245,6 +258,18 @@ export class BatchedStage {
       return () => out.set(x);
     }
     const zeroIn = n.inputs.map((u, j) => isB[j] === true && state?.get(u) === Unit.Zero);
+    if (state !== undefined && mode !== undefined && n.op !== "matmul") {
+      const [m, q] = n.shape as [number, number];
+      const column = (this.units as UnitBlocks).column.get(n) as Int32Array;
+      const sizes = n.inputs.map((u, j) => (zeroIn[j] === true ? 1 : u.size)); // a zero operand read as a zero scalar
+      return columnStep(n.op, ins, isB, sizes, out, column, m, q, mode === "zeroed");
+    }
+    const sparse = state === undefined ? undefined : denseColumn(n, state);
+    if (state !== undefined && sparse !== undefined) {
+      const [m, q] = n.shape as [number, number];
+      const column = (this.units as UnitBlocks).column.get(n.inputs[sparse] as IRNode) as Int32Array;
+      return denseColumnStep(n.op as "add" | "sub", ins, isB, sparse, out, column, m, q);
+    }
     if ((n.op === "add" || n.op === "sub") && zeroIn.some((z) => z)) {
       // x + 0, x − 0: a copy; 0 − x: a negation (when x is varying and has the result's shape)
       const j = zeroIn[0] === true ? 1 : 0;
@@ -282,7 +307,8 @@ export class BatchedStage {
         const [m, q] = n.shape as [number, number];
         const tA = n.attrs.transposeA === true;
         const tB = n.attrs.transposeB === true;
-        return () => oneHotMatmul(hot, isB[0] === true, tA, tB, aN.shape, bN.shape, fixed, out, m, q);
+        const fill = mode !== "column";
+        return () => oneHotMatmul(hot, isB[0] === true, tA, tB, aN.shape, bN.shape, fixed, out, m, q, fill);
       }
       if (state?.get(hotInput) === Unit.OneColumn) {
         // a product with k one-column values: an outer product, a row or a column each
