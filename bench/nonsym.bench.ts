@@ -83,7 +83,6 @@ async function table(N: number, peclet: number): Promise<void> {
   const times = interleaved(undefined, solvers.map(([name, f]) => ({ name, fn: () => void f() })), { rounds: runs, warmup: 0, maxTime: 0 }).map((r) => (r as { medianMs: number }).medianMs);
   const eigsRun = () => eigs(A, { k: 6, which: "largestMagnitude", tol: EIGS_TOL, maxBasis: 20, v0: b, vectors: false });
   const e = eigsRun();
-  const copies = eigs(A, { k: 6, which: "largestMagnitude", tol: EIGS_TOL, maxBasis: 20, v0: b, vectors: false, searchCopies: true }); // one run, untimed by rounds
   const eigsMs = (interleaved(undefined, [{ name: "eigs", fn: () => void eigsRun() }], { rounds: Math.max(1, Math.floor(runs / 2)), warmup: 0, maxTime: 0 })[0] as { medianMs: number }).medianMs;
 
   const refs = PEER_THREADS.map((t) => runOnce<ScipyOut>("scipy", "scipy_nonsym.py", [String(N), String(peclet), String(runs)], t));
@@ -127,7 +126,6 @@ async function table(N: number, peclet: number): Promise<void> {
   console.log(`\n| eigs, 6 largest magnitude, tol ${EIGS_TOL}, basis 20 | status | matvecs | restarts | median ms | max ‖Av − λv‖ | max |λ − λ_exact| | time / SciPy |`);
   console.log("|---|---|---:|---:|---:|---:|---:|---:|");
   console.log(`| krylov-ts eigs (Krylov–Schur), ${e.re.length} values | ${e.stats.status} | ${e.stats.matvecs} | ${e.restarts} | ${fmt(eigsMs)} | ${Math.max(...e.residualNorms).toExponential(2)} | ${error(e.re).toExponential(2)} | ${ref ? (eigsMs / ref.eigs.ms).toFixed(2) : ""} |`);
-  console.log(`| krylov-ts eigs, searchCopies, ${copies.re.length} values | ${copies.stats.status} | ${copies.stats.matvecs} | ${copies.restarts} | ${fmt(copies.stats.timeMs)} (one run) | ${Math.max(...copies.residualNorms).toExponential(2)} | ${error(copies.re).toExponential(2)} | |`);
   if (ref) console.log(`| SciPy ${ref.scipy} eigs (ARPACK) | — | ${ref.eigs.matvecs} | — | ${fmt(ref.eigs.ms)} | ${ref.eigs.maxResidual.toExponential(2)} | ${error(ref.eigs.re).toExponential(2)} | 1.00 |`);
   console.log(`\nanalytic top eigenvalues: ${exact.slice(0, 6).map((x) => x.toFixed(8)).join(", ")}; krylov-ts: ${Array.from(e.re, (x, i) => `${x.toFixed(8)}${e.im[i] ? `${(e.im[i] as number) > 0 ? "+" : "−"}${Math.abs(e.im[i] as number).toExponential(1)}i` : ""}`).join(", ")}`);
   if (!ref) console.log(`\nSciPy skipped: ${typeof best === "string" ? best : "no run"}`);
