@@ -1,7 +1,7 @@
 import { makeNode, registerOp, shapeStr, type Shape, type Tensor } from "../graph.js";
 import { toTensor, type TensorLike } from "./util.js";
-import { columnsShape, forEachTap, type Window, type WindowAttrs } from "./window.js";
-import { im2col, windowAttrs } from "./im2col.js";
+import { columnsShape, type Window, type WindowAttrs } from "./window.js";
+import { im2col, windowAttrs, windowRuns } from "./im2col.js";
 
 /**
  * The adjoint of `im2col`: columns [N·OH·OW, KH·KW·C] summed back into an image of `shape`
@@ -25,12 +25,8 @@ registerOp<WindowAttrs>({
     return [...attrs.input];
   },
   kernel: (inputs, _inShapes, out, _outShape, attrs) => {
-    const cols = inputs[0] as Float64Array;
-    const c = attrs.input[3] as number;
     out.fill(0);
-    forEachTap(attrs, attrs.input, (col, at) => {
-      if (at >= 0) for (let k = 0; k < c; k++) out[at + k] = (out[at + k] as number) + (cols[col + k] as number);
-    });
+    windowRuns(attrs, true, out, inputs[0] as Float64Array);
   },
   vjp: (node, g) => [im2col(g, node.attrs as unknown as Window, 0)],
   jvp: (node, [t]) => (t ? col2im(t, node.attrs as unknown as Window, node.attrs.input as readonly number[]) : null),
