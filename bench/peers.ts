@@ -79,12 +79,14 @@ export class Peer {
   private readonly waiting: Array<(line: string) => void> = [];
   private stderr = "";
   private exited: string | undefined;
+  /** What bench/peer.py reported about itself (set by `start` from the first line). */
+  info!: PeerInfo;
+  /** The peer script's set-up results (e.g. its agreement with our results). */
+  setup: unknown;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     readonly threads: number,
-    public info: PeerInfo = undefined as unknown as PeerInfo,
-    public setup: unknown = undefined,
   ) {
     createInterface({ input: child.stdout }).on("line", (line) => this.waiting.shift()?.(line));
     child.stderr.on("data", (d: Buffer) => (this.stderr += d.toString()));
