@@ -1,11 +1,14 @@
 /**
  * Profile of one H·v plan: CPU time per kernel call, summed by op, for the MLP benchmark
- * problems (784→256→10 batch 256, and 100→64→10), with the cached point (`bindFixed`). CPU
+ * problems (784→256→10 batch 256, and 100→64→10) and the CNN of `krylov hessian --model cnn`
+ * (conv 3×3×8, max-pool 2, conv 3×3×16, max-pool 2, dense 10; tanh; 200 seeded random 28×28
+ * images, n = 9,098), with the cached point (`bindFixed`). CPU
  * time (process.cpuUsage) rather than wall time, since the machine is shared.
  *
  * `node --conditions=source --import=tsx bench/hvp-profile.bench.ts [runs]`
  */
-import { compile, input, grad } from "@krylov-ts/autodiff";
+import { compile, constant, conv2dLayer, dense, flatten, grad, input, pool2dLayer, sequential, softmaxCrossEntropy, tanh, type Tensor } from "@krylov-ts/autodiff";
+import { rng } from "@krylov-ts/operators";
 import { hvpGraph } from "../packages/autodiff/src/hvp.js";
 import { getOp } from "../packages/autodiff/src/graph.js";
 import { mlpData, mlpLoss } from "./mlp.js";
@@ -37,9 +40,31 @@ function cpuMs(f: () => void, n: number): number {
   return (d.user + d.system) / 1000 / n;
 }
 
-for (const [d, h, c, B] of [[784, 256, 10, 256], [100, 64, 10, 256]] as const) {
-  const m = mlpData(d, h, c, B, 1);
-  const f = mlpLoss(m);
+/** The CLI's MNIST CNN on N seeded random images (the data do not change the plan). */
+function cnnProblem(N: number): { name: string; f: (x: Tensor) => Tensor; n: number; x0: Float64Array; v: Float64Array } {
+  const model = sequential(
+    [conv2dLayer(8, 3, { padding: "same", activation: tanh }), pool2dLayer("max", 2), conv2dLayer(16, 3, { padding: "same", activation: tanh }), pool2dLayer("max", 2), flatten(), dense(10)],
+    [28, 28, 1],
+  );
+  const r = rng(3);
+  const X = constant(Float64Array.from({ length: N * 784 }, () => r.uniform()), [N, 28, 28, 1]);
+  const labels = new Float64Array(N * 10);
+  for (let i = 0; i < N; i++) labels[i * 10 + r.integer(10)] = 1;
+  const Y = constant(labels, [N, 10]);
+  const x0 = Float64Array.from({ length: model.n }, () => 0.2 * r.normal());
+  const v = Float64Array.from({ length: model.n }, () => r.normal());
+  return { name: `CNN MNIST N=${N}`, f: (theta) => softmaxCrossEntropy(model.apply(theta, X), Y), n: model.n, x0, v };
+}
+
+const problems = [
+  ...([[784, 256, 10, 256], [100, 64, 10, 256]] as const).map(([d, h, c, B]) => {
+    const m = mlpData(d, h, c, B, 1);
+    return { name: `MLP ${d}→${h}→${c} B=${B}`, f: mlpLoss(m), n: m.n, x0: m.x0, v: m.v };
+  }),
+  cnnProblem(200),
+];
+for (const m of problems) {
+  const f = m.f;
   const x = input([m.n], "x");
   const v = input([m.n], "v");
   const { hv } = hvpGraph(f, x, v, "forward-over-reverse");
@@ -61,7 +86,7 @@ for (const [d, h, c, B] of [[784, 256, 10, 256], [100, 64, 10, 256]] as const) {
   profiling = false;
   let check = 0;
   for (let i = 0; i < m.n; i++) check += (out[0]![i] as number) * (i % 7);
-  console.log(`MLP ${d}→${h}→${c} B=${B} n=${m.n}: H·v ${hvMs.toFixed(2)} ms CPU, gradient ${gMs.toFixed(2)} ms CPU, ratio ${(hvMs / gMs).toFixed(2)}; checksum ${check.toExponential(12)}`);
+  console.log(`${m.name} n=${m.n}: H·v ${hvMs.toFixed(2)} ms CPU, gradient ${gMs.toFixed(2)} ms CPU, ratio ${(hvMs / gMs).toFixed(2)}; checksum ${check.toExponential(12)}`);
   console.log(`  steps ${desc.steps}, by op ${JSON.stringify(desc.byOp)}`);
   const rows = [...perOp].sort((p, q) => q[1] - p[1]);
   for (const [op, us] of rows) console.log(`  ${op.padEnd(14)} ${(us / 1000 / runs).toFixed(3)} ms`);
