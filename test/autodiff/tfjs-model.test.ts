@@ -229,7 +229,7 @@ test("BatchNormalization uses its moving statistics as constants: θ holds only 
   t.true(maxRelErr(out, ref) < 1e-14);
 });
 
-test("unsupported layers, channels_first, the exact gelu and functional models are refused with the layer named", (t) => {
+test("unsupported layers, channels_first, the exact gelu and other model classes are refused with the layer named", (t) => {
   const conv = (extra: Record<string, unknown>) => saved([{ class_name: "Conv2D", config: { name: "c", filters: 1, kernel_size: 1, batch_input_shape: [null, 2, 2, 1], ...extra } }], [["c/kernel", [1, 1, 1, 1]], ["c/bias", [1]]]);
   const a = conv({ data_format: "channels_first" });
   t.throws(() => loadTfjsModel(a.json, a.shards[0]!), { instanceOf: RangeError, message: "loadTfjsModel: layer 'c' (Conv2D): data_format 'channels_first' is not supported (channels_last only)" });
@@ -237,8 +237,8 @@ test("unsupported layers, channels_first, the exact gelu and functional models a
   t.throws(() => loadTfjsModel(b.json, b.shards[0]!), { instanceOf: TypeError, message: /^loadTfjsModel: layer 'c' \(Conv2D\): activation 'gelu' is not supported \(the exact erf form/ });
   const lstm = saved([{ class_name: "LSTM", config: { name: "lstm1", units: 2, batch_input_shape: [null, 3, 2] } }], []);
   t.throws(() => loadTfjsModel(lstm.json, lstm.shards[0]!), { instanceOf: TypeError, message: /^loadTfjsModel: layer 'lstm1' \(LSTM\): layer class 'LSTM' is not supported/ });
-  const fn = { ...a.json, modelTopology: { class_name: "Functional", config: { layers: [] } } };
-  t.throws(() => loadTfjsModel(fn, a.shards[0]!), { instanceOf: TypeError, message: "loadTfjsModel: only Sequential models are supported, got model class 'Functional'" });
+  const rnn = { ...a.json, modelTopology: { class_name: "RNN", config: {} } };
+  t.throws(() => loadTfjsModel(rnn, a.shards[0]!), { instanceOf: TypeError, message: "loadTfjsModel: only Sequential models and functional chains are supported, got model class 'RNN'" });
 });
 
 test("a weight that is missing, of the wrong shape or beyond the bytes given is refused naming it", (t) => {
@@ -251,4 +251,25 @@ test("a weight that is missing, of the wrong shape or beyond the bytes given is 
   t.throws(() => loadTfjsModel(ok.json, ok.shards[0]!.subarray(0, 28)), { instanceOf: RangeError, message: "loadTfjsModel: the weight files hold 28 bytes but weight 'd/bias' [2] needs bytes 24 to 32" });
   const noShape = saved([{ class_name: "Dense", config: { name: "d", units: 2 } }], []);
   t.throws(() => loadTfjsModel(noShape.json, new Uint8Array(0)), { message: /does not declare a fixed input shape/ });
+});
+
+test("a functional model that is a chain loads as the Sequential one; a branching one is refused naming the layer", (t) => {
+  const { json, shards } = cnnModel();
+  const seq = json.modelTopology.config.layers;
+  // Keras 2 / TF.js inbound_nodes: [[[name, nodeIndex, tensorIndex, kwargs]]].
+  const layers = seq.map((l, i) => ({ ...l, name: l.config.name, inbound_nodes: i === 0 ? [] : [[[seq[i - 1]!.config.name, 0, 0, {}]]] }));
+  const functional = { ...json, modelTopology: { class_name: "Functional", config: { name: "f", layers, input_layers: [["input1", 0, 0]], output_layers: [["dropout_Dropout2", 0, 0]] } } };
+  const a = loadTfjsModel(json, shards[0]!);
+  const b = loadTfjsModel(functional, shards[0]!);
+  const X = constant(images(), [B, 6, 5, 2]);
+  const th = input([a.n], "theta");
+  t.deepEqual(Array.from(evaluate(b.apply(th, X), [[th, b.theta]])), Array.from(evaluate(a.apply(th, X), [[th, a.theta]])));
+  // Keras 3's form: keras_history inside the node's args.
+  const k3 = layers.map((l, i) => ({ ...l, inbound_nodes: i === 0 ? [] : [{ args: [{ class_name: "__keras_tensor__", config: { shape: [null], keras_history: [seq[i - 1]!.config.name, 0, 0] } }], kwargs: {} }] }));
+  t.is(loadTfjsModel({ ...functional, modelTopology: { class_name: "Functional", config: { layers: k3 } } }, shards[0]!).n, a.n);
+  const branching = layers.map((l, i) => (i === 3 ? { ...l, inbound_nodes: [[["input1", 0, 0, {}], ["max_pooling2d_MaxPooling2D1", 0, 0, {}]]] } : l));
+  t.throws(() => loadTfjsModel({ ...functional, modelTopology: { class_name: "Functional", config: { layers: branching } } }, shards[0]!), {
+    instanceOf: TypeError,
+    message: "loadTfjsModel: layer 'conv2d_Conv2D2' (Conv2D) takes its input from [input1, max_pooling2d_MaxPooling2D1], not from the layer before it: only functional models that are a chain of layers are supported",
+  });
 });

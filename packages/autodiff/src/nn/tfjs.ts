@@ -61,7 +61,7 @@ interface Built {
 const IDENTITY = new Set(["Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout"]);
 
 /**
- * Loads a TF.js Layers model: a `Sequential` of InputLayer, Dense, Conv2D, MaxPooling2D,
+ * Loads a TF.js Layers model: a `Sequential` (or a functional model that is a chain) of InputLayer, Dense, Conv2D, MaxPooling2D,
  * AveragePooling2D, Flatten, Reshape, Dropout (the identity at inference), Activation and
  * BatchNormalization (inference form, its moving statistics as constants), with the activations
  * linear, relu, tanh, sigmoid, softmax, softplus, softsign, elu, selu, swish/silu and gelu_new
@@ -162,13 +162,54 @@ function sequentialConfig(json: Json): { layers: Json[] } {
   if (!isObject(topology)) throw new TypeError(`${fn}: model.json has no modelTopology object (is it a graph model? only Layers models are supported)`);
   if (isObject(topology.model_config)) topology = topology.model_config;
   const t = topology as Json;
+  if (t.class_name === "Functional" || t.class_name === "Model") return { layers: chain(t) };
   if (t.class_name !== "Sequential") {
-    throw new TypeError(`${fn}: only Sequential models are supported, got model class '${String(t.class_name)}'`);
+    throw new TypeError(`${fn}: only Sequential models and functional chains are supported, got model class '${String(t.class_name)}'`);
   }
   const config = t.config;
   const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
   if (!Array.isArray(layers) || layers.length === 0 || !layers.every(isObject)) throw new TypeError(`${fn}: the Sequential model's config has no list of layers`);
   return { layers: layers as Json[] };
+}
+
+/**
+ * The layers of a functional model that is a chain (each layer's one input the previous layer's
+ * output, one model input and output), in order; anything else is refused.
+ */
+function chain(t: Json): Json[] {
+  const fn = "loadTfjsModel";
+  const config = isObject(t.config) ? t.config : {};
+  const layers = config.layers;
+  if (!Array.isArray(layers) || layers.length === 0 || !layers.every(isObject)) throw new TypeError(`${fn}: the functional model's config has no list of layers`);
+  const list = layers as Json[];
+  list.forEach((layer, i) => {
+    const name = String(layer.name ?? (isObject(layer.config) ? layer.config.name : ""));
+    const from = inboundNames(layer.inbound_nodes);
+    const previous = i === 0 ? undefined : String((list[i - 1] as Json).name ?? "");
+    const ok = i === 0 ? from.length === 0 : from.length === 1 && from[0] === previous;
+    if (!ok) {
+      throw new TypeError(`${fn}: layer '${name}' (${String(layer.class_name)}) takes its input from [${from.join(", ")}], not from the layer before it: only functional models that are a chain of layers are supported`);
+    }
+  });
+  return list;
+}
+
+/** The names of the layers an inbound_nodes entry reads (Keras 2 / TF.js lists, Keras 3 keras_history). */
+function inboundNames(nodes: unknown): string[] {
+  if (!Array.isArray(nodes)) return [];
+  const names: string[] = [];
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      if (typeof x[0] === "string" && typeof x[1] === "number") names.push(x[0]);
+      else x.forEach(visit);
+    } else if (isObject(x)) {
+      const history = isObject(x.config) ? x.config.keras_history : undefined;
+      if (Array.isArray(history) && typeof history[0] === "string") names.push(history[0]);
+      else Object.values(x).forEach(visit);
+    }
+  };
+  visit(nodes);
+  return names;
 }
 
 /** The per-sample input shape: the InputLayer's or the first layer's batch_input_shape. */
