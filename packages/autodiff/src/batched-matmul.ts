@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { gemm } from "@krylov-ts/operators";
 import { getOp, type Attrs, type Shape } from "./graph.js";
 import type { IRNode } from "./simplify.js";
 
@@ -19,7 +20,9 @@ export interface MatmulScratch {
  * C⁽ʲ⁾ = op(A⁽ʲ⁾)·op(B) or op(A)·op(B⁽ʲ⁾), j = 1 … k, as one product:
  * [A⁽¹⁾; …; A⁽ᵏ⁾]·op(B) with the rows stacked as the batch layout already is (a batched Aᵀ
  * transposed block by block first), or op(A)·[B⁽¹⁾ … B⁽ᵏ⁾] with the blocks side by side (for
- * Bᵀ the stacked rows are already that matrix transposed), its columns scattered back.
+ * Bᵀ the stacked rows are already that matrix transposed), its columns scattered back. A
+ * right-batched product whose blocks are wide (the gather and scatter would move about as much
+ * as op(A) holds) runs as k products op(A)·op(B⁽ʲ⁾) on the blocks in place instead.
  *
  * @param n - the matmul node (result [m, q])
  * @param ins - A and B (the batched one [k, …])
@@ -50,6 +53,20 @@ export function batchedMatmul(n: IRNode, ins: readonly Float64Array[], leftBatch
     };
   }
   const p = tB ? (bN.shape[1] as number) : (bN.shape[0] as number);
+  if (2 * q * (p + m) >= m * p) {
+    // op(A)·op(B⁽ʲ⁾) one value at a time, straight into out: no gather of the k blocks and no
+    // scatter of the result, at the price of packing op(A) k times (m·p each), which is the
+    // cheaper when the gather and scatter move as much (q·(p + m) per value) or more
+    const rsa = tA ? 1 : p;
+    const csa = tA ? m : 1;
+    const rsb = tB ? 1 : q;
+    const csb = tB ? p : 1;
+    return () => {
+      const r0 = rowsFrom === undefined ? 0 : Math.min(m, Math.max(0, rowsFrom()));
+      if (r0 === m) return;
+      for (let j = 0; j < k; j++) gemm(m - r0, q, p, A, r0 * rsa, rsa, csa, B, j * p * q, rsb, csb, out, j * m * q + r0 * q, q, 0);
+    };
+  }
   const C = scratch.C;
   const Bs = tB ? B : scratch.Bs;
   const bShape: Shape = tB ? [k * q, p] : [p, k * q];
