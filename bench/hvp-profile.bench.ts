@@ -5,7 +5,7 @@
  * images, n = 9,098), with the cached point (`bindFixed`). CPU
  * time (process.cpuUsage) rather than wall time, since the machine is shared.
  *
- * `node --conditions=source --import=tsx bench/hvp-profile.bench.ts [runs]`
+ * `npm run bench -- hvp-profile` (HVP_PROFILE_RUNS runs per problem, default 10).
  */
 import { compile, constant, conv2dLayer, dense, flatten, grad, input, pool2dLayer, sequential, softmaxCrossEntropy, tanh, type Tensor } from "@krylov-ts/autodiff";
 import { rng } from "@krylov-ts/operators";
@@ -13,16 +13,17 @@ import { hvpGraph } from "../packages/autodiff/src/hvp.js";
 import { getOp } from "../packages/autodiff/src/graph.js";
 import { mlpData, mlpLoss } from "./mlp.js";
 
-const runs = Number(process.argv[2] ?? 20);
+const runs = Math.max(1, Number(process.env.HVP_PROFILE_RUNS ?? 10) || 10);
 const perOp = new Map<string, number>();
 let profiling = false;
-const wrapped = new Set<string>();
+const wrapped = new Map<string, (...a: unknown[]) => void>();
+/** Wraps the ops' kernels to time each call while `profiling` is on (restored by restoreOps). */
 function wrapOps(names: Iterable<string>): void {
   for (const name of names) {
     if (wrapped.has(name)) continue;
-    wrapped.add(name);
     const def = getOp(name) as { kernel: (...a: unknown[]) => void };
     const k = def.kernel;
+    wrapped.set(name, k);
     def.kernel = (...a: unknown[]) => {
       if (!profiling) return k(...a);
       const t = process.cpuUsage();
@@ -31,6 +32,11 @@ function wrapOps(names: Iterable<string>): void {
       perOp.set(name, (perOp.get(name) ?? 0) + d.user + d.system);
     };
   }
+}
+
+function restoreOps(): void {
+  for (const [name, k] of wrapped) (getOp(name) as { kernel: (...a: unknown[]) => void }).kernel = k;
+  wrapped.clear();
 }
 
 function cpuMs(f: () => void, n: number): number {
@@ -56,38 +62,41 @@ function cnnProblem(N: number): { name: string; f: (x: Tensor) => Tensor; n: num
   return { name: `CNN MNIST N=${N}`, f: (theta) => softmaxCrossEntropy(model.apply(theta, X), Y), n: model.n, x0, v };
 }
 
-const problems = [
-  ...([[784, 256, 10, 256], [100, 64, 10, 256]] as const).map(([d, h, c, B]) => {
-    const m = mlpData(d, h, c, B, 1);
-    return { name: `MLP ${d}→${h}→${c} B=${B}`, f: mlpLoss(m), n: m.n, x0: m.x0, v: m.v };
-  }),
-  cnnProblem(200),
-];
-for (const m of problems) {
-  const f = m.f;
-  const x = input([m.n], "x");
-  const v = input([m.n], "v");
-  const { hv } = hvpGraph(f, x, v, "forward-over-reverse");
-  const y = f(x);
-  const g = grad(y, [x])[0]!;
-  const fn = compile([v], [hv], { fixed: [x] });
-  const gfn = compile([x], [g]);
-  fn.bindFixed([m.x0]);
-  const out = [new Float64Array(m.n)];
-  const gout = [new Float64Array(m.n)];
-  const desc = fn.describe();
-  wrapOps(Object.keys(desc.byOp));
-  for (let i = 0; i < 3; i++) fn.run([m.v], out);
-  const hvMs = cpuMs(() => fn.run([m.v], out), runs);
-  const gMs = cpuMs(() => gfn.run([m.x0], gout), runs);
-  perOp.clear();
-  profiling = true;
-  for (let i = 0; i < runs; i++) fn.run([m.v], out);
-  profiling = false;
-  let check = 0;
-  for (let i = 0; i < m.n; i++) check += (out[0]![i] as number) * (i % 7);
-  console.log(`${m.name} n=${m.n}: H·v ${hvMs.toFixed(2)} ms CPU, gradient ${gMs.toFixed(2)} ms CPU, ratio ${(hvMs / gMs).toFixed(2)}; checksum ${check.toExponential(12)}`);
-  console.log(`  steps ${desc.steps}, by op ${JSON.stringify(desc.byOp)}`);
-  const rows = [...perOp].sort((p, q) => q[1] - p[1]);
-  for (const [op, us] of rows) console.log(`  ${op.padEnd(14)} ${(us / 1000 / runs).toFixed(3)} ms`);
+export default function main(): void {
+  const problems = [
+    ...([[784, 256, 10, 256], [100, 64, 10, 256]] as const).map(([d, h, c, B]) => {
+      const m = mlpData(d, h, c, B, 1);
+      return { name: `MLP ${d}→${h}→${c} B=${B}`, f: mlpLoss(m), n: m.n, x0: m.x0, v: m.v };
+    }),
+    cnnProblem(200),
+  ];
+  for (const m of problems) {
+    const f = m.f;
+    const x = input([m.n], "x");
+    const v = input([m.n], "v");
+    const { hv } = hvpGraph(f, x, v, "forward-over-reverse");
+    const y = f(x);
+    const g = grad(y, [x])[0]!;
+    const fn = compile([v], [hv], { fixed: [x] });
+    const gfn = compile([x], [g]);
+    fn.bindFixed([m.x0]);
+    const out = [new Float64Array(m.n)];
+    const gout = [new Float64Array(m.n)];
+    const desc = fn.describe();
+    wrapOps(Object.keys(desc.byOp));
+    for (let i = 0; i < 3; i++) fn.run([m.v], out);
+    const hvMs = cpuMs(() => fn.run([m.v], out), runs);
+    const gMs = cpuMs(() => gfn.run([m.x0], gout), runs);
+    perOp.clear();
+    profiling = true;
+    for (let i = 0; i < runs; i++) fn.run([m.v], out);
+    profiling = false;
+    let check = 0;
+    for (let i = 0; i < m.n; i++) check += (out[0]![i] as number) * (i % 7);
+    console.log(`${m.name} n=${m.n}: H·v ${hvMs.toFixed(2)} ms CPU, gradient ${gMs.toFixed(2)} ms CPU, ratio ${(hvMs / gMs).toFixed(2)}; checksum ${check.toExponential(12)}`);
+    console.log(`  steps ${desc.steps}, by op ${JSON.stringify(desc.byOp)}`);
+    const rows = [...perOp].sort((p, q) => q[1] - p[1]);
+    for (const [op, us] of rows) console.log(`  ${op.padEnd(14)} ${(us / 1000 / runs).toFixed(3)} ms`);
+  }
+  restoreOps();
 }
