@@ -273,3 +273,32 @@ test("a functional model that is a chain loads as the Sequential one; a branchin
     message: "loadTfjsModel: layer 'conv2d_Conv2D2' (Conv2D) takes its input from [input1, max_pooling2d_MaxPooling2D1], not from the layer before it: only functional models that are a chain of layers are supported",
   });
 });
+
+test("Reshape, Dense on the last axis of a 2-D sample, and the selu, swish and softsign activations equal direct loops", (t) => {
+  const { json, shards, weights } = saved(
+    [
+      { class_name: "Reshape", config: { name: "r", target_shape: [2, 3], batch_input_shape: [null, 6] } },
+      { class_name: "Dense", config: { name: "d", units: 4, activation: "selu" } },
+      { class_name: "Activation", config: { name: "a", activation: "swish" } },
+      { class_name: "Flatten", config: { name: "f" } },
+      { class_name: "Dense", config: { name: "e", units: 2, activation: "softsign" } },
+    ],
+    [["d/kernel", [3, 4]], ["d/bias", [4]], ["e/kernel", [8, 2]], ["e/bias", [2]]],
+    9,
+  );
+  const m = loadTfjsModel(json, shards[0]!);
+  t.deepEqual(m.layers.map((l) => [...l.outputShape]), [[2, 3], [2, 4], [2, 4], [8], [2]]);
+  const x = rng(4).normalVec(2 * 6).data;
+  const th = input([m.n], "theta");
+  const out = evaluate(m.apply(th, constant(x, [2, 6])), [[th, m.theta]]);
+  const selu = (v: number) => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * Math.expm1(v));
+  for (let s = 0; s < 2; s++) {
+    const h: number[] = [];
+    for (let row = 0; row < 2; row++) {
+      const z = denseRef(x.subarray(6 * s + 3 * row, 6 * s + 3 * row + 3), weights["d/kernel"]!, weights["d/bias"]);
+      for (const v of z) h.push(selu(v) / (1 + Math.exp(-selu(v))));
+    }
+    const ref = map(denseRef(Float64Array.from(h), weights["e/kernel"]!, weights["e/bias"]), (v) => v / (1 + Math.abs(v)));
+    t.true(maxRelErr(out.subarray(2 * s, 2 * s + 2), ref) < 1e-14, `sample ${s}`);
+  }
+});
