@@ -102,8 +102,13 @@ export class BatchedStage {
         else list.push(n);
       }
     }
+    // A reshape (other than the output) shares the buffer of its root, its first ancestor that is
+    // not a reshape, as in Plan: the root's buffer then lives until the last reader of either.
+    const root = new Map<IRNode, IRNode>();
+    const rootOf = (u: IRNode): IRNode => root.get(u) ?? u;
+    for (const n of schedule) if (n.op === "reshape" && n !== output) root.set(n, rootOf(n.inputs[0] as IRNode));
     const lastUse = new Map<IRNode, number>();
-    schedule.forEach((n, p) => n.inputs.forEach((u) => lastUse.set(u, p)));
+    schedule.forEach((n, p) => n.inputs.forEach((u) => lastUse.set(rootOf(u), p)));
     const buf = this.buf;
     // Buffers are planned as indices into `sizes` (a pool by size, as in Plan), then allocated
     // together: in one WebAssembly arena when a product is large enough for the WebAssembly
@@ -114,16 +119,21 @@ export class BatchedStage {
     const pool = new Map<number, number[]>();
     let largest = 0;
     schedule.forEach((n, p) => {
-      const free = pool.get(n.size);
-      let at: number;
-      if (n !== output && free !== undefined && free.length > 0) at = free.pop() as number;
-      else {
-        at = sizes.length;
-        sizes.push(k * n.size);
+      const r = root.get(n);
+      if (r !== undefined) {
+        slot.set(n, slot.get(r) as number);
+      } else {
+        const free = pool.get(n.size);
+        let at: number;
+        if (n !== output && free !== undefined && free.length > 0) at = free.pop() as number;
+        else {
+          at = sizes.length;
+          sizes.push(k * n.size);
+        }
+        slot.set(n, at);
+        largest = Math.max(largest, k * n.size);
       }
-      slot.set(n, at);
-      largest = Math.max(largest, k * n.size);
-      for (const u of new Set(n.inputs)) {
+      for (const u of new Set(n.inputs.map(rootOf))) {
         if (u === varying || !batched.has(u) || lastUse.get(u) !== p || u === output) continue;
         const list = pool.get(u.size) ?? [];
         list.push(slot.get(u) as number);
@@ -255,6 +265,7 @@ export class BatchedStage {
 
     if (n.op === "reshape" || n.op === "stopGradient") {
       const x = ins[0] as Float64Array;
+      if (x === out) return () => {}; // a reshape sharing its input's buffer
       return () => out.set(x);
     }
     const zeroIn = n.inputs.map((u, j) => isB[j] === true && state?.get(u) === Unit.Zero);
