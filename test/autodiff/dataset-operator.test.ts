@@ -54,6 +54,17 @@ test("the dataset gradient and Gauss–Newton operator equal their single-batch 
   t.true(maxAbsDiff(toDense(G).data, toDense(Gref).data) <= 1e-13);
 });
 
+test("a single-batch operator reuses its forward pass between products and redoes it after setPoint", (t) => {
+  const H = datasetHessianOperator(loss, theta, data, { batchSize: 64 });
+  const v = vec(r.normalVec(P.n).data);
+  const first = Array.from(H.apply(v).data);
+  t.deepEqual(Array.from(H.apply(v).data), first);
+  const moved = theta.map((x) => 1.1 * x);
+  const ref = hessianOperator(whole, moved).apply(v);
+  t.true(maxAbsDiff(H.setPoint(moved).apply(v).data, ref.data) <= 1e-12 * Math.max(1, maxAbsDiff(ref.data, new Float64Array(P.n))));
+  t.true(maxAbsDiff(H.setPoint(theta).apply(v).data, first) === 0);
+});
+
 test("a product reports its progress per batch and stops between batches when its signal aborts, leaving out untouched", (t) => {
   const controller = new AbortController();
   const seen: number[] = [];

@@ -59,6 +59,8 @@ class Streamer {
   private readonly inSize: number;
   private readonly outSize: number;
   private readonly plans = new Map<number, CompiledFunction>();
+  /** The point θ bound last, when the whole data set is one batch (its bound state is then still valid). */
+  private bound: number | undefined;
 
   constructor(
     fn: string,
@@ -102,13 +104,17 @@ class Streamer {
    * For each batch: binds θ and the batch, runs the plan on `vals` into `outs`, and calls
    * `accumulate(weight)` with the batch's share of the mean, b/size.
    */
-  each(theta: Float64Array, vals: Float64Array[], outs: Float64Array[], accumulate: (weight: number) => void): void {
+  each(theta: Float64Array, vals: Float64Array[], outs: Float64Array[], accumulate: (weight: number) => void, point?: number): void {
     for (let k = 0; k < this.batches; k++) {
       this.options.signal?.throwIfAborted();
       const start = k * this.batchSize;
       const b = Math.min(this.batchSize, this.size - start);
       const p = this.plan(b);
-      p.bindFixed([
+      // One batch and the same point as the last product: θ and the batch are bound already, and
+      // the θ-only part (forward pass, gradient) need not run again.
+      const reuse = this.batches === 1 && point !== undefined && this.bound === point;
+      this.bound = this.batches === 1 ? point : undefined;
+      if (!reuse) p.bindFixed([
         theta,
         this.data.inputs.subarray(start * this.inSize, (start + b) * this.inSize),
         this.data.targets.subarray(start * this.outSize, (start + b) * this.outSize),
@@ -130,6 +136,8 @@ class StreamedOperator extends BaseOperator {
   private readonly acc: Float64Array;
   private readonly vals: Float64Array[];
   private readonly outs: Float64Array[];
+  /** Which point θ holds (counts the setPoint calls): a single-batch product reuses its binding while it stays. */
+  private point = 0;
 
   constructor(name: string, private readonly stream: Streamer, theta0: Vec) {
     const n = len(theta0);
@@ -151,6 +159,7 @@ class StreamedOperator extends BaseOperator {
     const t = asVec(theta, `${this.name}.setPoint`, "theta");
     if (len(t) !== this.theta.length) throw new RangeError(`${this.name}.setPoint: theta has length ${len(t)} but the operator is ${this.theta.length}×${this.theta.length}`);
     for (let i = 0; i < this.theta.length; i++) this.theta[i] = t.get(i);
+    this.point++;
     return this;
   }
 
@@ -162,7 +171,7 @@ class StreamedOperator extends BaseOperator {
     acc.fill(0);
     this.stream.each(this.theta, this.vals, this.outs, (w) => {
       for (let i = 0; i < n; i++) acc[i] = (acc[i] as number) + w * (this.part[i] as number);
-    });
+    }, this.point);
     for (let i = 0; i < n; i++) out.set(i, acc[i] as number);
   }
 }
