@@ -112,7 +112,19 @@ function scipy(b: Vec, N: number, runs: number, cgOnly: boolean): Array<{ info: 
   try {
     const file = join(dir, "b.f64");
     writeFileSync(file, Buffer.from(b.data.buffer, b.data.byteOffset, N * N * 8));
-    return PEER_THREADS.map((t) => runOnce<ScipyOut>("scipy", "scipy_solve.py", [file, String(N), String(runs), ...(cgOnly ? ["cg"] : [])], t));
+    // Each later setting gets at most 10× the first one's time (at least a minute): on this 2-vCPU
+    // machine OpenBLAS's 2 threads on 65,536-long vector ops stalled SciPy's cg ≈ 50× (18 s a solve
+    // against 0.36 s on 1 thread, 2026-12-04), which would hold up the whole `npm run bench`.
+    const out: Array<{ info: PeerInfo; result: ScipyOut } | string> = [];
+    let budget = 600_000;
+    for (const t of PEER_THREADS) {
+      const t0 = performance.now();
+      const r = runOnce<ScipyOut>("scipy", "scipy_solve.py", [file, String(N), String(runs), ...(cgOnly ? ["cg"] : [])], t, budget);
+      const ms = performance.now() - t0;
+      out.push(typeof r === "string" && ms >= budget - 1 ? `${t} thread(s): stopped after ${(budget / 1000).toFixed(0)} s (10× the first setting's time)` : r);
+      if (out.length === 1) budget = Math.max(60_000, 10 * ms);
+    }
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
