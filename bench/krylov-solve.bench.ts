@@ -122,7 +122,7 @@ function scipy(b: Vec, N: number, runs: number, cgOnly: boolean): Array<{ info: 
       const r = runOnce<ScipyOut>("scipy", "scipy_solve.py", [file, String(N), String(runs), ...(cgOnly ? ["cg"] : [])], t, budget);
       const ms = performance.now() - t0;
       out.push(typeof r === "string" && ms >= budget - 1 ? `${t} thread(s): stopped after ${(budget / 1000).toFixed(0)} s (10× the first setting's time)` : r);
-      if (out.length === 1) budget = Math.max(60_000, 10 * ms);
+      if (out.length === 1) budget = Math.max(60_000, Math.ceil(10 * ms));
     }
     return out;
   } finally {

@@ -64,7 +64,7 @@ export function peerEnv(threads: number): NodeJS.ProcessEnv {
 export function runOnce<R>(module: "torch" | "scipy", script: string, args: readonly string[], threads: number, timeoutMs = 600_000): { info: PeerInfo; result: R } | string {
   const python = pythonWith(module);
   if (python === undefined) return `no python3 with ${module}`;
-  const r = spawnSync(python, [join(here, script), ...args], { env: peerEnv(threads), encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 26 });
+  const r = spawnSync(python, [join(here, script), ...args], { env: peerEnv(threads), encoding: "utf8", timeout: Math.ceil(timeoutMs), maxBuffer: 1 << 26 });
   if (r.error) return `${script}: ${r.error.message}`;
   if (r.status !== 0) return `${script} at ${threads} thread(s) failed: ${r.stderr.trim().split("\n").pop() ?? r.signal ?? ""}`;
   try {
