@@ -7,7 +7,7 @@
  * An example is an indented block whose first line is `$ krylov ARGS` (an optional `# comment`
  * after the arguments is kept); the lines after it, up to the end of the block, are its output.
  * Matrix files named in ARGS are taken from ../shared/data/matrices beside the repository; an
- * example naming a file not found there is left as it is and listed.
+ * example naming a file (.mtx, .csv, .json, .txt) not found there is left as it is and listed.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, readdirSync } from "node:fs";
@@ -35,9 +35,11 @@ for (const doc of ["docs/cli.md", "README.md"]) {
     }
     const [, indent, argText] = m;
     let end = i + 1;
-    while (end < lines.length && (lines[end].startsWith(indent) || (lines[end] === "" && lines[end + 1]?.startsWith(indent)))) end++;
+    // The output runs to the end of the indented block, or to the next example in it.
+    const more = (k) => lines[k]?.startsWith(indent) === true && !lines[k].startsWith(`${indent}$ `);
+    while (end < lines.length && (more(end) || (lines[end] === "" && more(end + 1)))) end++;
     const args = argText.trim().split(/\s+/);
-    const missing = args.filter((a) => a.endsWith(".mtx") && !existsSync(join(work, a)));
+    const missing = args.filter((a) => /\.(mtx|csv|json|txt)$/.test(a) && !existsSync(join(work, a)));
     if (missing.length > 0) {
       skipped.push(`${doc}:${i + 1} krylov ${argText} (no ${missing.join(", ")})`);
       for (let k = i; k < end; k++) out.push(lines[k]);
