@@ -17,7 +17,7 @@ import { avgPool2d, maxPool2d, POOL_OPTIONS, type PoolOptions } from "./pool.js"
 import { pair, resolveWindow, type Pair } from "./window-options.js";
 import { outputSize } from "../ops/window.js";
 
-/** An activation: any elementwise function of a Tensor (`tanh`, `relu`, `gelu`, …). */
+/** An activation: an elementwise function of a Tensor (`tanh`, `relu`, `gelu`, …). */
 export type Activation = (x: Tensor) => Tensor;
 
 /** How a weight is drawn: Glorot (Xavier) uniform (Keras' default), He normal, or zeros. */
