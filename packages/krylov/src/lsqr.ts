@@ -237,8 +237,6 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
           message = `cond(Ā) ≈ ${acond.toExponential(3)} ≥ conlim = ${conlim.toExponential(3)}`;
           break;
         }
-        // The estimates met a rule that the true residual does not: go on, with the recurrence
-        // tolerances scaled down by the measured excess.
         // The estimates met a rule the true residual does not: go on with the triggers tightened
         // by the measured excess, unless the excess has stopped falling (stagnation).
         const factor = failed.record(t, ruleExcess(t, anorm, bNorm, atol, btol), x);
