@@ -252,3 +252,51 @@ export class FailedChecks {
 
 /** The rounding allowance of the measured ‖Āᵀr̄‖, in units of ‖Ā‖(‖b‖ + ‖Ā‖‖x‖). */
 const ROUNDING = 10 * Number.EPSILON;
+
+/** How a least-squares run ends at a stopping test (see {@link stoppingTest}). */
+export interface StopOutcome {
+  readonly status: "converged" | "illConditioned" | "stagnated";
+  /** The rule the true residual met (1 or 2), 0 when not converged. */
+  readonly rule: 0 | 1 | 2;
+  readonly message?: string;
+  /** The measured values at the returned x, when x was moved back to the best point. */
+  readonly measured?: TrueResidual;
+}
+
+/** The state of Paige–Saunders' test across a run: the tolerances, the tightening and the failed checks. */
+export interface StoppingState {
+  readonly atol: number;
+  readonly btol: number;
+  readonly conlim: number;
+  readonly bNorm: number;
+  /** Multiplies the recurrence's tolerances after failed verifications (1 at first). */
+  tighten: number;
+  readonly failed: FailedChecks;
+}
+
+/**
+ * Paige & Saunders' S1–S3 (SciPy's istop 1–3) on the recurrence's estimates ‖r̄‖, ‖Āᵀr̄‖, ‖Ā‖,
+ * ‖x‖ and cond(Ā), with the tolerances tightened after failed checks; when one holds, x is
+ * measured (`verify`, two products) and the run is said converged only on the true residual.
+ * A failed check tightens the triggers by the measured excess, or ends the run `'stagnated'` at
+ * the best point (moved into x). Returns undefined to go on. Shared by `lsqr` and `lsmr`.
+ */
+export function stoppingTest(
+  s: StoppingState, normR: number, normAr: number, normA: number, normX: number, condA: number,
+  verify: () => TrueResidual, x: Float64Array,
+): StopOutcome | undefined {
+  const s1 = normR <= s.tighten * (s.btol * s.bNorm + s.atol * normA * normX);
+  const s2 = normAr <= s.tighten * s.atol * normA * normR;
+  const s3 = condA >= s.conlim;
+  if (!(s1 || s2 || s3)) return undefined;
+  const t = verify();
+  const rule = ruleHolds(t, normA, s.bNorm, s.atol, s.btol);
+  if (rule !== 0) return { status: "converged", rule };
+  if (s3) return { status: "illConditioned", rule, message: `cond(Ā) ≈ ${condA.toExponential(3)} ≥ conlim = ${s.conlim.toExponential(3)}` };
+  // The estimates met a rule the true residual does not: go on with the triggers tightened by
+  // the measured excess, unless the excess has stopped falling (stagnation).
+  const factor = s.failed.record(t, ruleExcess(t, normA, s.bNorm, s.atol, s.btol), x);
+  if (factor === 0) return { status: "stagnated", rule, message: s.failed.message(), measured: s.failed.restore(x) };
+  s.tighten /= factor;
+  return undefined;
+}

@@ -13,8 +13,8 @@ import { workspaceArrays } from "./simd/backend.js";
 import {
   leastSquaresSetup,
   FailedChecks,
-  ruleExcess,
-  ruleHolds,
+  stoppingTest,
+  type StoppingState,
   trueResidual,
   type LeastSquaresEstimates,
   type LeastSquaresIteration,
@@ -118,8 +118,9 @@ export function lsmr(A: LinearOperator, b: VecLike, options?: LsmrOptions): Lsmr
   let message: string | undefined;
   let measured: TrueResidual | undefined;
   let rule: 0 | 1 | 2 = 0;
-  let tighten = 1;
-  const failed = new FailedChecks(xBest, n); // failed verifications, the best point, stagnation
+  // Paige–Saunders' test across the run: the tightening after failed verifications, the best point, stagnation.
+  const stopping: StoppingState = { atol, btol, conlim, bNorm, tighten: 1, failed: new FailedChecks(xBest, n) };
+  const failed = stopping.failed;
   let k = 0;
   // The stable plane rotation [c s; −s c]·[a; b] = [r; 0] (Fong & Saunders' SymOrtho), written into `rot`.
   const rot = new Float64Array(3);
@@ -230,32 +231,13 @@ export function lsmr(A: LinearOperator, b: VecLike, options?: LsmrOptions): Lsmr
           break;
         }
       }
-      const s1 = normr <= tighten * (btol * bNorm + atol * normA * normx);
-      const s2 = normar <= tighten * atol * normA * normr;
-      const s3 = condA >= conlim;
-      if (s1 || s2 || s3) {
-        const t = verify();
-        rule = ruleHolds(t, normA, bNorm, atol, btol);
-        if (rule !== 0) {
-          status = "converged";
-          converged = true;
-          break;
-        }
-        if (s3) {
-          status = "illConditioned";
-          message = `cond(Ā) ≈ ${condA.toExponential(3)} ≥ conlim = ${conlim.toExponential(3)}`;
-          break;
-        }
-        // The estimates met a rule the true residual does not: go on with the triggers tightened
-        // by the measured excess, unless the excess has stopped falling (stagnation).
-        const factor = failed.record(t, ruleExcess(t, normA, bNorm, atol, btol), x);
-        if (factor === 0) {
-          measured = failed.restore(x);
-          status = "stagnated";
-          message = failed.message();
-          break;
-        }
-        tighten /= factor;
+      const stop = stoppingTest(stopping, normr, normar, normA, normx, condA, verify, x);
+      if (stop !== undefined) {
+        ({ status, rule } = stop);
+        converged = status === "converged";
+        if (stop.message !== undefined) message = stop.message;
+        if (stop.measured !== undefined) measured = stop.measured;
+        break;
       }
     }
   }

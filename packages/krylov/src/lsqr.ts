@@ -13,8 +13,8 @@ import { workspaceArrays } from "./simd/backend.js";
 import {
   leastSquaresSetup,
   FailedChecks,
-  ruleExcess,
-  ruleHolds,
+  stoppingTest,
+  type StoppingState,
   trueResidual,
   type LeastSquaresEstimates,
   type LeastSquaresIteration,
@@ -121,8 +121,9 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
   let message: string | undefined;
   let measured: TrueResidual | undefined; // the last verification, valid while x has not moved since
   let rule: 0 | 1 | 2 = 0;
-  let tighten = 1; // multiplies the recurrence tolerances after a failed verification
-  const failed = new FailedChecks(xBest, n); // failed verifications, the best point, stagnation
+  // Paige–Saunders' test across the run: the tightening after failed verifications, the best point, stagnation.
+  const stopping: StoppingState = { atol, btol, conlim, bNorm, tighten: 1, failed: new FailedChecks(xBest, n) };
+  const failed = stopping.failed;
   let k = 0;
 
   /** Measures the true residual at x (two products) into `measured`; returns the rule it meets. */
@@ -221,32 +222,13 @@ export function lsqr(A: LinearOperator, b: VecLike, options?: LsqrOptions): Lsqr
           break;
         }
       }
-      const s1 = rnorm <= tighten * (btol * bNorm + atol * anorm * xnorm);
-      const s2 = arnorm <= tighten * atol * anorm * rnorm;
-      const s3 = acond >= conlim;
-      if (s1 || s2 || s3) {
-        const t = verify();
-        rule = ruleHolds(t, anorm, bNorm, atol, btol);
-        if (rule !== 0) {
-          status = "converged";
-          converged = true;
-          break;
-        }
-        if (s3) {
-          status = "illConditioned";
-          message = `cond(Ā) ≈ ${acond.toExponential(3)} ≥ conlim = ${conlim.toExponential(3)}`;
-          break;
-        }
-        // The estimates met a rule the true residual does not: go on with the triggers tightened
-        // by the measured excess, unless the excess has stopped falling (stagnation).
-        const factor = failed.record(t, ruleExcess(t, anorm, bNorm, atol, btol), x);
-        if (factor === 0) {
-          measured = failed.restore(x);
-          status = "stagnated";
-          message = failed.message();
-          break;
-        }
-        tighten /= factor;
+      const stop = stoppingTest(stopping, rnorm, arnorm, anorm, xnorm, acond, verify, x);
+      if (stop !== undefined) {
+        ({ status, rule } = stop);
+        converged = status === "converged";
+        if (stop.message !== undefined) message = stop.message;
+        if (stop.measured !== undefined) measured = stop.measured;
+        break;
       }
     }
   }
