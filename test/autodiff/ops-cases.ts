@@ -50,6 +50,7 @@ export const cases: readonly OpCase[] = [
   { name: "log1p", shapes: [[2, 3]], f: (a) => ad.log1p(a), domains: ["positive"] },
   { name: "tanh", shapes: [[2, 3]], f: (a) => ad.tanh(a) },
   { name: "sigmoid", shapes: [[2, 3]], f: (a) => ad.sigmoid(a) },
+  { name: "erf", shapes: [[2, 3]], f: (a) => ad.erf(ad.mul(2, a)) },
   { name: "relu", shapes: [[2, 3]], f: (a) => ad.relu(a), domains: ["awayFromZero"], smooth: false },
   { name: "softplus", shapes: [[2, 3]], f: (a) => ad.softplus(a) },
   { name: "sin", shapes: [[2, 3]], f: (a) => ad.sin(a) },
@@ -121,7 +122,8 @@ export const cases: readonly OpCase[] = [
   { name: "maxPool2d 2×2", shapes: [[2, 4, 4, 3]], f: (x) => ad.maxPool2d(x, 2), smooth: false },
   { name: "maxPool2d 3×3 stride 2 same", shapes: [[1, 5, 5, 2]], f: (x) => ad.maxPool2d(x, 3, { stride: 2, padding: "same" }), smooth: false },
   { name: "avgPool2d 2×2 same (padding not counted)", shapes: [[1, 5, 3, 2]], f: (x) => ad.avgPool2d(x, 2, { padding: "same" }) },
-  { name: "gelu", shapes: [[2, 3]], f: (x) => ad.gelu(x) },
+  { name: "gelu", shapes: [[2, 3]], f: (x) => ad.gelu(ad.mul(3, x)) },
+  { name: "gelu, tanh form", shapes: [[2, 3]], f: (x) => ad.gelu(x, { approximate: "tanh" }) },
   { name: "layerNorm", shapes: [[3, 4], [4], [4]], f: (x, g, b) => ad.layerNorm(x, g, b) },
   {
     name: "batchNorm in inference form",

@@ -46,7 +46,7 @@ test("every differentiable op of the package is exercised by the derivative tabl
   });
   const own = [
     "add", "sub", "mul", "div", "neg", "pow", "square", "sqrt", "exp", "log", "log1p", "tanh", "sigmoid",
-    "relu", "softplus", "sin", "cos", "abs", "maximum", "where", "sum", "matmul", "transpose", "reshape",
+    "erf", "relu", "softplus", "sin", "cos", "abs", "maximum", "where", "sum", "matmul", "transpose", "reshape",
     "broadcastTo", "slice", "pad", "concat", "logSumExp", "logSoftmax", "softmaxCrossEntropy", "dot",
   ];
   for (const name of own) {

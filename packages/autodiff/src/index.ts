@@ -21,7 +21,7 @@ export {
 export * from "./ops/index.js";
 export { conv2d, type Conv2dOptions } from "./nn/conv2d.js";
 export { maxPool2d, avgPool2d, type PoolOptions } from "./nn/pool.js";
-export { gelu, layerNorm, batchNorm, embedding } from "./nn/layers.js";
+export { gelu, layerNorm, batchNorm, embedding, type GeluOptions } from "./nn/layers.js";
 export { sequential, dense, conv2dLayer, pool2dLayer, flatten, activationLayer, type Layer, type SequentialModel, type Activation as LayerActivation, type Initializer } from "./nn/sequential.js";
 export type { Padding, Pair } from "./nn/window-options.js";
 export { grad, type GradOptions } from "./grad.js";

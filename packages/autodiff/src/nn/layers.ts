@@ -6,6 +6,7 @@
  */
 import { add } from "../ops/add.js";
 import { div } from "../ops/div.js";
+import { erf } from "../ops/erf.js";
 import { gather } from "../ops/gather.js";
 import { mean } from "../ops/mean.js";
 import { mul } from "../ops/mul.js";
@@ -17,13 +18,22 @@ import { tanh } from "../ops/tanh.js";
 import { toTensor, type TensorLike } from "../ops/util.js";
 import type { Tensor } from "../graph.js";
 
+/** Options of `gelu`: `approximate` 'none' (the default, as PyTorch's) is xΦ(x), 'tanh' the tanh form. */
+export interface GeluOptions {
+  readonly approximate?: "none" | "tanh";
+}
+
 /**
- * GELU in its tanh form, ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (Hendrycks & Gimpel 2016): PyTorch's
- * `gelu(approximate='tanh')`, Keras' and TF.js's `gelu(approximate=True)`. (The exact form needs
- * erf, which the package does not have; the two differ by less than 5·10⁻⁴.)
+ * GELU (Hendrycks & Gimpel 2016). `approximate: 'none'` (the default): xΦ(x) = ½x(1 + erf(x/√2)),
+ * PyTorch's `gelu()`, Keras' `gelu(approximate=False)`, TF.js's `'gelu'`. `approximate: 'tanh'`:
+ * ½x(1 + tanh(√(2/π)(x + 0.044715x³))), PyTorch's `gelu(approximate='tanh')`, Keras'
+ * `gelu(approximate=True)`, TF.js's `'gelu_new'`. The two differ by less than 5·10⁻⁴.
  */
-export function gelu(x: TensorLike): Tensor {
+export function gelu(x: TensorLike, options: GeluOptions = {}): Tensor {
   const t = toTensor("gelu", "x", x);
+  const approximate = options.approximate ?? "none";
+  if (approximate === "none") return mul(mul(0.5, t), add(1, erf(mul(Math.SQRT1_2, t))));
+  if (approximate !== "tanh") throw new TypeError(`gelu: options.approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
   const inner = mul(Math.sqrt(2 / Math.PI), add(t, mul(0.044715, pow(t, 3))));
   return mul(mul(0.5, t), add(1, tanh(inner)));
 }

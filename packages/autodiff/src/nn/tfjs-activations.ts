@@ -41,17 +41,16 @@ const ACTIVATIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = {
   selu: (x) => mul(SELU_SCALE, elu(x, SELU_ALPHA)),
   swish: (x) => mul(x, sigmoid(x)),
   silu: (x) => mul(x, sigmoid(x)),
-  // TF.js's 'gelu_new' is the tanh form; its 'gelu' (and Keras' default) is the exact erf form,
-  // which the package cannot express (no erf op), so it is refused below rather than approximated.
-  gelu_new: gelu,
+  // TF.js's 'gelu' is xΦ(x) with erf (as Keras' default), its 'gelu_new' the tanh form.
+  gelu: (x) => gelu(x),
+  gelu_new: (x) => gelu(x, { approximate: "tanh" }),
 };
 
 /** The activation serialized as `name`, or a TypeError naming the layer and the supported ones. */
 export function activationNamed(where: string, name: string): (x: Tensor) => Tensor {
   const f = ACTIVATIONS[name];
   if (f === undefined) {
-    const why = name === "gelu" ? " (the exact erf form; only the tanh form 'gelu_new' is supported)" : "";
-    throw new TypeError(`${where}: activation '${name}' is not supported${why}; supported: ${Object.keys(ACTIVATIONS).join(", ")}`);
+    throw new TypeError(`${where}: activation '${name}' is not supported; supported: ${Object.keys(ACTIVATIONS).join(", ")}`);
   }
   return f;
 }

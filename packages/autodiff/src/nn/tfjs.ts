@@ -64,8 +64,8 @@ const IDENTITY = new Set(["Dropout", "SpatialDropout1D", "SpatialDropout2D", "Ga
  * Loads a TF.js Layers model: a `Sequential` (or a functional model that is a chain) of InputLayer, Dense, Conv2D, MaxPooling2D,
  * AveragePooling2D, Flatten, Reshape, Dropout (the identity at inference), Activation and
  * BatchNormalization (inference form, its moving statistics as constants), with the activations
- * linear, relu, tanh, sigmoid, softmax, softplus, softsign, elu, selu, swish/silu and gelu_new
- * (tanh form). Kernels as Keras stores them: dense [in, out], conv [KH, KW, Cin, F]; 'same' padding
+ * linear, relu, tanh, sigmoid, softmax, softplus, softsign, elu, selu, swish/silu, gelu (with erf)
+ * and gelu_new (tanh form). Kernels as Keras stores them: dense [in, out], conv [KH, KW, Cin, F]; 'same' padding
  * as TensorFlow's (the odd pixel at the end). Weights float32, or uint8/uint16 affine-quantized.
  *
  * @param json - the parsed model.json (`{ modelTopology, weightsManifest }`)

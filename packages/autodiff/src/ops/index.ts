@@ -16,6 +16,7 @@ export { log } from "./log.js";
 export { log1p } from "./log1p.js";
 export { tanh } from "./tanh.js";
 export { sigmoid } from "./sigmoid.js";
+export { erf } from "./erf.js";
 export { relu } from "./relu.js";
 export { softplus } from "./softplus.js";
 export { sin } from "./sin.js";
