@@ -164,6 +164,22 @@ test("both backends give the same bits as each other and the dense product on ra
   });
 });
 
+test("rows of every length from 0 to 12 entries (the unrolled passes and their tails) apply alike on both backends", (t) => {
+  // Row i holds i entries (columns 0…i−1): each remainder modulo the kernel's four-entry pass.
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i <= 12; i++) {
+    for (let j = 0; j < i; j++) {
+      rows.push(i);
+      cols.push(j);
+      values.push(Math.sin(1 + 13 * i + j) * 10 ** ((i + j) % 7 - 3));
+    }
+  }
+  const tri = { rows, cols, values, shape: [13, 13] as [number, number] };
+  checkBackends(t, withWasm(true, () => csr(rows, cols, values, tri.shape, { symmetric: false })), "row i of i entries", tri);
+});
+
 test("a matrix whose entries are all in its last row, or whose first rows are empty, applies alike on both backends", (t) => {
   const last = { rows: [4, 4, 4], cols: [0, 2, 3], values: [1.5, -2, 3e-7], shape: [5, 4] as [number, number] };
   const A = withWasm(true, () => csr(last.rows, last.cols, last.values, last.shape));

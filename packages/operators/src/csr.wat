@@ -14,9 +14,11 @@
 (module
   (import "env" "memory" (memory 1 65536))
 
-  ;; y[i] = Σ_{rp[i] ≤ k < rp[i+1]} v[k]·x[ci[k]] for i < m, k ascending.
+  ;; y[i] = Σ_{rp[i] ≤ k < rp[i+1]} v[k]·x[ci[k]] for i < m, k ascending. Within a row, four
+  ;; entries a pass (constant load offsets, one branch per four) while four remain, then one a
+  ;; pass: the additions stay one chain in k's order, so the unrolling changes no bit.
   (func (export "spmv") (param $rp i32) (param $ci i32) (param $v i32) (param $x i32) (param $y i32) (param $m i32)
-    (local $pc i32) (local $pv i32) (local $endc i32) (local $ye i32) (local $s f64)
+    (local $pc i32) (local $pv i32) (local $endc i32) (local $end4 i32) (local $ye i32) (local $s f64)
     (local.set $pc (i32.add (local.get $ci) (i32.shl (i32.load (local.get $rp)) (i32.const 2))))
     (local.set $pv (i32.add (local.get $v) (i32.shl (i32.load (local.get $rp)) (i32.const 3))))
     (local.set $ye (i32.add (local.get $y) (i32.shl (local.get $m) (i32.const 3))))
@@ -25,7 +27,27 @@
         (br_if $done (i32.ge_u (local.get $y) (local.get $ye)))
         (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
         (local.set $endc (i32.add (local.get $ci) (i32.shl (i32.load (local.get $rp)) (i32.const 2))))
+        (local.set $end4 (i32.sub (local.get $endc) (i32.const 12)))
         (local.set $s (f64.const 0))
+        (block $fourDone
+          (loop $fours
+            ;; pc + 12 < endc: entries pc … pc + 12 (four) lie in the row
+            (br_if $fourDone (i32.ge_s (local.get $pc) (local.get $end4)))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.load (local.get $pv))
+                       (f64.load (i32.add (local.get $x) (i32.shl (i32.load (local.get $pc)) (i32.const 3)))))))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.load offset=8 (local.get $pv))
+                       (f64.load (i32.add (local.get $x) (i32.shl (i32.load offset=4 (local.get $pc)) (i32.const 3)))))))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.load offset=16 (local.get $pv))
+                       (f64.load (i32.add (local.get $x) (i32.shl (i32.load offset=8 (local.get $pc)) (i32.const 3)))))))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.load offset=24 (local.get $pv))
+                       (f64.load (i32.add (local.get $x) (i32.shl (i32.load offset=12 (local.get $pc)) (i32.const 3)))))))
+            (local.set $pc (i32.add (local.get $pc) (i32.const 16)))
+            (local.set $pv (i32.add (local.get $pv) (i32.const 32)))
+            (br $fours)))
         (block $rowDone
           (loop $entries
             (br_if $rowDone (i32.ge_u (local.get $pc) (local.get $endc)))
