@@ -5,7 +5,8 @@
  * - packages/krylov/src/simd/kernels.wat (the SIMD kernels of the solvers) → kernels-wasm.ts;
  * - packages/operators/src/csr.wat (the CSR products' backend) → csr-wasm-bytes.ts;
  * - packages/operators/src/gemm/gemm.wat and gemm-relaxed.wat (the dense matrix product) →
- *   gemm-bytes.ts and gemm-relaxed-bytes.ts.
+ *   gemm-bytes.ts and gemm-relaxed-bytes.ts;
+ * - packages/autodiff/src/ops/elementwise.wat (the plans' elementwise kernels) → elementwise-wasm-bytes.ts.
  * test/krylov/simd.test.ts and test/operators/csr-wasm.test.ts check that the committed modules
  * are what this script produces from the committed .wat files.
  *
@@ -21,6 +22,7 @@ const modules = [
   { wat: "packages/krylov/src/simd/kernels.wat", out: "packages/krylov/src/simd/kernels-wasm.ts", name: "KERNELS_WASM_BASE64", what: "WebAssembly SIMD", features: { simd: true } },
   { wat: "packages/operators/src/csr.wat", out: "packages/operators/src/csr-wasm-bytes.ts", name: "CSR_WASM_BASE64", what: "WebAssembly", features: {} },
   { wat: "packages/operators/src/gemm/gemm.wat", out: "packages/operators/src/gemm/gemm-bytes.ts", name: "GEMM_WASM_BASE64", what: "WebAssembly SIMD", features: { simd: true } },
+  { wat: "packages/autodiff/src/ops/elementwise.wat", out: "packages/autodiff/src/ops/elementwise-wasm-bytes.ts", name: "ELEMENTWISE_WASM_BASE64", what: "WebAssembly SIMD", features: { simd: true } },
   { wat: "packages/operators/src/gemm/gemm-relaxed.wat", out: "packages/operators/src/gemm/gemm-relaxed-bytes.ts", name: "GEMM_RELAXED_WASM_BASE64", what: "WebAssembly relaxed SIMD", features: { simd: true, relaxed_simd: true } },
 ];
 

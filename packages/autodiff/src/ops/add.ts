@@ -1,4 +1,5 @@
 import { makeNode, registerOp, broadcastShapes, type Shape, type Tensor } from "../graph.js";
+import { binaryWasm } from "./elementwise-wasm.js";
 import { binaryLayout, broadcastStrides, stridedOffsets } from "./strided.js";
 import { toTensor, sumTo, type TensorLike } from "./util.js";
 import { broadcastTo } from "./broadcast-to.js";
@@ -37,7 +38,9 @@ function addKernel(inputs: readonly Float64Array[], inShapes: readonly Shape[], 
   const a = inputs[0] as Float64Array;
   const b = inputs[1] as Float64Array;
   const n = out.length;
-  switch (binaryLayout(inShapes[0] as Shape, inShapes[1] as Shape, outShape)) {
+  const layout = binaryLayout(inShapes[0] as Shape, inShapes[1] as Shape, outShape);
+  if (binaryWasm("add", layout, a, b, out)) return;
+  switch (layout) {
     case "same":
       for (let i = 0; i < n; i++) out[i] = (a[i] as number) + (b[i] as number);
       return;

@@ -2,6 +2,7 @@ import { makeNode, registerOp, type Shape, type Tensor } from "../graph.js";
 import { toTensor, normalizeAxes, type TensorLike } from "./util.js";
 import { reshape } from "./reshape.js";
 import { broadcastTo } from "./broadcast-to.js";
+import { sumRowsWasm } from "./elementwise-wasm.js";
 import { stridedOffsets, strideBuffer, prod } from "./strided.js";
 
 /**
@@ -70,6 +71,7 @@ function sumKernel(x: Float64Array, shape: Shape, out: Float64Array, axes: reado
       out.fill(0);
       return;
     }
+    if (sumRowsWasm(x, rows, out)) return;
     out.set(x.subarray(0, n));
     for (let r = 1; r < rows; r++) {
       const o = r * n;
