@@ -11,7 +11,8 @@ import { tridiagonalEigen } from "../tridiagonal.js";
  * Eigenvalues (ascending) and eigenvectors of the symmetric m×m matrix `a` (row-major; only read).
  *
  * Householder tridiagonalization Qᵀ·A·Q = T (Golub & Van Loan, Algorithm 8.3.1), then T = Z·Λ·Zᵀ,
- * and the eigenvectors are Q·Z.
+ * and the eigenvectors are Q·Z. A column already zero below its subdiagonal needs no reflection
+ * (the projected matrix of plain Lanczos steps is tridiagonal: then Q = I and the eigenvectors are Z).
  *
  * @returns `values` ascending; `vectors` row-major m×m whose column j belongs to `values[j]`
  */
@@ -21,12 +22,13 @@ export function smallSymmetricEigen(a: Float64Array, m: number): { values: Float
   for (let i = 0; i < m; i++) Q[i * m + i] = 1;
   const v = new Float64Array(m);
   const p = new Float64Array(m);
+  let reflected = false;
   for (let k = 0; k + 2 < m; k++) {
-    // v: the Householder vector that zeroes A[k+2…m−1, k].
-    let xNorm = 0;
-    for (let i = k + 1; i < m; i++) xNorm += (A[i * m + k] as number) ** 2;
-    xNorm = Math.sqrt(xNorm);
-    if (xNorm === 0) continue;
+    // v: the Householder vector that zeroes A[k+2…m−1, k] (none when they are zero already).
+    let below = 0;
+    for (let i = k + 2; i < m; i++) below += (A[i * m + k] as number) ** 2;
+    if (below === 0) continue;
+    const xNorm = Math.sqrt(below + (A[(k + 1) * m + k] as number) ** 2);
     const x0 = A[(k + 1) * m + k] as number;
     const alpha = x0 >= 0 ? -xNorm : xNorm;
     v.fill(0);
@@ -35,6 +37,7 @@ export function smallSymmetricEigen(a: Float64Array, m: number): { values: Float
     let vv = 0;
     for (let i = k + 1; i < m; i++) vv += (v[i] as number) ** 2;
     if (vv === 0) continue;
+    reflected = true;
     // A ← H A H with H = I − 2vvᵀ/vᵀv:  p = 2Av/vᵀv,  q = p − (pᵀv/vᵀv)v,  A ← A − vqᵀ − qvᵀ
     for (let i = 0; i < m; i++) {
       let s = 0;
@@ -64,6 +67,7 @@ export function smallSymmetricEigen(a: Float64Array, m: number): { values: Float
   for (let i = 0; i + 1 < m; i++) beta[i] = A[(i + 1) * m + i] as number;
   const eig = tridiagonalEigen(alpha, beta, { vectors: true });
   const Z = eig.vectors as Float64Array;
+  if (!reflected) return { values: eig.values, vectors: Z };
   const vectors = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < m; j++) {
