@@ -7,8 +7,11 @@ import { eigs } from "../../packages/cli/src/commands/eigs.js";
 import { hessian } from "../../packages/cli/src/commands/hessian.js";
 import { solve } from "../../packages/cli/src/commands/solve.js";
 import { hessianCost } from "../../packages/cli/src/cost.js";
+import { PLAN_FLOP_RATE, planCost, planProfile } from "../../packages/cli/src/plan-cost.js";
+import { cnn } from "../../packages/cli/src/cnn.js";
+import { softmaxCrossEntropy } from "@krylov-ts/autodiff";
 import { progress } from "../../packages/cli/src/progress.js";
-import { krylov, matrices, tempDir } from "./run.js";
+import { krylov, matrices, repoRoot, tempDir } from "./run.js";
 
 const commands: Record<string, Command> = { eigs, solve, hessian };
 
@@ -21,6 +24,8 @@ const file = (name: string, text: string): string => {
 const huge = file("huge.mtx", "%%MatrixMarket matrix coordinate real general\n3000000000 3000000000 1\n1 1 1\n");
 const big = file("big.mtx", "%%MatrixMarket matrix coordinate real symmetric\n100000000 100000000 1\n1 1 1\n");
 const csv = file("wide.csv", `a,b,label\n${"1,2,x\n3,4,y\n".repeat(400)}`);
+const tfjsModel = join(repoRoot, "test/fixtures/tfjs/iris-mlp/model.json");
+const flowers = file("flowers.csv", `a,b,c,d,species\n${"5.1,3.5,1.4,0.2,setosa\n6.3,2.5,5.0,1.9,virginica\n".repeat(400)}`);
 const nan = file("nan.mtx", "%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n1 1 NaN\n2 2 1\n");
 
 const refused: Array<[string, readonly string[], RegExp]> = [
@@ -33,9 +38,14 @@ const refused: Array<[string, readonly string[], RegExp]> = [
   ["--hidden 100000000", ["hessian", "--hidden", "100000000"], /^krylov hessian: the run needs about \d+ GiB, mostly for the activations of 150 samples through 100000007 units \(--samples, --hidden\), above --max-memory 2 GiB$/],
   ["--probes 1e9", ["hessian", "--probes", "1e9"], /^krylov hessian: the run would take about \d+ days \(estimated at 10⁸ flop\/s\), mostly for 1000000000 Hutchinson probes \(--probes\), above --max-hours 1$/],
   ["--steps 1e12", ["hessian", "--steps", "1e12"], /^krylov hessian: the run needs about \d+ GiB, mostly for the loss curve of 1000000000000 steps \(--steps\), above --max-memory 2 GiB$/],
-  ["--steps 1e7", ["hessian", "--steps", "1e7"], /^krylov hessian: the run would take about [\d.]+ h .*mostly for 10000000 Adam steps \(--steps\), above --max-hours 1$/],
+  ["--steps 1e7", ["hessian", "--steps", "1e7"], /^krylov hessian: the run would take about [\d.]+ (min|h) .*mostly for 10000000 Adam steps \(--steps\), above --max-hours 1$/],
   ["a CSV file larger than --max-memory allows to read", ["hessian", "--data", csv, "--label", "label", "--max-memory", "1e-5"], /^krylov hessian: data file '.*wide\.csv' is 0\.0000\d+ GiB; reading it needs about 0\.0000\d+ GiB, above --max-memory 0\.00001 GiB$/],
   ["1e9 spirals samples", ["hessian", "--data", "spirals", "--samples", "1e9"], /^krylov hessian: the run needs about \d+ GiB, mostly for the activations of 1000000000 samples/],
+  ["the CNN on all 10,000 digits", ["hessian", "--data", "mnist", "--model", "cnn", "--train-samples", "10000"], /^krylov hessian: the run needs about [\d.]+ GiB, mostly for the gradient plan of full-batch training on 10000 samples \(--train-samples\), above --max-memory 2 GiB$/],
+  ["the CNN in batches of 2,000 digits", ["hessian", "--data", "mnist", "--model", "cnn", "--train-samples", "2000", "--batch-size", "2000"], /^krylov hessian: the run needs about [\d.]+ GiB, mostly for the H·v and gradient plans of a batch of 2000 samples \(--batch-size\), above --max-memory 2 GiB$/],
+  ["the CNN with --probes 1e6", ["hessian", "--data", "mnist", "--model", "cnn", "--train-samples", "100", "--probes", "1e6"], /^krylov hessian: the run would take about [\d.]+ days \(estimated at 5·10⁸ flop\/s of the compiled plans\), mostly for 1000000 Hutchinson probes \(--probes\), above --max-hours 1$/],
+  ["a TF.js model beyond a tiny --max-memory", ["hessian", "--model", tfjsModel, "--data", flowers, "--label", "species", "--batch-size", "10", "--max-memory", "3e-4"], /^krylov hessian: the run needs about 0\.000\d+ GiB, mostly for the gradient plan of full-batch training on 800 samples \(--data\), above --max-memory 0\.0003 GiB$/],
+  ["a TF.js model with --steps 1e7", ["hessian", "--model", tfjsModel, "--data", flowers, "--label", "species", "--steps", "1e7"], /^krylov hessian: the run would take about [\d.]+ (min|h) \(estimated at 5·10⁸ flop\/s of the compiled plans\), mostly for 10000000 full-batch Adam steps on 800 samples \(--steps, --data\), above --max-hours 1$/],
 ];
 // Run in process (the refusal comes from the command's run, before any computation); the exit
 // code, the single line on stderr and the absence of output are checked end to end below.
@@ -83,4 +93,23 @@ test("a bad --out is refused before the matrix is read or the model trained", as
   const h = await krylov(["hessian", "--data", join(dir, "missing.csv"), "--label", "y", "--out", plain]);
   t.is(h.code, 2);
   t.regex(h.stderr, /^krylov: cannot write the report into '.*plain-file' \(it exists and is not a folder\)\n$/);
+});
+
+test("the CNN's plan profile grows linearly with the batch and prices a streamed product as the batches it runs", (t) => {
+  const net = cnn("tanh");
+  const p = planProfile(net.n, [28, 28, 1], [10], (theta, X, Y) => softmaxCrossEntropy(net.apply(theta, X), Y));
+  t.is(p.parameters, 9098);
+  // A sample's activations: conv 28·28·8, its im2col 28·28·9, … — hundreds of kB of plan buffers, not MB.
+  t.true(p.gradientBytes.perSample > 2e5 && p.gradientBytes.perSample < 2e6, `${p.gradientBytes.perSample}`);
+  t.true(p.hvFlops.perSample > p.gradientFlops.perSample, `${p.hvFlops.perSample} vs ${p.gradientFlops.perSample}`);
+  const run = { samples: 1000, batchSize: 250, steps: 0, top: 0, bottom: 0, probes: 10, slqProbes: 1, slqSteps: 2, maxIterations: 1, samplesOption: "--train-samples" };
+  const hutchinson = (c: ReturnType<typeof planCost>): number => c.time.find((x) => x.what.includes("Hutchinson"))?.amount ?? NaN;
+  // 10 products over 1,000 samples: 4 runs of the batch-250 plan each.
+  const expected = (10 * (4 * (p.hvFlops.fixed + 250 * p.hvFlops.perSample))) / PLAN_FLOP_RATE;
+  t.true(Math.abs(hutchinson(planCost(p, run)) - expected) <= 1e-12 * expected);
+  // A last partial batch costs its samples only: 1,100 samples = 4 full batches and one of 100.
+  const partial = (10 * (5 * p.hvFlops.fixed + 1100 * p.hvFlops.perSample)) / PLAN_FLOP_RATE;
+  t.true(Math.abs(hutchinson(planCost(p, { ...run, samples: 1100 })) - partial) <= 1e-12 * partial);
+  // A --batch-size above the samples is one batch of all of them.
+  t.deepEqual(planCost(p, { ...run, batchSize: 1e9 }).bytes, planCost(p, { ...run, batchSize: 1000 }).bytes);
 });

@@ -66,12 +66,10 @@ export function hessianCost(s: HessianShape): HessianCost {
     multiplyAdds += fanIn * fanOut;
   }
   const units = s.widths.reduce((a, b) => a + b, 0);
-  // The command caps the SLQ steps and each Lanczos basis at n, as the solvers do.
   const slqSteps = Math.min(s.slqSteps, parameters);
-  const basis = (k: number): number => (k > 0 ? Math.min(Math.max(4 * k, 50), parameters) + k : 0);
   const memory: CostTerm[] = [
     { what: `the activations of ${s.samples} samples through ${units} units (--samples, --hidden)`, amount: 8 * ACTIVATION_BUFFERS * s.samples * units },
-    { what: `the vectors over n = ${parameters} parameters (--hidden)`, amount: 8 * parameters * (basis(s.top) + basis(s.bottom) + slqSteps + 30) + 50 * parameters },
+    { what: `the vectors over n = ${parameters} parameters (--hidden)`, amount: vectorBytes(parameters, s) },
     { what: `the loss curve of ${s.steps} steps (--steps)`, amount: 58 * (s.steps + 1) },
   ];
   const gradient = 6 * s.samples * multiplyAdds;
@@ -81,8 +79,24 @@ export function hessianCost(s: HessianShape): HessianCost {
     { what: `${s.slqProbes}×${slqSteps} SLQ products (--slq-probes, --slq-steps)`, amount: (s.slqProbes * slqSteps * 2 * gradient) / FLOP_RATE },
     { what: `up to ${s.maxIterations} Newton iterations (--max-iterations)`, amount: (s.maxIterations * 2 * gradient) / FLOP_RATE },
   ];
-  const sum = (t: CostTerm[]): number => t.reduce((a, b) => a + b.amount, 0);
-  const largestFirst = (t: CostTerm[]): CostTerm[] => [...t].sort((a, b) => b.amount - a.amount);
+  return costOf(parameters, memory, time);
+}
+
+/**
+ * Bytes of the vectors over n parameters: each Lanczos run's basis of max(4k, 50) and its k Ritz
+ * vectors, SLQ's steps, 30 work vectors, θ* twice in the report (the command caps the SLQ steps
+ * and each basis at n, as the solvers do).
+ */
+export function vectorBytes(parameters: number, s: Pick<HessianShape, "top" | "bottom" | "slqSteps">): number {
+  const slqSteps = Math.min(s.slqSteps, parameters);
+  const basis = (k: number): number => (k > 0 ? Math.min(Math.max(4 * k, 50), parameters) + k : 0);
+  return 8 * parameters * (basis(s.top) + basis(s.bottom) + slqSteps + 30) + 50 * parameters;
+}
+
+/** The estimate from its terms: the totals, and the terms largest first. */
+export function costOf(parameters: number, memory: readonly CostTerm[], time: readonly CostTerm[]): HessianCost {
+  const sum = (t: readonly CostTerm[]): number => t.reduce((a, b) => a + b.amount, 0);
+  const largestFirst = (t: readonly CostTerm[]): CostTerm[] => [...t].sort((a, b) => b.amount - a.amount);
   return { parameters, bytes: sum(memory), seconds: sum(time), memory: largestFirst(memory), time: largestFirst(time) };
 }
 
@@ -122,6 +136,11 @@ export function checkHessianCost(v: OptionValues, samples: number, widths: reado
     slqSteps: num(v, "slq-steps"),
     maxIterations: num(v, "max-iterations"),
   });
+  refuseOverBudget(v, cost, "10⁸ flop/s");
+}
+
+/** Throws a `UsageError` naming the dominant term when `cost` exceeds --max-memory or --max-hours. */
+export function refuseOverBudget(v: OptionValues, cost: HessianCost, rate: string): void {
   const budget = memoryBudget(v);
   if (cost.bytes > budget) {
     throw new UsageError(
@@ -131,7 +150,7 @@ export function checkHessianCost(v: OptionValues, samples: number, widths: reado
   const hours = num(v, "max-hours");
   if (cost.seconds > 3600 * hours) {
     throw new UsageError(
-      `krylov hessian: the run would take about ${duration(cost.seconds)} (estimated at 10⁸ flop/s), mostly for ${cost.time[0]?.what}, above --max-hours ${hours}`,
+      `krylov hessian: the run would take about ${duration(cost.seconds)} (estimated at ${rate}), mostly for ${cost.time[0]?.what}, above --max-hours ${hours}`,
     );
   }
 }

@@ -65,6 +65,8 @@ export interface TfjsProblem {
   readonly targets: Float64Array;
   /** The mean loss on the whole data set as one graph (full-batch training). */
   f(theta: Tensor): Tensor;
+  /** The mean loss on one batch (inputs [B, …inputShape], targets [B, outputs]). */
+  batchLoss(theta: Tensor, batch: Batch): Tensor;
   hessian(theta: Float64Array, batchSize: number): LinearOperator;
   gradient(batchSize: number): (theta: Vec | Float64Array) => { value: number; gradient: Vec };
   /** The fraction of samples classified right (classification), else undefined. */
@@ -127,6 +129,7 @@ export function tfjsProblem(path: string, model: TfjsModel, data: Dataset, loss:
     inputs,
     targets,
     f: (theta) => batchLoss(theta, { inputs: X, targets: Y }),
+    batchLoss,
     hessian: (theta, batchSize) => datasetHessianOperator(batchLoss, theta, set, { batchSize }),
     gradient: (batchSize) => datasetGradient(batchLoss, model.n, set, { batchSize }),
     accuracy: (theta) => {

@@ -10,12 +10,13 @@
  *
  * @module
  */
-import { gradientFunction, hessianOperator } from "@krylov-ts/autodiff";
+import { gradientFunction, hessianOperator, softmaxCrossEntropy } from "@krylov-ts/autodiff";
 import { hutchinson, lanczos, slq } from "@krylov-ts/krylov";
 import { axpy, nrm2, vec } from "@krylov-ts/operators";
 import { UsageError, list, memoryBudget, num, optStr, str, type CommandSpec, type Parsed } from "../args.js";
 import { unconvergedLine, type Command, type CommandResult } from "../command.js";
 import { checkHessianCost } from "../cost.js";
+import { checkPlanCost, planProfile } from "../plan-cost.js";
 import { loadDataset } from "../data.js";
 import { dampedNewtonStep } from "../newton.js";
 import { accuracy, initialParams, layout, lossFunction, predict, type Activation, type Loss, type MlpSpec } from "../model.js";
@@ -88,6 +89,12 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   const isMnist = str(v, "data") === "mnist";
   if (modelKind === "cnn" && !isMnist) throw new UsageError(`krylov hessian: --model cnn takes 28×28 images: use it with --data mnist, not --data ${str(v, "data")}`);
   if (isMnist && num(v, "train-samples") > 10000) throw new UsageError(`krylov hessian: --train-samples ${num(v, "train-samples")} is more than the 10,000 digits of the mnist package`);
+  if (modelKind === "cnn") {
+    // The CNN's plans measured before the digits are loaded (n, shapes and flops do not depend on them).
+    const net = cnn(str(v, "activation") as Activation);
+    const profile = planProfile(net.n, [28, 28, 1], [10], (theta, X, Y) => softmaxCrossEntropy(net.apply(theta, X), Y));
+    checkPlanCost(v, profile, num(v, "train-samples"), "--train-samples");
+  }
   const data = isMnist ? mnist(num(v, "train-samples")) : loadDataset(str(v, "data"), {
     label: optStr(v, "label"),
     seed,
@@ -110,6 +117,11 @@ async function run(args: Parsed, bar: Progress): Promise<CommandResult> {
   // A TF.js model: its loss on the data set, streamed over minibatches like the CNN's.
   const loaded = modelFile === undefined || tfjsModel === undefined ? undefined : tfjsProblem(modelFile, tfjsModel, data, lossName as Loss | "auto");
   if (net === undefined && loaded === undefined) checkHessianCost(v, data.samples, [model.inputs, ...model.hidden, model.outputs]);
+  if (loaded !== undefined) {
+    const m = loaded.model;
+    const profile = planProfile(m.n, m.inputShape, [m.outputShape.reduce((a, b) => a * b, 1)], (theta, inputs, targets) => loaded.batchLoss(theta, { inputs, targets }));
+    checkPlanCost(v, profile, data.samples, "--data");
+  }
   const n = loaded?.model.n ?? net?.n ?? layout(model).size;
   const top = num(v, "top");
   const bottom = num(v, "bottom");
