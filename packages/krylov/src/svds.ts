@@ -10,7 +10,8 @@ import { checkFunction, checkSignal, oneOf, optionsObject, view } from "./solver
 import { normN, scaleN } from "./kernels.js";
 import { workspaceArrays } from "./simd/backend.js";
 import { cgsPass, combineColumns, COMBINE_ROWS } from "./lanczos/kernels.js";
-import { smallSvd } from "./small-svd.js";
+import { smallSvd, smallSvdWorkspace, type SmallSvd } from "./small-svd.js";
+import { harmonicRestart, harmonicWorkspace } from "./svds-harmonic.js";
 
 /** What the callback of `svds` sees after each restart cycle. */
 export interface SvdsRestartInfo {
@@ -31,6 +32,13 @@ export interface SvdsOptions {
   /** `'largest'` (default) or `'smallest'` singular values. */
   which?: "largest" | "smallest";
   /**
+   * The vectors kept at a thick restart: `'ritz'` (default) or, with `which: 'smallest'` only,
+   * `'harmonic'`: harmonic Ritz vectors (Baglama & Reichel 2005, §3.2), which approximate singular
+   * vectors near zero from the other side. Measured (bench/svds.bench.ts) they take about as many
+   * products as Ritz vectors (±5 %) and cost one SVD of order l + 1 more per restart, hence not the default.
+   */
+  restart?: "ritz" | "harmonic";
+  /**
    * Residual tolerance: a triplet (σ, u, v) is accepted when
    * max(‖Av − σu‖, ‖Aᵀu − σv‖) ≤ tol·‖A‖est (‖A‖est the largest Ritz value met). Default 1e-8.
    */
@@ -38,9 +46,7 @@ export interface SvdsOptions {
   /**
    * Bidiagonalization steps per cycle (the basis size). Default min(max(2k + 10, 20), min(m, n)) for
    * `'largest'`, min(max(2k + 40, 50), min(m, n)) for `'smallest'`: the smallest singular values
-   * are usually clustered relative to ‖A‖ and converge slowly with Ritz restarts (on a 2,000×500
-   * sparse matrix with column scales 1…0.01, the 3 smallest took 16,186 products with a basis of 50
-   * and did not converge in 20,000 with 20; ARPACK through SciPy's svds needed 421,375 on a similar one).
+   * are usually clustered relative to ‖A‖ and converge slowly.
    */
   maxBasis?: number;
   /** Budget of products with A and Aᵀ together. Default max(2,000, 40·min(m, n)). */
@@ -60,6 +66,7 @@ export interface SvdsOptions {
 const SVDS_OPTIONS = {
   k: true,
   which: true,
+  restart: true,
   tol: true,
   maxBasis: true,
   maxMatvecs: true,
@@ -69,6 +76,16 @@ const SVDS_OPTIONS = {
   callback: true,
   signal: true,
 } as const satisfies OptionKeys<SvdsOptions>;
+
+/** ‖x − s·y[offset…offset+n)‖, summed in a scaled form (no overflow or underflow of the squares at 1e±300). */
+function residualNorm(x: Float64Array, s: number, y: Float64Array, offset: number, n: number): number {
+  let big = 0;
+  for (let t = 0; t < n; t++) big = Math.max(big, Math.abs((x[t] as number) - s * (y[offset + t] as number)));
+  if (!(big > 0) || !Number.isFinite(big)) return big;
+  let sum = 0;
+  for (let t = 0; t < n; t++) sum += (((x[t] as number) - s * (y[offset + t] as number)) / big) ** 2;
+  return big * Math.sqrt(sum);
+}
 
 /** The result of `svds`. */
 export interface SvdsResult {
@@ -122,6 +139,8 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
   const k = checkInteger(fn, "options.k", o.k ?? Math.min(6, small), 1);
   if (k > small) throw new RangeError(`${fn}: options.k is ${k} but A (${shapeText(A)}) has ${small} singular values`);
   const which = oneOf(fn, "options.which", o.which, ["largest", "smallest"] as const, "largest");
+  const restartKind = oneOf(fn, "options.restart", o.restart, ["ritz", "harmonic"] as const, "ritz");
+  if (restartKind === "harmonic" && which === "largest") throw new RangeError(`${fn}: options.restart 'harmonic' targets the smallest singular values; it needs which: 'smallest'`);
   const tol = checkNumber(fn, "options.tol", o.tol ?? 1e-8);
   // The small end converges far more slowly (relative gaps are small there): a larger basis by default.
   const defaultBasis = which === "largest" ? Math.max(2 * k + 10, 20) : Math.max(2 * k + 40, 50);
@@ -151,7 +170,7 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
   // Workspace, allocated once: P (N × (l+1): the basis and f), Q (M × l), Gram–Schmidt
   // coefficients, the scratch of the restart's combinations, and two vectors for the checks.
   const keep = Math.min(l - 1, k + Math.floor((l - k) / 2)); // p: Ritz vectors kept at a restart
-  const scratchLength = COMBINE_ROWS * Math.max(keep, k) + l * Math.max(keep, k);
+  const scratchLength = (COMBINE_ROWS + l + 1) * (Math.max(keep, k) + 1);
   const [P, Q, g, scratch, tN, tM] = workspaceArrays(N, [N * (l + 1), M * l, l + 1, scratchLength, N, M]) as [
     Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
@@ -159,6 +178,11 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
   const qCol = Array.from({ length: l }, (_, j) => view(Q.subarray(j * M, (j + 1) * M)));
   const B = new Float64Array(l * l); // the projected matrix Qₗᵀ A Pₗ, row-major
   const tNV = view(tN), tMV = view(tM);
+  const svdWork = smallSvdWorkspace(l + 1); // the SVDs of B and of [B, ‖f‖eₗ]
+  const harmonic = restartKind === "harmonic" ? harmonicWorkspace(l) : undefined;
+  const wantedCols: number[] = Array.from({ length: k }, (_, i) => i); // column indices, rewritten in place
+  const keptCols: number[] = Array.from({ length: keep }, (_, i) => i);
+  const firstCols: number[] = Array.from({ length: keep + 1 }, (_, i) => i); // 0, 1, …, keep
 
   let matvecs = 0;
   let steps = 0;
@@ -168,7 +192,8 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
   let message: string | undefined;
   let start = 0; // columns already in the basis (kept Ritz vectors) at the start of a cycle
   let fNorm = 0; // ‖f‖ after the last step
-  let ritz: ReturnType<typeof smallSvd> | undefined;
+  let ritz: SmallSvd | undefined; // the SVD of B of the last cycle (held in svdWork)
+  let built = 0; // columns j with A P[:, 0…j) = Q[:, 0…j) B[0…j, 0…j) at the current point
   const wanted = new Int32Array(k);
   const estimates = new Float64Array(k);
   const history: number[] = [];
@@ -235,6 +260,7 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
         message = `α = ${alpha}, β = ${beta}: a product with A or Aᵀ overflowed or gave NaN`;
         break cycles;
       }
+      built = j + 1;
       if (!(beta > 1e-13 * Math.max(normA, before))) {
         beta = 0;
         if (j + 1 < l) randomOrthogonal(P, j + 1, N, p);
@@ -247,20 +273,21 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
     }
 
     // Ritz triplets from the SVD of B, and their residual estimates ‖f‖·|e_lᵀ U_B eᵢ|.
-    ritz = smallSvd(B, l);
+    ritz = smallSvd(B, l, l, svdWork);
     formed = false;
     normA = Math.max(normA, ritz.sigma[0] as number);
     let worst = 0;
     for (let i = 0; i < k; i++) {
       const idx = which === "largest" ? i : l - 1 - i;
       wanted[i] = idx;
+      wantedCols[i] = idx;
       estimates[i] = fNorm * Math.abs(ritz.U[(l - 1) * l + idx] as number);
       worst = Math.max(worst, estimates[i] as number);
     }
     restarts++;
     history.push(worst / normA);
     if (callback !== undefined) {
-      const values = Float64Array.from(wanted, (idx) => (ritz as ReturnType<typeof smallSvd>).sigma[idx] as number);
+      const values = Float64Array.from(wanted, (idx) => (ritz as SmallSvd).sigma[idx] as number);
       if (callback({ restart: restarts, matvecs, values, residualNorm: worst / normA }) === true) {
         status = "stopped";
         message = "stopped by the callback";
@@ -269,7 +296,7 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
     }
     if (worst <= checkFactor * tol * normA) {
       // Verify on the true residuals of the Ritz vectors (formed in place of the first k columns).
-      formVectors(ritz, Array.from(wanted));
+      formVectors(ritz, wantedCols, l);
       measured = measure();
       const worstTrue = Math.max(...measured);
       if (worstTrue <= tol * normA) {
@@ -282,24 +309,38 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
       checkFactor /= Math.max(2, worstTrue / (tol * normA));
       measured = undefined;
       if (k >= l) { status = "breakdown"; message = "the basis holds only the wanted vectors and their residuals are not small"; break; }
-      restartFrom(ritz, Array.from(wanted));
+      restartFrom(ritz, wantedCols);
     } else {
       if (restarts > maxRestarts) { status = "maxIterations"; message = `the budget of ${maxRestarts} restarts ran out`; break; }
-      const kept = Array.from({ length: keep }, (_, i) => (which === "largest" ? i : l - 1 - i));
-      formVectors(ritz, kept);
-      restartFrom(ritz, kept);
+      // Harmonic Ritz values are reciprocals of those of (AᵀA)⁻¹: not defined at a (numerically)
+      // zero singular value, where the Ritz vectors are the right ones to keep.
+      const zero = (ritz.sigma[l - 1] as number) <= 1e-8 * normA;
+      if (harmonic !== undefined && !zero && harmonicRestart(B, l, fNorm, keep, svdWork, harmonic)) {
+        // P ← P_{l+1}·pCoef (keep + 1 columns, the last replacing f), Q ← Qₗ·qCoef (keep columns).
+        combineColumns(P, N, l + 1, harmonic.pCoef, l + 1, firstCols, scratch, (c, r0, block) => P.set(block, c * N + r0));
+        firstCols.length = keep;
+        combineColumns(Q, M, l, harmonic.qCoef, l + 1, firstCols, scratch, (c, r0, block) => Q.set(block, c * M + r0));
+        firstCols.push(keep);
+        start = keep;
+        built = keep;
+        ritz = undefined; // svdWork now holds the SVD of [B, ‖f‖eₗ]
+      } else {
+        for (let i = 0; i < keep; i++) keptCols[i] = which === "largest" ? i : l - 1 - i;
+        formVectors(ritz, keptCols, l);
+        restartFrom(ritz, keptCols);
+      }
     }
   }
 
-  /** P[:, i] ← Pₗ V_B[:, cols_i], Q[:, i] ← Qₗ U_B[:, cols_i] (in place; V is read before it is overwritten). */
-  function formVectors(r: ReturnType<typeof smallSvd>, cols: number[]): void {
+  /** P[:, i] ← P[:, 0…used) V_B[:, cols_i], Q[:, i] ← Q[:, 0…used) U_B[:, cols_i] (in place; V is read before it is overwritten). */
+  function formVectors(r: SmallSvd, cols: readonly number[], used: number): void {
     formed = true; // cols starts with the wanted indices, in their order
-    combineColumns(P, N, l, r.V, l, cols, scratch, (c, r0, block) => P.set(block, c * N + r0));
-    combineColumns(Q, M, l, r.U, l, cols, scratch, (c, r0, block) => Q.set(block, c * M + r0));
+    combineColumns(P, N, used, r.V, r.p, cols, scratch, (c, r0, block) => P.set(block, c * N + r0));
+    combineColumns(Q, M, used, r.U, r.p, cols, scratch, (c, r0, block) => Q.set(block, c * M + r0));
   }
 
   /** The thick restart (eq. 3.9): B ← [diag(σ) ρ; 0 …] with ρᵢ = ‖f‖·(e_lᵀ U_B eᵢ), and f/‖f‖ moved to column p. */
-  function restartFrom(r: ReturnType<typeof smallSvd>, cols: number[]): void {
+  function restartFrom(r: SmallSvd, cols: readonly number[]): void {
     const p = cols.length;
     B.fill(0);
     for (let i = 0; i < p; i++) {
@@ -309,34 +350,41 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
     if (fNorm > 0) P.copyWithin(p * N, l * N, (l + 1) * N); // p_{p+1} = f/‖f‖
     else randomOrthogonal(P, p, N, P.subarray(p * N, (p + 1) * N)); // f = 0: the kept space is invariant
     start = p;
+    built = p;
   }
 
   /** The true residuals of the first k columns of P, Q as triplets with the wanted σ (two products each). */
   function measure(): number[] {
     const out: number[] = [];
-    const r = ritz as ReturnType<typeof smallSvd>;
+    const r = ritz as SmallSvd;
     for (let i = 0; i < k; i++) {
       const s = r.sigma[wanted[i] as number] as number;
       Op(pCol[i] as Vec, tMV); // A v − σ u
-      let a = 0;
-      for (let t = 0; t < M; t++) a += ((tM[t] as number) - s * (Q[i * M + t] as number)) ** 2;
+      const a = residualNorm(tM, s, Q, i * M, M);
       OpT(qCol[i] as Vec, tNV); // Aᵀ u − σ v
-      let b = 0;
-      for (let t = 0; t < N; t++) b += ((tN[t] as number) - s * (P[i * N + t] as number)) ** 2;
+      const b = residualNorm(tN, s, P, i * N, N);
       matvecs += 2;
-      out.push(Math.sqrt(Math.max(a, b)));
+      out.push(Math.max(a, b));
     }
     return out;
   }
 
   // Results: the wanted triplets (formed and measured now unless the convergence check did).
-  const r = ritz;
-  const values = new Float64Array(k).fill(NaN); // NaN when the budget ended the first cycle
+  // When the run stopped inside a cycle, they are the Ritz triplets of the columns built so far.
+  if (!formed && built >= k) {
+    ritz = smallSvd(B, built, l, svdWork);
+    for (let i = 0; i < k; i++) {
+      wanted[i] = which === "largest" ? i : built - 1 - i;
+      wantedCols[i] = wanted[i] as number;
+    }
+    formVectors(ritz, wantedCols, built);
+  }
+  const values = new Float64Array(k).fill(NaN); // NaN when the run ended before k columns were built
   let residuals = new Float64Array(k).fill(NaN);
   const Uout: Vec[] = [];
   const Vout: Vec[] = [];
-  if (r !== undefined) {
-    if (!formed) formVectors(r, Array.from(wanted));
+  if (formed && ritz !== undefined) {
+    const r = ritz;
     residuals = Float64Array.from(measured ?? measure());
     for (let i = 0; i < k; i++) {
       values[i] = r.sigma[wanted[i] as number] as number;
