@@ -9,11 +9,12 @@
   (memory (import "env" "memory") 1 65536)
 
   ;; The micro-kernel: the MR×NR tile of C at byte c (row stride ldc) from kc steps of the
-  ;; packed panels pa (MR values of op(A) per step) and pb (NR values of op(B) per step).
+  ;; panels pa (MR values of op(A) per step, the next step sa bytes on: 48 packed, 8·csa in
+  ;; place) and pb (NR values of op(B) per step, packed).
   ;; A full tile is stored (or added, acc ≠ 0) with vector stores; an edge tile (mr < MR or
   ;; nr < NR: the panels are zero-padded) goes through `tile` (MR·NR f64 of scratch) and only
   ;; its mr×nr entries are written.
-  (func $kernel (param $kc i32) (param $pa i32) (param $pb i32) (param $c i32) (param $ldc i32) (param $mr i32) (param $nr i32) (param $acc i32) (param $tile i32)
+  (func $kernel (param $kc i32) (param $pa i32) (param $sa i32) (param $pb i32) (param $c i32) (param $ldc i32) (param $mr i32) (param $nr i32) (param $acc i32) (param $tile i32)
     (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128) (local $c50 v128) (local $c51 v128)
     (local $end i32) (local $row i32) (local $r i32) (local $j i32) (local $x f64)
@@ -41,7 +42,7 @@
         (local.set $a (v128.load64_splat offset=40 align=8 (local.get $pa)))
         (local.set $c50 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c50)))
         (local.set $c51 (f64x2.relaxed_madd (local.get $a) (local.get $b1) (local.get $c51)))
-        (local.set $pa (i32.add (local.get $pa) (i32.const 48)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $sa)))
         (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
         (br $p)))
     (if (i32.and (i32.eq (local.get $mr) (i32.const 6)) (i32.eq (local.get $nr) (i32.const 4)))
@@ -103,34 +104,133 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rows))))
 
+  ;; The 6×2 micro-kernel of a last panel of op(B) with at most two columns (nr ≤ 2): as
+  ;; $kernel on the first two columns of the same 4-wide panel.
+  (func $kernel2 (param $kc i32) (param $pa i32) (param $sa i32) (param $pb i32) (param $c i32) (param $ldc i32) (param $mr i32) (param $nr i32) (param $acc i32) (param $tile i32)
+    (local $a v128) (local $b0 v128) (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128) (local $c40 v128) (local $c50 v128)
+    (local $end i32) (local $row i32) (local $r i32) (local $j i32) (local $x f64)
+    (local.set $end (i32.add (local.get $pb) (i32.mul (local.get $kc) (i32.const 32))))
+    (block $done (loop $p
+        (br_if $done (i32.ge_u (local.get $pb) (local.get $end)))
+        (local.set $b0 (v128.load offset=0 align=8 (local.get $pb)))
+        (local.set $a (v128.load64_splat offset=0 align=8 (local.get $pa)))
+        (local.set $c00 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
+        (local.set $a (v128.load64_splat offset=8 align=8 (local.get $pa)))
+        (local.set $c10 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
+        (local.set $a (v128.load64_splat offset=16 align=8 (local.get $pa)))
+        (local.set $c20 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
+        (local.set $a (v128.load64_splat offset=24 align=8 (local.get $pa)))
+        (local.set $c30 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
+        (local.set $a (v128.load64_splat offset=32 align=8 (local.get $pa)))
+        (local.set $c40 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c40)))
+        (local.set $a (v128.load64_splat offset=40 align=8 (local.get $pa)))
+        (local.set $c50 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c50)))
+        (local.set $pa (i32.add (local.get $pa) (local.get $sa)))
+        (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+        (br $p)))
+    (if (i32.and (i32.eq (local.get $mr) (i32.const 6)) (i32.eq (local.get $nr) (i32.const 2)))
+      (then
+        (local.set $row (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 0))))
+        (if (local.get $acc) (then (local.set $c00 (f64x2.add (v128.load offset=0 align=8 (local.get $row)) (local.get $c00)))))
+        (v128.store offset=0 align=8 (local.get $row) (local.get $c00))
+        (local.set $row (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 8))))
+        (if (local.get $acc) (then (local.set $c10 (f64x2.add (v128.load offset=0 align=8 (local.get $row)) (local.get $c10)))))
+        (v128.store offset=0 align=8 (local.get $row) (local.get $c10))
+        (local.set $row (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 16))))
+        (if (local.get $acc) (then (local.set $c20 (f64x2.add (v128.load offset=0 align=8 (local.get $row)) (local.get $c20)))))
+        (v128.store offset=0 align=8 (local.get $row) (local.get $c20))
+        (local.set $row (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 24))))
+        (if (local.get $acc) (then (local.set $c30 (f64x2.add (v128.load offset=0 align=8 (local.get $row)) (local.get $c30)))))
+        (v128.store offset=0 align=8 (local.get $row) (local.get $c30))
+        (local.set $row (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 32))))
+        (if (local.get $acc) (then (local.set $c40 (f64x2.add (v128.load offset=0 align=8 (local.get $row)) (local.get $c40)))))
+        (v128.store offset=0 align=8 (local.get $row) (local.get $c40))
+        (local.set $row (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 40))))
+        (if (local.get $acc) (then (local.set $c50 (f64x2.add (v128.load offset=0 align=8 (local.get $row)) (local.get $c50)))))
+        (v128.store offset=0 align=8 (local.get $row) (local.get $c50))
+        (return)))
+    (v128.store offset=0 align=8 (local.get $tile) (local.get $c00))
+    (v128.store offset=16 align=8 (local.get $tile) (local.get $c10))
+    (v128.store offset=32 align=8 (local.get $tile) (local.get $c20))
+    (v128.store offset=48 align=8 (local.get $tile) (local.get $c30))
+    (v128.store offset=64 align=8 (local.get $tile) (local.get $c40))
+    (v128.store offset=80 align=8 (local.get $tile) (local.get $c50))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $r) (local.get $mr)))
+      (local.set $row (i32.add (local.get $c) (i32.mul (i32.mul (local.get $r) (local.get $ldc)) (i32.const 8))))
+      (local.set $j (i32.const 0))
+      (block $cols_done (loop $cols
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $nr)))
+        (local.set $x (f64.load (i32.add (local.get $tile) (i32.shl (i32.add (i32.mul (local.get $r) (i32.const 2)) (local.get $j)) (i32.const 3)))))
+        (if (local.get $acc) (then (local.set $x (f64.add (f64.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))) (local.get $x)))))
+        (f64.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))) (local.get $x))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows))))
+
   ;; Packs the mc×kc block of op(A) at byte src (A(i, p) at src + 8·(i·rsa + p·csa)) into dst as
   ;; panels of MR rows: panel q holds A(q·MR + r, p) at dst + 8·(q·MR·kc + p·MR + r), rows past mc zero.
   (func $packA (param $src i32) (param $rsa i32) (param $csa i32) (param $mc i32) (param $kc i32) (param $dst i32)
     (local $i i32) (local $p i32) (local $r i32) (local $rows i32) (local $at i32) (local $rs i32) (local $cs i32)
-    (local $rs2 i32) (local $rs3 i32) (local $rs4 i32) (local $rs5 i32)
+    (local $rs2 i32) (local $rs3 i32) (local $rs4 i32) (local $rs5 i32) (local $v0 v128) (local $v1 v128)
     (local.set $rs (i32.shl (local.get $rsa) (i32.const 3)))
     (local.set $cs (i32.shl (local.get $csa) (i32.const 3)))
     (local.set $rs2 (i32.add (local.get $rs) (local.get $rs)))
     (local.set $rs3 (i32.add (local.get $rs2) (local.get $rs)))
     (local.set $rs4 (i32.add (local.get $rs3) (local.get $rs)))
     (local.set $rs5 (i32.add (local.get $rs4) (local.get $rs)))
-    ;; Whole panels of 6 rows: six loads and stores a step, no tests.
+    ;; Whole panels of 6 rows. op(A)'s columns contiguous (rsa = 1: a transposed A): three
+    ;; vector loads and stores a step. Its rows contiguous (csa = 1): two steps at a time, six
+    ;; vector loads of A(i + r, p..p+1) interleaved into the six pairs of the two steps. Else
+    ;; six scalar loads and stores a step.
     (block $full_done (loop $full
       (br_if $full_done (i32.gt_u (i32.add (local.get $i) (i32.const 6)) (local.get $mc)))
       (local.set $at (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rs))))
       (local.set $p (i32.const 0))
-      (block $p_done (loop $p_loop
-        (br_if $p_done (i32.ge_u (local.get $p) (local.get $kc)))
-        (f64.store offset=0 (local.get $dst) (f64.load (local.get $at)))
-        (f64.store offset=8 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs))))
-        (f64.store offset=16 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs2))))
-        (f64.store offset=24 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs3))))
-        (f64.store offset=32 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs4))))
-        (f64.store offset=40 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs5))))
-        (local.set $at (i32.add (local.get $at) (local.get $cs)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $p_loop)))
+      (if (i32.eq (local.get $rs) (i32.const 8))
+        (then
+          (block $p_done (loop $p_loop
+            (br_if $p_done (i32.ge_u (local.get $p) (local.get $kc)))
+            (v128.store offset=0 align=8 (local.get $dst) (v128.load offset=0 align=8 (local.get $at)))
+            (v128.store offset=16 align=8 (local.get $dst) (v128.load offset=16 align=8 (local.get $at)))
+            (v128.store offset=32 align=8 (local.get $dst) (v128.load offset=32 align=8 (local.get $at)))
+            (local.set $at (i32.add (local.get $at) (local.get $cs)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $p_loop))))
+        (else (if (i32.eq (local.get $cs) (i32.const 8))
+          (then
+            (block $p_done (loop $p_loop
+              (br_if $p_done (i32.gt_u (i32.add (local.get $p) (i32.const 2)) (local.get $kc)))
+              (local.set $v0 (v128.load align=8 (local.get $at)))
+              (local.set $v1 (v128.load align=8 (i32.add (local.get $at) (local.get $rs))))
+              (v128.store offset=0 align=8 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))
+              (v128.store offset=48 align=8 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))
+              (local.set $v0 (v128.load align=8 (i32.add (local.get $at) (local.get $rs2))))
+              (local.set $v1 (v128.load align=8 (i32.add (local.get $at) (local.get $rs3))))
+              (v128.store offset=16 align=8 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))
+              (v128.store offset=64 align=8 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))
+              (local.set $v0 (v128.load align=8 (i32.add (local.get $at) (local.get $rs4))))
+              (local.set $v1 (v128.load align=8 (i32.add (local.get $at) (local.get $rs5))))
+              (v128.store offset=32 align=8 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))
+              (v128.store offset=80 align=8 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))
+              (local.set $at (i32.add (local.get $at) (i32.const 16)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 96)))
+              (local.set $p (i32.add (local.get $p) (i32.const 2)))
+              (br $p_loop)))))
+          (block $p_done (loop $p_loop
+            (br_if $p_done (i32.ge_u (local.get $p) (local.get $kc)))
+            (f64.store offset=0 (local.get $dst) (f64.load (local.get $at)))
+            (f64.store offset=8 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs))))
+            (f64.store offset=16 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs2))))
+            (f64.store offset=24 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs3))))
+            (f64.store offset=32 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs4))))
+            (f64.store offset=40 (local.get $dst) (f64.load (i32.add (local.get $at) (local.get $rs5))))
+            (local.set $at (i32.add (local.get $at) (local.get $cs)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $p_loop)))))
       (local.set $i (i32.add (local.get $i) (i32.const 6)))
       (br $full)))
     ;; The last, partial panel (rows past mc read as zero).
@@ -214,6 +314,7 @@
     (param $b i32) (param $rsb i32) (param $csb i32) (param $c i32) (param $ldc i32) (param $beta i32) (param $work i32)
     (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32) (local $jr i32) (local $ir i32)
     (local $pa i32) (local $pb i32) (local $tile i32) (local $acc i32) (local $row i32) (local $j i32)
+    (local $direct i32) (local $full i32) (local $ta i32) (local $sa i32) (local $tb i32) (local $tc i32) (local $mr i32) (local $nr i32)
     (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
     (local.set $pa (local.get $work))
     (local.set $pb (i32.add (local.get $work) (i32.const 196608)))
@@ -227,6 +328,8 @@
         (local.set $ic (i32.add (local.get $ic) (i32.const 1)))
         (br $z_rows)))
       (return)))
+    (local.set $direct (i32.and (i32.and (i32.eq (local.get $rsa) (i32.const 1)) (i32.le_u (local.get $n) (i32.const 16)))
+      (i32.le_u (i32.mul (local.get $m) (local.get $k)) (i32.const 131072))))
     (block $jc_done (loop $jc_loop
       (br_if $jc_done (i32.ge_u (local.get $jc) (local.get $n)))
       (local.set $nc (select (i32.sub (local.get $n) (local.get $jc)) (i32.const 512) (i32.lt_u (i32.sub (local.get $n) (local.get $jc)) (i32.const 512))))
@@ -242,23 +345,32 @@
         (block $ic_done (loop $ic_loop
           (br_if $ic_done (i32.ge_u (local.get $ic) (local.get $m)))
           (local.set $mc (select (i32.sub (local.get $m) (local.get $ic)) (i32.const 96) (i32.lt_u (i32.sub (local.get $m) (local.get $ic)) (i32.const 96))))
-          (call $packA
-            (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $rsa)) (i32.mul (local.get $pc) (local.get $csa))) (i32.const 3)))
-            (local.get $rsa) (local.get $csa) (local.get $mc) (local.get $kc) (local.get $pa))
+          ;; Rows [ic, ic + full) of op(A) are read in place, the rest packed.
+          (local.set $full (select (i32.sub (local.get $mc) (i32.rem_u (local.get $mc) (i32.const 6))) (i32.const 0) (local.get $direct)))
+          (if (i32.lt_u (local.get $full) (local.get $mc)) (then
+            (call $packA
+              (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (i32.add (local.get $ic) (local.get $full)) (local.get $rsa)) (i32.mul (local.get $pc) (local.get $csa))) (i32.const 3)))
+              (local.get $rsa) (local.get $csa) (i32.sub (local.get $mc) (local.get $full)) (local.get $kc) (local.get $pa))))
           (local.set $jr (i32.const 0))
           (block $jr_done (loop $jr_loop
             (br_if $jr_done (i32.ge_u (local.get $jr) (local.get $nc)))
+            (local.set $nr (select (i32.sub (local.get $nc) (local.get $jr)) (i32.const 4) (i32.lt_u (i32.sub (local.get $nc) (local.get $jr)) (i32.const 4))))
+            (local.set $tb (i32.add (local.get $pb) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 3))))
             (local.set $ir (i32.const 0))
             (block $ir_done (loop $ir_loop
               (br_if $ir_done (i32.ge_u (local.get $ir) (local.get $mc)))
-              (call $kernel (local.get $kc)
-                (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 3)))
-                (i32.add (local.get $pb) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 3)))
-                (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $ldc)) (i32.add (local.get $jc) (local.get $jr))) (i32.const 3)))
-                (local.get $ldc)
-                (select (i32.sub (local.get $mc) (local.get $ir)) (i32.const 6) (i32.lt_u (i32.sub (local.get $mc) (local.get $ir)) (i32.const 6)))
-                (select (i32.sub (local.get $nc) (local.get $jr)) (i32.const 4) (i32.lt_u (i32.sub (local.get $nc) (local.get $jr)) (i32.const 4)))
-                (local.get $acc) (local.get $tile))
+              (if (i32.lt_u (local.get $ir) (local.get $full))
+                (then
+                  (local.set $ta (i32.add (local.get $a) (i32.shl (i32.add (i32.add (local.get $ic) (local.get $ir)) (i32.mul (local.get $pc) (local.get $csa))) (i32.const 3))))
+                  (local.set $sa (i32.shl (local.get $csa) (i32.const 3))))
+                (else
+                  (local.set $ta (i32.add (local.get $pa) (i32.shl (i32.mul (i32.sub (local.get $ir) (local.get $full)) (local.get $kc)) (i32.const 3))))
+                  (local.set $sa (i32.const 48))))
+              (local.set $mr (select (i32.sub (local.get $mc) (local.get $ir)) (i32.const 6) (i32.lt_u (i32.sub (local.get $mc) (local.get $ir)) (i32.const 6))))
+              (local.set $tc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $ldc)) (i32.add (local.get $jc) (local.get $jr))) (i32.const 3))))
+              (if (i32.le_u (local.get $nr) (i32.const 2))
+                (then (call $kernel2 (local.get $kc) (local.get $ta) (local.get $sa) (local.get $tb) (local.get $tc) (local.get $ldc) (local.get $mr) (local.get $nr) (local.get $acc) (local.get $tile)))
+                (else (call $kernel (local.get $kc) (local.get $ta) (local.get $sa) (local.get $tb) (local.get $tc) (local.get $ldc) (local.get $mr) (local.get $nr) (local.get $acc) (local.get $tile))))
               (local.set $ir (i32.add (local.get $ir) (i32.const 6)))
               (br $ir_loop)))
             (local.set $jr (i32.add (local.get $jr) (i32.const 4)))
