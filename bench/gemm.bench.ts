@@ -2,7 +2,7 @@
  * Dense matrix products: GFLOP/s of each kernel backend (JavaScript, WebAssembly SIMD, relaxed
  * SIMD where the engine has it) on every product the benchmark MLPs make (784→256→10 and
  * 100→64→10 at batch 256: the forward products and both VJP products of each layer, in the
- * transpose cases autodiff uses), side by side with PyTorch float64 (torch.mm on OpenBLAS) at
+ * transpose cases autodiff uses) and the MNIST CNN's first-layer weight gradient, side by side with PyTorch float64 (torch.mm on OpenBLAS) at
  * 1 and 2 threads, interleaved. The WebAssembly operands are in an arena, as in a compiled
  * plan (in place, no copies). Each backend on one thread (`setThreads(1)`), then the fastest
  * on two threads (the worker pool splits products of at least 2^20 multiply-adds).
@@ -40,6 +40,8 @@ const shapes: Shape[] = [
   ...layerShapes("100→64 L1", 256, 100, 64),
   ...layerShapes("100→64 L2", 256, 64, 10),
   { name: "square 1000", m: 1000, n: 1000, k: 1000, tA: false, tB: false },
+  // The MNIST CNN's weight gradient of its first convolution: im2col patchesᵀ · output gradient.
+  { name: "CNN conv1 ∂W", m: 72, n: 16, k: 39200, tA: true, tB: false },
 ];
 
 /** Runs the product of `s` on `backend` over operands made once (in an arena for WebAssembly). */
