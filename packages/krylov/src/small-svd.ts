@@ -16,8 +16,8 @@ export interface SmallSvd {
   U: Float64Array;
   V: Float64Array;
   /** Scratch: W = B·V while rotating, the rotations, column norms, the order, a column. */
-  readonly W: Float64Array;
-  readonly Vr: Float64Array;
+  readonly W: Float64Array; // column-major
+  readonly Vr: Float64Array; // column-major
   readonly norms: Float64Array;
   readonly order: Int32Array;
   readonly col: Float64Array;
@@ -53,7 +53,7 @@ export function smallSvd(b: Float64Array, p: number, ld: number, ws: SmallSvd): 
   let bMax = 0;
   for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) bMax = Math.max(bMax, Math.abs(b[r * ld + c] as number));
   const scale = bMax > 0 && Number.isFinite(bMax) ? bMax : 1;
-  for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) W[r * p + c] = (b[r * ld + c] as number) / scale;
+  for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) W[c * p + r] = (b[r * ld + c] as number) / scale; // column-major: the sweeps run down columns
   V.fill(0, 0, p * p);
   for (let j = 0; j < p; j++) V[j * p + j] = 1;
   for (let sweep = 0; sweep < 80; sweep++) {
@@ -62,8 +62,8 @@ export function smallSvd(b: Float64Array, p: number, ld: number, ws: SmallSvd): 
       for (let j = i + 1; j < p; j++) {
         let a = 0, c2 = 0, g = 0;
         for (let r = 0; r < p; r++) {
-          const wi = W[r * p + i] as number;
-          const wj = W[r * p + j] as number;
+          const wi = W[i * p + r] as number;
+          const wj = W[j * p + r] as number;
           a += wi * wi;
           c2 += wj * wj;
           g += wi * wj;
@@ -80,14 +80,14 @@ export function smallSvd(b: Float64Array, p: number, ld: number, ws: SmallSvd): 
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
         for (let r = 0; r < p; r++) {
-          const wi = W[r * p + i] as number;
-          const wj = W[r * p + j] as number;
-          W[r * p + i] = c * wi - s * wj;
-          W[r * p + j] = s * wi + c * wj;
-          const vi = V[r * p + i] as number;
-          const vj = V[r * p + j] as number;
-          V[r * p + i] = c * vi - s * vj;
-          V[r * p + j] = s * vi + c * vj;
+          const wi = W[i * p + r] as number;
+          const wj = W[j * p + r] as number;
+          W[i * p + r] = c * wi - s * wj;
+          W[j * p + r] = s * wi + c * wj;
+          const vi = V[i * p + r] as number;
+          const vj = V[j * p + r] as number;
+          V[i * p + r] = c * vi - s * vj;
+          V[j * p + r] = s * vi + c * vj;
         }
       }
     }
@@ -96,9 +96,9 @@ export function smallSvd(b: Float64Array, p: number, ld: number, ws: SmallSvd): 
   for (let j = 0; j < p; j++) {
     // ‖wⱼ‖ scaled by its largest entry: no overflow or underflow of the squares at 1e±300.
     let big = 0;
-    for (let r = 0; r < p; r++) big = Math.max(big, Math.abs(W[r * p + j] as number));
+    for (let r = 0; r < p; r++) big = Math.max(big, Math.abs(W[j * p + r] as number));
     let s = 0;
-    if (big > 0) for (let r = 0; r < p; r++) s += ((W[r * p + j] as number) / big) ** 2;
+    if (big > 0) for (let r = 0; r < p; r++) s += ((W[j * p + r] as number) / big) ** 2;
     norms[j] = big * Math.sqrt(s); // ‖wⱼ‖ of W = B/scale
     order[j] = j;
   }
@@ -121,8 +121,8 @@ export function smallSvd(b: Float64Array, p: number, ld: number, ws: SmallSvd): 
     const src = order[dst] as number;
     const s = norms[src] as number;
     sigma[dst] = s * scale;
-    for (let r = 0; r < p; r++) Vs[r * p + dst] = V[r * p + src] as number;
-    if (s > tiny && s > 0) for (let r = 0; r < p; r++) U[r * p + dst] = (W[r * p + src] as number) / s;
+    for (let r = 0; r < p; r++) Vs[r * p + dst] = V[src * p + r] as number;
+    if (s > tiny && s > 0) for (let r = 0; r < p; r++) U[r * p + dst] = (W[src * p + r] as number) / s;
     else {
       for (let r = 0; r < p; r++) U[r * p + dst] = 0;
       missing++;

@@ -7,7 +7,7 @@
 import { asVec, checkOperator, len, rng, shapeText, type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import { checkFunction, checkSignal, oneOf, optionsObject, view } from "./solver-args.js";
-import { normN, scaleN } from "./kernels.js";
+import { axpyN, normN, scaleN } from "./kernels.js";
 import { workspaceArrays } from "./simd/backend.js";
 import { cgsPass, combineColumns, COMBINE_ROWS } from "./lanczos/kernels.js";
 import { smallSvd, smallSvdWorkspace, type SmallSvd } from "./small-svd.js";
@@ -86,6 +86,9 @@ function residualNorm(x: Float64Array, s: number, y: Float64Array, offset: numbe
   for (let t = 0; t < n; t++) sum += (((x[t] as number) - s * (y[offset + t] as number)) / big) ** 2;
   return big * Math.sqrt(sum);
 }
+
+/** Below this σₗ(B)/σ₁(B) (√ε) both bases are reorthogonalized (Baglama & Reichel's switch). */
+const TWO_SIDED_COND = Math.sqrt(Number.EPSILON);
 
 /** The result of `svds`. */
 export interface SvdsResult {
@@ -217,8 +220,8 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
 
   /** w ← w minus its components on the first `cols` columns of `basis` (CGS, a second pass when the first removed much); returns ‖w‖. */
   let before = 0; // ‖w‖ before the last orthogonalization
-  const orthogonalize = (basis: Float64Array, cols: number, size: number, w: Float64Array): number => {
-    before = normN(w, size);
+  const orthogonalize = (basis: Float64Array, cols: number, size: number, w: Float64Array, norm0?: number): number => {
+    before = norm0 ?? normN(w, size);
     let nrm = cgsPass(basis, 0, cols, size, w, g);
     if (nrm < 0.7071 * before) nrm = cgsPass(basis, 0, cols, size, w, g);
     return nrm;
@@ -230,6 +233,13 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
   if (p0Norm > 0) scaleN(1 / p0Norm, P, P, N);
   else randomOrthogonal(P, 0, N, P);
 
+  let twoSided = M < 2 * N; // both bases reorthogonalized; one-sided only where Q is much the longer
+  /** w ← w − c·prev, returning ‖w‖ (and ‖A p‖ before it in `before`). */
+  const recurrence = (w: Float64Array, prev: Float64Array, c: number, size: number): number => {
+    before = normN(w, size);
+    axpyN(-c, prev, w, size);
+    return normN(w, size);
+  };
   let converged = false;
   cycles: for (;;) {
     // Extend the bidiagonalization from column `start` to l (Baglama & Reichel, Algorithm 2.1).
@@ -240,7 +250,16 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
       const q = Q.subarray(j * M, (j + 1) * M);
       Op(pCol[j] as Vec, qCol[j] as Vec);
       matvecs++;
-      let alpha = orthogonalize(Q, j, M, q);
+      // One-sided reorthogonalization (Simon & Zha 2000): while A is well conditioned, keeping the
+      // short basis P orthonormal keeps Q orthonormal to about ε·cond(A), and the long vectors need
+      // only the recurrence q_j ← A p_j − β_{j−1} q_{j−1} (after a restart, the first step still
+      // removes every kept column: the coupling ρ).
+      // The recurrence's term goes first, so that the Gram–Schmidt pass after it removes only
+      // rounding and a second pass is seldom needed.
+      let alpha = j === start || j === 0
+        ? orthogonalize(Q, j, M, q)
+        : recurrence(q, Q.subarray((j - 1) * M, j * M), B[(j - 1) * l + j] as number, M);
+      if (twoSided && j !== start && j !== 0) alpha = orthogonalize(Q, j, M, q, before);
       if (!(alpha > 1e-13 * Math.max(normA, before))) {
         // A p_j lies in span(Q): α = 0 and a fresh direction continues the process.
         alpha = 0;
@@ -254,7 +273,8 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
       OpT(qCol[j] as Vec, pCol[j + 1] as Vec);
       matvecs++;
       steps++;
-      let beta = orthogonalize(P, j + 1, N, p);
+      let beta = recurrence(p, P.subarray(j * N, (j + 1) * N), alpha, N); // f ← Aᵀq_j − α_j p_j
+      beta = orthogonalize(P, j + 1, N, p, before);
       if (!Number.isFinite(alpha) || !Number.isFinite(beta)) {
         status = "breakdown";
         message = `α = ${alpha}, β = ${beta}: a product with A or Aᵀ overflowed or gave NaN`;
@@ -276,6 +296,8 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
     ritz = smallSvd(B, l, l, svdWork);
     formed = false;
     normA = Math.max(normA, ritz.sigma[0] as number);
+    // cond(A) ≥ σ₁(B)/σₗ(B); from 1/√ε on, Q is reorthogonalized too (as irlba does).
+    if (!twoSided && !((ritz.sigma[l - 1] as number) > TWO_SIDED_COND * normA)) twoSided = true;
     let worst = 0;
     for (let i = 0; i < k; i++) {
       const idx = which === "largest" ? i : l - 1 - i;
