@@ -15,7 +15,7 @@ import "../../packages/autodiff/src/ops/index.js";
 import { ELEMENTWISE_WASM_BASE64 } from "../../packages/autodiff/src/ops/elementwise-wasm-bytes.js";
 import { binaryWasm, MIN_WASM_ELEMENTS, negWasm, sumRowsWasm } from "../../packages/autodiff/src/ops/elementwise-wasm.js";
 import { binaryLayout } from "../../packages/autodiff/src/ops/strided.js";
-import { repoRoot, sameArray } from "../helpers/backends.js";
+import { repoRoot, runModuleScript, sameArray } from "../helpers/backends.js";
 
 const simd = availableKernelBackends().includes("simd");
 const SEED = 20261204;
@@ -164,3 +164,19 @@ test("arrays outside an arena, short outputs and the 'js' backend take the JavaS
   getOp("mul").kernel([a, b], [[n], [n]], plain, [n], {});
   sameArray(t, plain, expect, "mul into a plain array");
 });
+
+test("without SharedArrayBuffer the arena is a plain memory and the kernels run there too, the same bits", (t) => {
+  if (!simd) return t.pass("no WebAssembly SIMD here");
+  const out = runModuleScript(t, `delete globalThis.SharedArrayBuffer;
+const { gemmArena } = await import("@krylov-ts/operators");
+const { binaryWasm, negWasm } = await import("./packages/autodiff/src/ops/elementwise-wasm.ts");
+const n = 1001;
+const [a, b, o, p] = gemmArena([n, n, n, n]);
+for (let i = 0; i < n; i++) { a[i] = Math.sin(i) * 1e3; b[i] = Math.cos(3 * i); }
+const ran = binaryWasm("mul", "same", a, b, o) && negWasm(o, p);
+let same = true;
+for (let i = 0; i < n; i++) if (!Object.is(p[i], -(a[i] * b[i]))) same = false;
+console.log(JSON.stringify({ buffer: a.buffer.constructor.name, ran, same }));`, {});
+  t.deepEqual(JSON.parse(out), { buffer: "ArrayBuffer", ran: true, same: true });
+});
+
