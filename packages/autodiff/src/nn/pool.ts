@@ -1,8 +1,8 @@
 import { checkOptions, type OptionKeys } from "@krylov-ts/operators";
-import { constant, type Tensor } from "../graph.js";
+import { constant, shapeStr, type Tensor } from "../graph.js";
 import { div } from "../ops/div.js";
 import { im2col } from "../ops/im2col.js";
-import { max } from "../ops/max.js";
+import { maxPool } from "../ops/max-pool.js";
 import { reshape } from "../ops/reshape.js";
 import { sum } from "../ops/sum.js";
 import { toTensor, type TensorLike } from "../ops/util.js";
@@ -22,9 +22,8 @@ export const POOL_OPTIONS = { stride: true, padding: true } as const satisfies O
 
 /** The windows of x as [N·OH·OW, KH·KW, C], with the geometry. */
 function windows(fn: string, x: Tensor, size: Pair, options: PoolOptions, fill: number) {
-  checkOptions(fn, options, POOL_OPTIONS);
-  const kernel = pair(fn, "size", size, 1);
-  const window = resolveWindow(fn, x.shape, kernel, pair(fn, "stride", options.stride ?? size, 1), [1, 1], options.padding ?? "valid");
+  const window = poolWindow(fn, x, size, options);
+  const kernel = window.kernel;
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const [oh, ow] = outputSize(fn, window, h, w);
   return { cols: reshape(im2col(x, window, fill), [n * oh * ow, kernel[0] * kernel[1], c]), window, n, h, w, c, oh, ow };
@@ -38,8 +37,17 @@ function windows(fn: string, x: Tensor, size: Pair, options: PoolOptions, fill: 
  */
 export function maxPool2d(x: TensorLike, size: Pair, options: PoolOptions = {}): Tensor {
   const t = toTensor("maxPool2d", "x", x);
-  const { cols, n, c, oh, ow } = windows("maxPool2d", t, size, options, -Infinity);
-  return reshape(max(cols, 1), [n, oh, ow, c]);
+  return maxPool(t, poolWindow("maxPool2d", t, size, options));
+}
+
+/** The pooling window of x [N, H, W, C] (stride defaulting to the size, padding to 'valid'). */
+function poolWindow(fn: string, x: Tensor, size: Pair, options: PoolOptions): Window {
+  checkOptions(fn, options, POOL_OPTIONS);
+  if (x.rank !== 4) throw new RangeError(`${fn}: x must be 4-D [N, H, W, C], got shape ${shapeStr(x.shape)}`);
+  const kernel = pair(fn, "size", size, 1);
+  const window = resolveWindow(fn, x.shape, kernel, pair(fn, "stride", options.stride ?? size, 1), [1, 1], options.padding ?? "valid");
+  outputSize(fn, window, x.shape[1] as number, x.shape[2] as number);
+  return window;
 }
 
 /**

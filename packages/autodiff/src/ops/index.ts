@@ -42,6 +42,7 @@ export { concat } from "./concat.js";
 export { stopGradient } from "./stop-gradient.js";
 export { zeros, ones, zerosLike, onesLike, sumTo, type TensorLike } from "./util.js";
 export { max } from "./max.js";
+export { maxPool, poolWeights, poolSelect, poolSpread } from "./max-pool.js";
 export { im2col } from "./im2col.js";
 export { col2im } from "./col2im.js";
 export type { Window } from "./window.js";
