@@ -1,6 +1,6 @@
 /**
  * Profile of one H·v plan: CPU time per kernel call, summed by op, for the MLP benchmark
- * problems (784→256→10 batch 256, and 100→64→10) and the CNN of `krylov hessian --model cnn`
+ * problems (784→256→10 batch 256, and 100→64→10 batch 512, as in the pytorch suite) and the CNN of `krylov hessian --model cnn`
  * (conv 3×3×8, max-pool 2, conv 3×3×16, max-pool 2, dense 10; tanh; 200 seeded random 28×28
  * images, n = 9,098), with the cached point (`bindFixed`). CPU
  * time (process.cpuUsage) rather than wall time, since the machine is shared.
@@ -64,7 +64,7 @@ function cnnProblem(N: number): { name: string; f: (x: Tensor) => Tensor; n: num
 
 export default function main(): void {
   const problems = [
-    ...([[784, 256, 10, 256], [100, 64, 10, 256]] as const).map(([d, h, c, B]) => {
+    ...([[784, 256, 10, 256], [100, 64, 10, 512]] as const).map(([d, h, c, B]) => {
       const m = mlpData(d, h, c, B, 1);
       return { name: `MLP ${d}→${h}→${c} B=${B}`, f: mlpLoss(m), n: m.n, x0: m.x0, v: m.v };
     }),
