@@ -7,6 +7,7 @@
 import { asVec, checkOperator, len, shapeText, type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkInteger, type Stats, type Status } from "./stats.js";
 import { checkBoolean, optionsObject, view } from "./solver-args.js";
+import { normN } from "./kernels.js";
 
 /** Options of `golubKahan`. */
 export interface GolubKahanOptions {
@@ -75,8 +76,8 @@ export function golubKahan(A: LinearOperator, b: VecLike, options?: GolubKahanOp
 
   /** Column j of `Q` (columns of length `size`) ← itself minus its components on columns 0…j−1, twice; scaled to norm 1; returns the norm. */
   const finish = (Q: Float64Array, size: number, j: number): number => {
-    let s0 = 0;
-    for (let i = 0; i < size; i++) s0 += (Q[j * size + i] as number) ** 2;
+    const col = Q.subarray(j * size, (j + 1) * size);
+    const norm0 = normN(col, size); // scaled where the squares would overflow or underflow (A at 1e±300)
     if (reorth) {
       for (let pass = 0; pass < 2; pass++) {
         for (let p = 0; p < j; p++) {
@@ -86,12 +87,10 @@ export function golubKahan(A: LinearOperator, b: VecLike, options?: GolubKahanOp
         }
       }
     }
-    let s = 0;
-    for (let i = 0; i < size; i++) s += (Q[j * size + i] as number) ** 2;
-    let nrm = Math.sqrt(s);
+    let nrm = normN(col, size);
     // With reorthogonalization, what is left of a vector in the span of the basis is rounding:
     // the new direction is zero (the bases have exhausted the space, or an invariant subspace).
-    if (reorth && nrm <= 1e-12 * Math.sqrt(s0)) {
+    if (reorth && nrm <= 1e-12 * norm0) {
       Q.fill(0, j * size, (j + 1) * size);
       nrm = 0;
     }

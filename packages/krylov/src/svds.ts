@@ -160,8 +160,23 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
   const flip = m < n;
   const N = flip ? m : n;
   const M = flip ? n : m;
-  const Op = (x: Vec, out: Vec): Vec => (flip ? applyT.call(A, x, out) : A.apply(x, out));
-  const OpT = (x: Vec, out: Vec): Vec => (flip ? A.apply(x, out) : applyT.call(A, x, out));
+  // The process runs on A/ν, ν a power of two (exact) chosen at the first product when its
+  // entries lie outside [1e-100, 1e100]: the sums of squares of the basis kernels would overflow
+  // or underflow on an operator at 1e±300. Values, residuals and ‖A‖est are multiplied back by ν.
+  let nu = 0; // 0: not chosen yet
+  const rescale = (out: Vec): Vec => {
+    const d = out.data as Float64Array;
+    const size = len(out);
+    if (nu === 0) {
+      let big = 0;
+      for (let i = 0; i < size; i++) big = Math.max(big, Math.abs(d[i] as number));
+      nu = big > 0 && Number.isFinite(big) && (big < 1e-100 || big > 1e100) ? 2 ** Math.round(Math.log2(big)) : 1;
+    }
+    if (nu !== 1) for (let i = 0; i < size; i++) d[i] = (d[i] as number) / nu;
+    return out;
+  };
+  const Op = (x: Vec, out: Vec): Vec => rescale(flip ? applyT.call(A, x, out) : A.apply(x, out));
+  const OpT = (x: Vec, out: Vec): Vec => rescale(flip ? A.apply(x, out) : applyT.call(A, x, out));
   let v0: Float64Array | undefined;
   if (o.v0 !== undefined) {
     const v = asVec(o.v0, fn, "options.v0");
@@ -309,7 +324,7 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
     restarts++;
     history.push(worst / normA);
     if (callback !== undefined) {
-      const values = Float64Array.from(wanted, (idx) => (ritz as SmallSvd).sigma[idx] as number);
+      const values = Float64Array.from(wanted, (idx) => ((ritz as SmallSvd).sigma[idx] as number) * nu);
       if (callback({ restart: restarts, matvecs, values, residualNorm: worst / normA }) === true) {
         status = "stopped";
         message = "stopped by the callback";
@@ -391,6 +406,7 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
     return out;
   }
 
+  if (nu === 0) nu = 1; // no product was taken
   // Results: the wanted triplets (formed and measured now unless the convergence check did).
   // When the run stopped inside a cycle, they are the Ritz triplets of the columns built so far.
   if (!formed && built >= k) {
@@ -407,9 +423,9 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
   const Vout: Vec[] = [];
   if (formed && ritz !== undefined) {
     const r = ritz;
-    residuals = Float64Array.from(measured ?? measure());
+    residuals = Float64Array.from(measured ?? measure(), (x) => x * nu);
     for (let i = 0; i < k; i++) {
-      values[i] = r.sigma[wanted[i] as number] as number;
+      values[i] = (r.sigma[wanted[i] as number] as number) * nu;
       const pv = view(P.slice(i * N, (i + 1) * N));
       const qv = view(Q.slice(i * M, (i + 1) * M));
       Uout.push(flip ? pv : qv);
@@ -422,10 +438,10 @@ export function svds(A: LinearOperator, options?: SvdsOptions): SvdsResult {
     matvecs,
     converged,
     status,
-    residualNorm: normA > 0 ? worst / normA : worst,
+    residualNorm: normA > 0 ? worst / (normA * nu) : worst,
     residualHistory: history,
     timeMs: performance.now() - t0,
   };
   if (message !== undefined) stats.message = message;
-  return { values, U: Uout, V: Vout, residuals, stats, estimates: { restarts, normA } };
+  return { values, U: Uout, V: Vout, residuals, stats, estimates: { restarts, normA: normA * nu } };
 }

@@ -149,10 +149,26 @@ export function lobpcg(A: LinearOperator, options?: LobpcgOptions): LobpcgResult
     for (let i = 0; i < n * k; i++) X[i] = r.normal();
   }
 
+  // The iteration runs on A/ν, ν a power of two (exact) chosen at the first product when its
+  // entries lie outside [1e-100, 1e100], so that the sums of squares of the residuals and of the
+  // basis kernels neither overflow nor underflow on an operator at 1e±300; θ and ‖r‖ are
+  // multiplied back by ν.
+  let nu = 0;
+  const applyA = (x: Vec, out: Vec): void => {
+    const y = A.apply(x, out);
+    const d = y.data as Float64Array;
+    if (nu === 0) {
+      let big = 0;
+      for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(y.get(i)));
+      nu = big > 0 && Number.isFinite(big) && (big < 1e-100 || big > 1e100) ? 2 ** Math.round(Math.log2(big)) : 1;
+    }
+    if (nu !== 1) for (let i = 0; i < n; i++) d[i] = (d[i] as number) / nu;
+  };
+
   /** AX and BX from fresh products. */
   const freshProducts = (): void => {
     for (let j = 0; j < k; j++) {
-      A.apply(Xc[j] as Vec, AXc[j] as Vec);
+      applyA(Xc[j] as Vec, AXc[j] as Vec);
       if (B !== undefined) B.apply(Xc[j] as Vec, BXc[j] as Vec);
     }
     matvecs += k;
@@ -258,7 +274,7 @@ export function lobpcg(A: LinearOperator, options?: LobpcgOptions): LobpcgResult
         } else {
           W.set(R.subarray(j * n, (j + 1) * n), nw * n);
         }
-        A.apply(Wc[nw] as Vec, AWc[nw] as Vec);
+        applyA(Wc[nw] as Vec, AWc[nw] as Vec);
         matvecs++;
         if (B !== undefined) {
           B.apply(Wc[nw] as Vec, BWc[nw] as Vec);
@@ -283,8 +299,8 @@ export function lobpcg(A: LinearOperator, options?: LobpcgOptions): LobpcgResult
       }
       if (!rayleighRitz(kx)) { status = "breakdown"; message = "the trial basis has fewer than k directions"; break; }
       if (callback !== undefined) {
-        const values = Float64Array.from(theta);
-        const norms = Float64Array.from(rNorm);
+        const values = Float64Array.from(theta, (v) => v * nu);
+        const norms = Float64Array.from(rNorm, (v) => v * nu);
         if (callback({ iteration: iterations, values, residualNorms: norms, active: failing }) === true) {
           status = "stopped";
           message = "stopped by the callback";
@@ -310,7 +326,7 @@ export function lobpcg(A: LinearOperator, options?: LobpcgOptions): LobpcgResult
     timeMs: performance.now() - t0,
   };
   if (message !== undefined) stats.message = message;
-  return { values: Float64Array.from(theta), vectors, residualNorms: Float64Array.from(rNorm), stats, estimates: { bMatvecs, precondApplies } };
+  return { values: Float64Array.from(theta, (v) => v * nu), vectors, residualNorms: Float64Array.from(rNorm, (v) => v * nu), stats, estimates: { bMatvecs, precondApplies } };
 }
 
 function square(fn: string, arg: string, M: unknown, n: number): LinearOperator | undefined {
