@@ -5,9 +5,11 @@
  *
  * @module
  */
-import { BaseOperator, asVec, checkOptions, len, vec, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
+import { BaseOperator, asVec, checkOptions, len, threads as poolThreads, vec, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { input, shapeStr, Tensor } from "./graph.js";
-import { compile, type CompiledFunction } from "./compile.js";
+import { compile } from "./compile.js";
+import { datasetParallelSupported, MAX_DATASET_WORKERS, ParallelProduct } from "./dataset-parallel.js";
+import { planOf, portable, type PortablePlan } from "./portable-plan.js";
 import { grad } from "./grad.js";
 import { jvp } from "./jvp.js";
 import { hvpGraph, resolveMode, type HvpMode } from "./hvp.js";
@@ -42,23 +44,42 @@ export interface DatasetOptions {
   readonly mode?: HvpMode;
   /** Checked between minibatches: an aborted signal makes the product throw its reason. */
   readonly signal?: AbortSignal;
-  /** Called after each minibatch of a product with (batches done, batches in all). */
+  /** Called after each minibatch of a product with (batches done, batches in all), in batch order. */
   readonly onBatch?: (done: number, total: number) => void;
+  /**
+   * Threads a product's batches are spread over (dataset-parallel.ts), 1…64; the result has the
+   * same bits for any number. Default the kernel pool's `threads()` (1 where shared memory or
+   * worker threads are unavailable, which also makes any number run on the calling thread).
+   */
+  readonly threads?: number;
 }
 
-const DATASET_OPTIONS = { batchSize: true, mode: true, signal: true, onBatch: true } as const satisfies OptionKeys<DatasetOptions>;
+const DATASET_OPTIONS = { batchSize: true, mode: true, signal: true, onBatch: true, threads: true } as const satisfies OptionKeys<DatasetOptions>;
+
+/** A plan a batch size runs: bind θ and the batch, then run on the varying inputs. */
+interface BatchPlan {
+  bindFixed(values: readonly Float64Array[]): void;
+  run(values: readonly Float64Array[], outs: readonly Float64Array[]): unknown;
+}
 
 /**
  * The batches of a data set and, per batch size met (the full size and the last, partial one),
- * one compiled plan with θ and the batch as fixed inputs.
+ * one compiled plan with θ and the batch as fixed inputs; products on the calling thread, or
+ * spread over worker threads (dataset-parallel.ts) with the same result.
  */
 class Streamer {
   readonly size: number;
   readonly batchSize: number;
   readonly batches: number;
+  /** Threads a product is spread over (1: the calling thread). */
+  readonly threads: number;
   private readonly inSize: number;
   private readonly outSize: number;
-  private readonly plans = new Map<number, CompiledFunction>();
+  private readonly plans = new Map<number, BatchPlan>();
+  /** The portable form of each batch size's plan (`null`: it uses an op the workers lack). */
+  private readonly portables = new Map<number, PortablePlan | null>();
+  /** The workers' share of this operator (`null`: products stay on the calling thread). */
+  private parallel: ParallelProduct | null | undefined;
   /** The point θ bound last, when the whole data set is one batch (its bound state is then still valid). */
   private bound: number | undefined;
 
@@ -81,30 +102,82 @@ class Streamer {
     }
     const b = options.batchSize ?? 256;
     if (!Number.isInteger(b) || b < 1) throw new RangeError(`${fn}: batchSize must be a positive integer, got ${b}`);
+    const t = options.threads ?? poolThreads();
+    if (!Number.isInteger(t) || t < 1 || t > MAX_DATASET_WORKERS) throw new RangeError(`${fn}: threads must be an integer in 1…${MAX_DATASET_WORKERS}, got ${t}`);
     this.size = size;
     this.batchSize = Math.min(b, size);
     this.batches = Math.ceil(size / this.batchSize);
+    this.threads = Math.min(t, this.batches);
   }
 
-  /** The plan for batches of `b` samples (compiled on first use). */
-  private plan(b: number): CompiledFunction {
+  /** The graph of batches of `b` samples, optimized, as data (built on first use). */
+  private portable(b: number): PortablePlan | null {
+    let p = this.portables.get(b);
+    if (p === undefined) {
+      const { inputs, outputs, fixed } = this.graph(b);
+      p = portable(inputs, outputs, fixed) ?? null;
+      this.portables.set(b, p);
+    }
+    return p;
+  }
+
+  private graph(b: number): { inputs: Tensor[]; outputs: Tensor[]; fixed: Tensor[] } {
+    const theta = input([this.n], "theta");
+    const X = input([b, ...this.data.inputShape], "inputs");
+    const Y = input([b, ...this.data.targetShape], "targets");
+    return { ...this.build(theta, { inputs: X, targets: Y }), fixed: [theta, X, Y] };
+  }
+
+  /**
+   * The plan for batches of `b` samples (built on first use): from the portable form, as the
+   * workers build theirs, or compiled here when the graph has an op of the user's.
+   */
+  private plan(b: number): BatchPlan {
     let p = this.plans.get(b);
     if (p === undefined) {
-      const theta = input([this.n], "theta");
-      const X = input([b, ...this.data.inputShape], "inputs");
-      const Y = input([b, ...this.data.targetShape], "targets");
-      const { inputs, outputs } = this.build(theta, { inputs: X, targets: Y });
-      p = compile(inputs, outputs, { fixed: [theta, X, Y] });
+      const data = this.portable(b);
+      if (data !== null) {
+        const plan = planOf(data);
+        p = { bindFixed: (values) => plan.runFixed(values), run: (values, outs) => plan.runVarying(values, outs) };
+      } else {
+        const { inputs, outputs, fixed } = this.graph(b);
+        p = compile(inputs, outputs, { fixed });
+      }
       this.plans.set(b, p);
     }
     return p;
   }
 
+  /** The workers' share, made on the first product with more than one thread (null when the plans cannot travel). */
+  private parallelProduct(): ParallelProduct | null {
+    if (!datasetParallelSupported()) return null;
+    if (this.parallel === undefined) {
+      const sizes = [...new Set([this.batchSize, this.size - (this.batches - 1) * this.batchSize])];
+      const plans = sizes.map((b) => [b, this.portable(b)] as const);
+      this.parallel = plans.every(([, p]) => p !== null)
+        ? new ParallelProduct(plans as ReadonlyArray<readonly [number, PortablePlan]>, this.data, this.size, this.batchSize, this.n, this.threads)
+        : null;
+    }
+    return this.parallel;
+  }
+
   /**
-   * For each batch: binds θ and the batch, runs the plan on `vals` into `outs`, and calls
-   * `accumulate(weight)` with the batch's share of the mean, b/size.
+   * For each batch, in order: binds θ and the batch, runs the plan on `vals`, and calls
+   * `accumulate(weight, outputs)` with the batch's share of the mean, b/size, and its outputs
+   * (`outs` when run here, a worker's slot otherwise).
    */
-  each(theta: Float64Array, vals: Float64Array[], outs: Float64Array[], accumulate: (weight: number) => void, point?: number): void {
+  each(fn: string, theta: Float64Array, vals: Float64Array[], outs: Float64Array[], accumulate: (weight: number, outputs: readonly Float64Array[]) => void, point?: number): void {
+    if (this.threads > 1) {
+      const p = this.parallelProduct();
+      const done = p?.run(fn, theta, vals, this.batches, (k, outputs) => {
+        accumulate(Math.min(this.batchSize, this.size - k * this.batchSize) / this.size, outputs);
+        this.options.onBatch?.(k + 1, this.batches);
+      }, this.options.signal);
+      if (done === true) {
+        this.bound = undefined;
+        return;
+      }
+    }
     for (let k = 0; k < this.batches; k++) {
       this.options.signal?.throwIfAborted();
       const start = k * this.batchSize;
@@ -120,7 +193,7 @@ class Streamer {
         this.data.targets.subarray(start * this.outSize, (start + b) * this.outSize),
       ]);
       p.run(vals, outs);
-      accumulate(b / this.size);
+      accumulate(b / this.size, outs);
       this.options.onBatch?.(k + 1, this.batches);
     }
   }
@@ -149,9 +222,9 @@ class StreamedOperator extends BaseOperator {
     this.outs = [this.part];
   }
 
-  /** Samples and minibatches each product streams over. */
-  get batches(): { samples: number; batchSize: number; batches: number } {
-    return { samples: this.stream.size, batchSize: this.stream.batchSize, batches: this.stream.batches };
+  /** Samples and minibatches each product streams over, and the threads it is spread over. */
+  get batches(): { samples: number; batchSize: number; batches: number; threads: number } {
+    return { samples: this.stream.size, batchSize: this.stream.batchSize, batches: this.stream.batches, threads: this.stream.threads };
   }
 
   /** Moves the operator to the point θ. */
@@ -169,8 +242,9 @@ class StreamedOperator extends BaseOperator {
     for (let i = 0; i < n; i++) v[i] = x.get(i);
     const acc = this.acc;
     acc.fill(0);
-    this.stream.each(this.theta, this.vals, this.outs, (w) => {
-      for (let i = 0; i < n; i++) acc[i] = (acc[i] as number) + w * (this.part[i] as number);
+    this.stream.each(this.name, this.theta, this.vals, this.outs, (w, [part]) => {
+      const p = part as Float64Array;
+      for (let i = 0; i < n; i++) acc[i] = (acc[i] as number) + w * (p[i] as number);
     }, this.point);
     for (let i = 0; i < n; i++) out.set(i, acc[i] as number);
   }
@@ -253,9 +327,9 @@ export function datasetGradient(loss: BatchLoss, n: number, data: Dataset, optio
     for (let i = 0; i < n; i++) theta[i] = xv.get(i);
     const g = vec(n);
     let total = 0;
-    stream.each(theta, [], [value, part], (w) => {
-      total += w * (value[0] as number);
-      for (let i = 0; i < n; i++) g.data[i] = (g.data[i] as number) + w * (part[i] as number);
+    stream.each("datasetGradient", theta, [], [value, part], (w, [v, p]) => {
+      total += w * ((v as Float64Array)[0] as number);
+      for (let i = 0; i < n; i++) g.data[i] = (g.data[i] as number) + w * ((p as Float64Array)[i] as number);
     });
     return { value: total, gradient: g };
   };
