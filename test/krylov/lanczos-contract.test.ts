@@ -54,19 +54,25 @@ test("every pair of a converged run meets ‖Av − λv‖ ≤ tol·‖A‖ on i
   t.true(converged >= 20);
 });
 
-test("lanczos with tol 0 on a small matrix it solves exactly reports converged, not a breakdown of its rounding-level residuals", (t) => {
+test("lanczos with a tol below the rounding floor returns the exact pairs as 'stagnated' with the floor in the message, neither converged nor a breakdown", (t) => {
   // The Krylov space is exhausted, every residual estimate is 0 and the true residuals are rounding (~1e-14): the
-  // check "true residual ≤ 100·tol·‖A‖" turned that into 'breakdown' for any tol below about 1e-16.
+  // check "true residual ≤ 100·tol·‖A‖" once turned that into 'breakdown' for any tol below about 1e-16; 'converged'
+  // would promise a tol float64 cannot give. A pair whose residual happens to be exactly 0 meets any tol.
   const n = 6;
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = i === j ? 4 + i : 1 / (1 + i + j);
   const ref = symmetricEigen(a, n).values;
-  for (const tol of [0, 1e-17]) {
+  for (const tol of [0, 1e-17, 1e-300]) {
     for (const reorthogonalization of ["full", "partial", "selective"] as const) {
       const r = lanczos(dense(a, [n, n], { symmetric: true }), { k: 2, tol, reorthogonalization });
-      t.is(r.stats.status, "converged", `tol ${tol} ${reorthogonalization}: ${r.stats.message ?? ""}`);
+      const exact = Array.from(r.residualNorms).every((res) => res === 0);
+      t.is(r.stats.status, exact ? "converged" : "stagnated", `tol ${tol} ${reorthogonalization}: ${r.stats.message ?? ""}`);
+      t.is(r.stats.converged, exact);
+      if (!exact) t.regex(r.stats.message ?? "", /below the rounding floor 100ε√n = /);
       t.true(maxAbsDiff(r.values, ref.slice(n - 2)) < 1e-13);
       for (const res of r.residualNorms) t.true(res < 1e-13);
     }
   }
+  // At an ordinary tol the same run converges.
+  t.is(lanczos(dense(a, [n, n], { symmetric: true }), { k: 2, tol: 1e-10 }).stats.status, "converged");
 });

@@ -16,7 +16,7 @@ import { PartialReorth } from "./partial.js";
 import { FullAfterLoss, FullReorth, NoReorth, type ReorthStrategy } from "./reorth.js";
 import { answer, chooseRitz, endsOf, openCopies, wantedSet, type Locked, type Which } from "./select.js";
 import { SelectiveReorth } from "./selective.js";
-import { firstMiss, refine, worstRatio } from "./refine.js";
+import { firstFloorOnly, firstMiss, refine, worstRatio } from "./refine.js";
 
 export type { LanczosOptions, LanczosResult, LanczosRestartInfo } from "./options.js";
 export type { Which } from "./select.js";
@@ -246,9 +246,14 @@ export function lanczos(A: LinearOperator, options?: LanczosOptions): LanczosRes
       if (worstRatio(current, contract, basis.normEst) < worstRatio(ans, contract, basis.normEst)) ans = current;
     }
     const c = firstMiss(ans, contract, basis.normEst);
+    const f = c >= 0 ? -1 : firstFloorOnly(ans, contract, basis.normEst);
     if (c >= 0) {
       finalStatus = "breakdown";
       message = `the true residual of λ = ${(ans.values[c] as number) * As.scale} is ${(ans.residualNorms[c] as number) * As.scale}, over its tolerance: the estimates were not borne out (a basis that lost orthogonality, or a non-symmetric A)`;
+    } else if (f >= 0) {
+      // Every pair is at the rounding floor but the asked tol is below it: not what was asked, as CG's 'stagnated'.
+      finalStatus = "stagnated";
+      message = `tol ${tol} is below the rounding floor 100ε√n = ${contract.floor.toExponential(2)} of a computed residual (relative to ‖A‖est): every pair reached the floor, but the true residual of λ = ${(ans.values[f] as number) * As.scale} is ${((ans.residualNorms[f] as number) * As.scale).toExponential(2)}, above tol·‖A‖est = ${(tol * basis.normEst * As.scale).toExponential(2)}`;
     }
   }
   if (lossNote !== undefined) message = message === undefined ? lossNote : `${message}; ${lossNote}`;

@@ -165,7 +165,9 @@ export interface LanczosResult {
    * orthogonality leaves residuals its estimates do not show), up to three Rayleigh–Ritz steps on the span of the
    * pairs and their residuals (one block Davidson step each, k products) refine all of them; a pair that still
    * misses it (or a non-symmetric A) makes the run `'breakdown'`,
-   * with a message naming the pair. `iterations` counts Lanczos steps, `residualNorm`
+   * with a message naming the pair. A `tol` below the floor cannot be met in float64: when every pair reached the
+   * floor but one stays above tol·‖A‖est (and its `valueTol` test), the status is `'stagnated'` (not converged, as
+   * CG's), the message giving the floor. `iterations` counts Lanczos steps, `residualNorm`
    * is the largest of `residualNorms` (NaN after a non-finite product, or when a true residual is NaN); `residualHistory` (with `history: true`) one entry a cycle.
    */
   stats: Stats;

@@ -36,6 +36,14 @@ export function worstRatio(a: Answer, c: Contract, normEst: number): number {
   return worst;
 }
 
+/**
+ * Index of the first pair of `a` that meets the contract only through the rounding floor (its
+ * residual above tol·‖A‖est and, with `valueTol`, above the value test too); −1 when none does.
+ */
+export function firstFloorOnly(a: Answer, c: Contract, normEst: number): number {
+  return Array.from(a.residualNorms).findIndex((r, i) => !meets(r, a.values[i] as number, a.gaps[i] as number, { ...c, floor: 0 }, normEst));
+}
+
 function meets(r: number, lambda: number, gap: number, c: Contract, normEst: number): boolean {
   if (r <= Math.max(c.tol, c.floor) * normEst) return true;
   return c.valueTol > 0 && gap > 0 && (r * r) / gap <= c.valueTol * Math.abs(lambda);
