@@ -10,7 +10,7 @@ import {
   add, constant, conv2d, datasetGaussNewtonOperator, datasetGradient, datasetHessianOperator, hessianOperator, matmul, maxPool2d, params, reshape,
   softmaxCrossEntropy, tanh, type Batch, type Tensor,
 } from "@krylov-ts/autodiff";
-import { rng, vec } from "@krylov-ts/operators";
+import { rng, setThreads, vec } from "@krylov-ts/operators";
 import { datasetParallelSupported, datasetWorkers } from "../../packages/autodiff/src/dataset-parallel.js";
 import { runModuleScript } from "../helpers/backends.js";
 
@@ -118,6 +118,26 @@ test.serial("on 2 threads, progress comes in batch order, an abort stops the pro
   const fresh = datasetHessianOperator(loss, theta, data, { batchSize: 2, threads: 2, onBatch: (done) => seen.push(done) });
   t.is(bits(fresh.apply(v).data), reference);
   t.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7]);
+});
+
+test.serial("without the threads option a product follows setThreads when it runs, with the same bits", (t) => {
+  const { model, n, data } = models[0] as (typeof models)[0];
+  const loss = (theta: Tensor, batch: Batch): Tensor => softmaxCrossEntropy(model(theta, batch.inputs), batch.targets);
+  const theta = r.normalVec(n).data;
+  const v = vec(r.normalVec(n).data);
+  const H = datasetHessianOperator(loss, theta, data, { batchSize: 3 });
+  try {
+    setThreads(1);
+    t.is(H.batches.threads, 1);
+    const one = bits(H.apply(v).data);
+    setThreads(3);
+    t.is(H.batches.threads, datasetParallelSupported() ? 3 : 1);
+    t.is(bits(H.apply(v).data), one);
+    setThreads(2);
+    t.is(bits(H.apply(v).data), one);
+  } finally {
+    setThreads(undefined);
+  }
 });
 
 test("threads outside 1…64 are refused, naming the function and the value", (t) => {

@@ -48,8 +48,9 @@ export interface DatasetOptions {
   readonly onBatch?: (done: number, total: number) => void;
   /**
    * Threads a product's batches are spread over (dataset-parallel.ts), 1…64; the result has the
-   * same bits for any number. Default the kernel pool's `threads()` (1 where shared memory or
-   * worker threads are unavailable, which also makes any number run on the calling thread).
+   * same bits for any number. Default the kernel pool's `threads()` when the product runs (see
+   * `setThreads`). Where shared memory or worker threads are unavailable, products run on the
+   * calling thread whatever the number.
    */
   readonly threads?: number;
 }
@@ -71,8 +72,8 @@ class Streamer {
   readonly size: number;
   readonly batchSize: number;
   readonly batches: number;
-  /** Threads a product is spread over (1: the calling thread). */
-  readonly threads: number;
+  /** The `threads` option (undefined: the pool's `threads()` at each product). */
+  private readonly requested: number | undefined;
   private readonly inSize: number;
   private readonly outSize: number;
   private readonly plans = new Map<number, BatchPlan>();
@@ -102,12 +103,17 @@ class Streamer {
     }
     const b = options.batchSize ?? 256;
     if (!Number.isInteger(b) || b < 1) throw new RangeError(`${fn}: batchSize must be a positive integer, got ${b}`);
-    const t = options.threads ?? poolThreads();
-    if (!Number.isInteger(t) || t < 1 || t > MAX_DATASET_WORKERS) throw new RangeError(`${fn}: threads must be an integer in 1…${MAX_DATASET_WORKERS}, got ${t}`);
+    const t = options.threads;
+    if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > MAX_DATASET_WORKERS)) throw new RangeError(`${fn}: threads must be an integer in 1…${MAX_DATASET_WORKERS}, got ${t}`);
+    this.requested = t;
     this.size = size;
     this.batchSize = Math.min(b, size);
     this.batches = Math.ceil(size / this.batchSize);
-    this.threads = Math.min(t, this.batches);
+  }
+
+  /** Threads the next product is spread over (1: the calling thread). */
+  get threads(): number {
+    return datasetParallelSupported() ? Math.min(this.requested ?? poolThreads(), this.batches) : 1;
   }
 
   /** The graph of batches of `b` samples, optimized, as data (built on first use). */
@@ -155,7 +161,7 @@ class Streamer {
       const sizes = [...new Set([this.batchSize, this.size - (this.batches - 1) * this.batchSize])];
       const plans = sizes.map((b) => [b, this.portable(b)] as const);
       this.parallel = plans.every(([, p]) => p !== null)
-        ? new ParallelProduct(plans as ReadonlyArray<readonly [number, PortablePlan]>, this.data, this.size, this.batchSize, this.n, this.threads)
+        ? new ParallelProduct(plans as ReadonlyArray<readonly [number, PortablePlan]>, this.data, this.size, this.batchSize, this.n)
         : null;
     }
     return this.parallel;
@@ -167,9 +173,10 @@ class Streamer {
    * (`outs` when run here, a worker's slot otherwise).
    */
   each(fn: string, theta: Float64Array, vals: Float64Array[], outs: Float64Array[], accumulate: (weight: number, outputs: readonly Float64Array[]) => void, point?: number): void {
-    if (this.threads > 1) {
+    const threads = this.threads;
+    if (threads > 1) {
       const p = this.parallelProduct();
-      const done = p?.run(fn, theta, vals, this.batches, (k, outputs) => {
+      const done = p?.run(fn, threads, theta, vals, this.batches, (k, outputs) => {
         accumulate(Math.min(this.batchSize, this.size - k * this.batchSize) / this.size, outputs);
         this.options.onBatch?.(k + 1, this.batches);
       }, this.options.signal);

@@ -169,13 +169,14 @@ function ensureWorkers(count: number): boolean {
 /** One operator's part in the parallel products: its shared memory and what the workers know of it. */
 export class ParallelProduct {
   private readonly id = nextId++;
-  private readonly message: OperatorMessage;
+  private message: OperatorMessage;
   private readonly outLength: number;
-  private readonly slotViews: Float64Array[][];
+  private readonly outSizes: readonly number[];
+  /** Views of each slot's outputs; as many slots as the most threads a product has used. */
+  private slotViews: Float64Array[][] = [];
 
   /**
    * @param plans - the portable plan of each batch size (the full one and the last's)
-   * @param participants - workers taking part in each product
    */
   constructor(
     plans: ReadonlyArray<readonly [number, PortablePlan]>,
@@ -183,21 +184,27 @@ export class ParallelProduct {
     samples: number,
     batchSize: number,
     n: number,
-    readonly participants: number,
   ) {
     const first = (plans[0] as readonly [number, PortablePlan])[1];
     const varyingSizes = first.varyingSizes;
     const outSizes = first.outputSizes;
+    this.outSizes = outSizes;
     this.outLength = outSizes.reduce((a, b) => a + b, 0);
     const io = new Float64Array(new SharedArrayBuffer(8 * (n + varyingSizes.reduce((a, b) => a + b, 0))));
-    const slots = new Float64Array(new SharedArrayBuffer(8 * participants * this.outLength));
-    this.message = { type: "operator", id: this.id, plans, samples, batchSize, inputs: shared(data.inputs), targets: shared(data.targets), io, n, varyingSizes, slots };
-    this.slotViews = Array.from({ length: participants }, (_, w) => {
-      let at = w * this.outLength;
-      return outSizes.map((s) => slots.subarray(at, (at += s)));
-    });
+    this.message = { type: "operator", id: this.id, plans, samples, batchSize, inputs: shared(data.inputs), targets: shared(data.targets), io, n, varyingSizes, slots: new Float64Array(0) };
     live.set(this.id, new WeakRef(this));
     forgotten.register(this, this.id);
+  }
+
+  /** At least P slots: new ones (and the operator sent again, its data not copied) when there are fewer. */
+  private slotsFor(P: number): void {
+    if (this.slotViews.length >= P) return;
+    const slots = new Float64Array(new SharedArrayBuffer(8 * P * this.outLength));
+    this.message = { ...this.message, slots };
+    this.slotViews = Array.from({ length: P }, (_, w) => {
+      let at = w * this.outLength;
+      return this.outSizes.map((s) => slots.subarray(at, (at += s)));
+    });
     for (const w of workers) this.sendTo(w);
   }
 
@@ -207,15 +214,16 @@ export class ParallelProduct {
   }
 
   /**
-   * One product over `batches` batches on the workers: θ and the varying inputs `vals` are
+   * One product over `batches` batches on `threads` workers: θ and the varying inputs `vals` are
    * written to the shared `io`, and `take(k, outs)` is called with batch k's outputs for k = 0, 1, …
    * in order. Returns false, having done nothing, when the workers are unavailable (the caller
    * then runs the product itself).
    *
    * @throws the signal's reason when it aborts; an `Error` naming `fn` when a batch throws in a worker
    */
-  run(fn: string, theta: Float64Array, vals: readonly Float64Array[], batches: number, take: (k: number, outs: readonly Float64Array[]) => void, signal: AbortSignal | undefined): boolean {
-    if (busy || !datasetParallelSupported() || !ensureWorkers(this.participants)) return false;
+  run(fn: string, threads: number, theta: Float64Array, vals: readonly Float64Array[], batches: number, take: (k: number, outs: readonly Float64Array[]) => void, signal: AbortSignal | undefined): boolean {
+    if (busy || !datasetParallelSupported() || !ensureWorkers(threads)) return false;
+    this.slotsFor(threads);
     const c = ctl as Int32Array;
     const io = this.message.io;
     io.set(theta, 0);
@@ -224,7 +232,7 @@ export class ParallelProduct {
       io.set(v, at);
       at += v.length;
     }
-    const P = this.participants;
+    const P = threads;
     // PARTICIPANTS last: a worker that sees itself among them sees every other word of the product.
     Atomics.store(c, STOP, 0);
     Atomics.store(c, ERROR, 0);
@@ -240,7 +248,7 @@ export class ParallelProduct {
     try {
       for (let k = 0; k < batches; k++) {
         signal?.throwIfAborted();
-        const w = this.await(fn, c, k);
+        const w = this.await(fn, c, k, P);
         take(k, this.slotViews[w] as Float64Array[]);
         Atomics.store(c, STATE + w, 0);
         Atomics.notify(c, STATE + w);
@@ -265,10 +273,10 @@ export class ParallelProduct {
   }
 
   /** The worker whose slot holds batch k, once one does. */
-  private await(fn: string, c: Int32Array, k: number): number {
+  private await(fn: string, c: Int32Array, k: number, P: number): number {
     for (;;) {
       const e = Atomics.load(c, EVENTS);
-      for (let w = 0; w < this.participants; w++) {
+      for (let w = 0; w < P; w++) {
         if (Atomics.load(c, STATE + w) === 1 && Atomics.load(c, HOLDS + w) === k) return w;
       }
       if (Atomics.load(c, ERROR) !== 0) {
