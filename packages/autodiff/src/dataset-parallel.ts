@@ -65,9 +65,10 @@ const nodeProcess = (globalThis as { process?: NodeProcess }).process;
 const workerThreads = typeof nodeProcess?.getBuiltinModule === "function" ? (nodeProcess.getBuiltinModule("node:worker_threads") as WorkerThreads | undefined) : undefined;
 
 /** This package runs from its TypeScript sources (under tsx, as the tests and benchmarks do), not from its build. */
-const fromSource = import.meta.url.endsWith(".ts");
-/** The worker module: this package's dataset-worker, its source or its build. */
-const WORKER_URL = new URL(`./dataset-worker.${fromSource ? "ts" : "js"}`, import.meta.url).href;
+const here = (import.meta as { url?: string }).url ?? "";
+const fromSource = here.endsWith(".ts");
+/** The worker module: this package's dataset-worker, its source or its build (unused where workers are not Node's). */
+const WORKER_URL = workerThreads === undefined ? "" : new URL(`./dataset-worker.${fromSource ? "ts" : "js"}`, here).href;
 /**
  * From the sources, tsx's loader, which workers must register themselves (tsx registers its
  * hooks in the main thread only on Node 20): undefined when it is not to be found (the workers
