@@ -12,7 +12,7 @@
  * as soon as Pe > 0, and increasingly non-normal as Pe·h grows. bench/scipy_nonsym.py builds
  * the same matrix from the same formula.
  */
-import { csr, type CsrOperator } from "@krylov-ts/operators";
+import { csr, operator, type CsrOperator, type LinearOperator, type Vec } from "@krylov-ts/operators";
 
 /** Options of the convection–diffusion generators. */
 export interface ConvectionDiffusionOptions {
@@ -70,4 +70,28 @@ export function convectionDiffusion2d(N: number, options: ConvectionDiffusionOpt
 export function convectionDiffusion3d(N: number, options: ConvectionDiffusionOptions = {}): CsrOperator {
   const { rows, cols, values, n } = convectionDiffusionTriplets(N, 3, options.peclet ?? 10);
   return csr(rows, cols, values, [n, n]);
+}
+
+/**
+ * The same 2-D operator as {@link convectionDiffusion2d}, matrix-free as the Kronecker sum
+ * T ⊗ I + I ⊗ T of the 1-D upwind operator T = tridiag(−(1 + c), 2 + c, −1): its products map a
+ * grid function symmetric under i ↔ j to one that is symmetric to the last bit ((Tx)ᵢⱼ + (xT)ᵢⱼ
+ * and its mirror add the same two numbers), so a Krylov sequence from a symmetric start never
+ * meets the antisymmetric copies of the double eigenvalues λᵢⱼ = λⱼᵢ, not even through rounding.
+ */
+export function convectionDiffusion2dSymmetric(N: number, options: ConvectionDiffusionOptions = {}): LinearOperator {
+  const c = ((options.peclet ?? 10) / (N + 1)) / Math.SQRT2;
+  const n = N * N;
+  const t = (x: Float64Array, at: (i: number) => number, i: number): number =>
+    (2 + c) * (x[at(i)] as number) - (i > 0 ? (1 + c) * (x[at(i - 1)] as number) : 0) - (i < N - 1 ? (x[at(i + 1)] as number) : 0);
+  return operator([n, n], (xv: Vec, out: Vec) => {
+    const x = xv.data.subarray(xv.offset, xv.offset + n);
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < N; j++) {
+        const down = t(x, (r) => r * N + j, i); // (T ⊗ I)x: along the first index
+        const across = t(x, (s) => i * N + s, j); // (I ⊗ T)x: along the second
+        out.data[out.offset + i * N + j] = down + across;
+      }
+    }
+  });
 }

@@ -489,11 +489,13 @@ export function eigenvectorWork(m: number): EigenvectorWork {
  * A unit eigenvector y = yr + i·yi of the row-major m×m H for its eigenvalue θ = re + i·im, by
  * two steps of inverse iteration with the complex matrix H − θI (Gaussian elimination with
  * partial pivoting; a zero pivot is replaced by ε·‖H‖, which is what makes the iteration
- * converge at once for an exact eigenvalue).
+ * converge at once for an exact eigenvalue). With `against` (unit vectors of the same eigenvalue's
+ * eigenspace), the start is varied by `variant` and y is made orthogonal to them after each solve:
+ * another vector of a multiple eigenvalue's eigenspace.
  */
 export function eigenvector(
   H: Float64Array, m: number, re: number, im: number, yr: Float64Array, yi: Float64Array,
-  work: EigenvectorWork = eigenvectorWork(m),
+  work: EigenvectorWork = eigenvectorWork(m), against: readonly { re: Float64Array; im: Float64Array }[] = [], variant = 0,
 ): void {
   const { Ar, Ai, piv } = work;
   Ai.fill(0, 0, m * m);
@@ -537,9 +539,10 @@ export function eigenvector(
   }
   // Start from a fixed vector with no special structure, then solve twice, normalizing.
   for (let i = 0; i < m; i++) {
-    yr[i] = 1 + ((i * 7919) % 13) / 13;
+    yr[i] = 1 + ((i * (7919 + 104_729 * variant)) % 13) / 13;
     yi[i] = 0;
   }
+  projectOut(yr, yi, m, against);
   for (let step = 0; step < 2; step++) {
     for (let k = 0; k < m; k++) {
       // y ← P y (the row swaps in order; the stored L is that of the fully permuted rows)
@@ -568,12 +571,32 @@ export function eigenvector(
       yr[i] = (sr * dr + si * di) / dd;
       yi[i] = (si * dr - sr * di) / dd;
     }
+    projectOut(yr, yi, m, against);
     let nrm = 0;
     for (let i = 0; i < m; i++) nrm += (yr[i] as number) ** 2 + (yi[i] as number) ** 2;
     nrm = Math.sqrt(nrm);
     for (let i = 0; i < m; i++) {
       yr[i] = (yr[i] as number) / nrm;
       yi[i] = (yi[i] as number) / nrm;
+    }
+  }
+}
+
+/** y ← y − Σ (pᴴy)·p over the unit vectors p (complex, two Gram–Schmidt passes). */
+function projectOut(yr: Float64Array, yi: Float64Array, m: number, against: readonly { re: Float64Array; im: Float64Array }[]): void {
+  for (let pass = 0; pass < 2 && against.length > 0; pass++) {
+    for (const p of against) {
+      let cr = 0, ci = 0; // c = pᴴy
+      for (let i = 0; i < m; i++) {
+        const pr = p.re[i] as number, pi = p.im[i] as number, ar = yr[i] as number, ai = yi[i] as number;
+        cr += pr * ar + pi * ai;
+        ci += pr * ai - pi * ar;
+      }
+      for (let i = 0; i < m; i++) {
+        const pr = p.re[i] as number, pi = p.im[i] as number;
+        yr[i] = (yr[i] as number) - (cr * pr - ci * pi);
+        yi[i] = (yi[i] as number) - (cr * pi + ci * pr);
+      }
     }
   }
 }
