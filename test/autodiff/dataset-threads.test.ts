@@ -10,7 +10,7 @@ import {
   add, constant, conv2d, datasetGaussNewtonOperator, datasetGradient, datasetHessianOperator, hessianOperator, matmul, maxPool2d, params, reshape,
   softmaxCrossEntropy, tanh, type Batch, type Tensor,
 } from "@krylov-ts/autodiff";
-import { rng, setThreads, vec } from "@krylov-ts/operators";
+import { availableKernelBackends, kernelBackend, rng, setKernelBackend, setThreads, vec } from "@krylov-ts/operators";
 import { datasetParallelSupported, datasetWorkers } from "../../packages/autodiff/src/dataset-parallel.js";
 import { runModuleScript } from "../helpers/backends.js";
 
@@ -137,6 +137,23 @@ test.serial("without the threads option a product follows setThreads when it run
     t.is(bits(H.apply(v).data), one);
   } finally {
     setThreads(undefined);
+  }
+});
+
+test.serial("the workers use the kernel backend the calling thread has when a product starts", (t) => {
+  const { model, n, data } = models[1] as (typeof models)[1];
+  const loss = (theta: Tensor, batch: Batch): Tensor => softmaxCrossEntropy(model(theta, batch.inputs), batch.targets);
+  const theta = r.normalVec(n).data;
+  const v = vec(r.normalVec(n).data);
+  const previous = kernelBackend();
+  try {
+    for (const backend of availableKernelBackends()) {
+      setKernelBackend(backend, 0); // every product through the backend, however small
+      const one = bits(datasetHessianOperator(loss, theta, data, { batchSize: 5, threads: 1 }).apply(v).data);
+      t.is(bits(datasetHessianOperator(loss, theta, data, { batchSize: 5, threads: 2 }).apply(v).data), one, backend);
+    }
+  } finally {
+    setKernelBackend(previous);
   }
 });
 

@@ -42,7 +42,7 @@
  */
 import { kernelBackend, poolSupported } from "@krylov-ts/operators";
 import {
-  BATCHES, CONTROL_BYTES, ERROR, EVENTS, FAILED, HOLDS, INTS, LEFT, NEXT, OPERATOR, PARTICIPANTS, READY, SEQ, STATE, STOP, TEXT_BYTES,
+  BACKEND, BACKENDS, BATCHES, CONTROL_BYTES, ERROR, EVENTS, FAILED, HOLDS, INTS, LEFT, NEXT, OPERATOR, PARTICIPANTS, READY, SEQ, STATE, STOP, TEXT_BYTES,
   type OperatorMessage, type WorkerStart,
 } from "./dataset-worker.js";
 import type { PortablePlan } from "./portable-plan.js";
@@ -144,7 +144,7 @@ function ensureWorkers(count: number): boolean {
   const c = ctl as Int32Array;
   try {
     for (let index = workers.length; index < count; index++) {
-      const start: WorkerStart & { url: string; loader: string | undefined } = { control, index, backend: kernelBackend(), url: WORKER_URL, loader: LOADER_URL };
+      const start: WorkerStart & { url: string; loader: string | undefined } = { control, index, url: WORKER_URL, loader: LOADER_URL };
       const w = new (workerThreads as WorkerThreads).Worker(BOOT, { eval: true, workerData: start });
       w.unref();
       w.on("error", () => {
@@ -241,6 +241,7 @@ export class ParallelProduct {
     Atomics.store(c, NEXT, 0);
     Atomics.store(c, BATCHES, batches);
     Atomics.store(c, OPERATOR, this.id);
+    Atomics.store(c, BACKEND, BACKENDS.indexOf(kernelBackend()));
     Atomics.store(c, PARTICIPANTS, P);
     busy = true;
     const seq = (Atomics.load(c, SEQ) + 1) | 0;

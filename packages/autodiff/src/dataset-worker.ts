@@ -6,7 +6,8 @@
  *
  * A worker loads this module (so the package's ops and the plan executor) once; it never splits
  * its own kernels (`setThreads(1)`: the threads are the workers), and it uses the kernel backend
- * of the main thread, so that its plans give the bits the main thread's would.
+ * the main thread has when it publishes a product, so that its plans give the bits the main
+ * thread's would. (Plans rebuilt here choose between arena and plain buffers by that backend.)
  *
  * @module
  */
@@ -25,6 +26,10 @@ export const EVENTS = 7; // bumped (and notified) when a slot fills or a partici
 export const ERROR = 8; // a batch threw (its message in the text area)
 export const READY = 9; // workers that loaded this module
 export const FAILED = 10; // a worker could not load it
+export const BACKEND = 11; // the main thread's kernel backend, as its position in BACKENDS
+
+/** The kernel backends, by their number in the `BACKEND` word. */
+export const BACKENDS: readonly KernelBackend[] = ["js", "simd", "relaxed-simd"];
 /**
  * Words of worker w: its slot's state (0 empty, 1 holds a batch's outputs), the batch the slot
  * holds, and the last product (SEQ) the worker has left.
@@ -65,7 +70,6 @@ export interface ForgetMessage {
 export interface WorkerStart {
   readonly control: SharedArrayBuffer;
   readonly index: number;
-  readonly backend: KernelBackend;
 }
 
 interface Port {
@@ -119,7 +123,7 @@ class WorkerOperator {
  */
 export function runDatasetWorker(start: WorkerStart, port: Port, receive: Receive): void {
   setThreads(1);
-  setKernelBackend(start.backend);
+  let backend = -1;
   const ctl = new Int32Array(start.control, 0, INTS);
   const text = new Uint8Array(start.control, 4 * INTS, TEXT_BYTES);
   const w = start.index;
@@ -151,6 +155,10 @@ export function runDatasetWorker(start: WorkerStart, port: Port, receive: Receiv
     // PARTICIPANTS is written last before SEQ: seeing oneself among them, one sees the whole product.
     if (w >= Atomics.load(ctl, PARTICIPANTS)) continue;
     try {
+      if (Atomics.load(ctl, BACKEND) !== backend) {
+        backend = Atomics.load(ctl, BACKEND);
+        setKernelBackend(BACKENDS[backend] as KernelBackend);
+      }
       share(ctl, w, operator(Atomics.load(ctl, OPERATOR)));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
