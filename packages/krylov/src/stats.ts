@@ -22,7 +22,8 @@
  *   residual met it: the tolerance is below the accuracy float64 attains on this problem (about
  *   ε·‖A‖·‖x‖ for CG); the best point met is returned with its true residual (MATLAB pcg's flag 3).
  *   LSQR/LSMR: three verifications in a row of their recurrence's stopping test failed without
- *   the measured ‖r̄‖ or ‖Āᵀr̄‖ getting 10 % closer to its bound.
+ *   the measured ‖r̄‖ or ‖Āᵀr̄‖ getting 10 % closer to its bound. Lanczos: every pair reached the
+ *   rounding floor 100ε√n·‖A‖ of a computed residual, but `tol` is below it.
  */
 export type Status =
   | "converged" | "maxIterations" | "breakdown" | "negativeCurvature" | "boundary" | "stopped" | "leastSquares" | "illConditioned"
