@@ -6,7 +6,7 @@
 import type { LinearOperator, OptionKeys, Vec, VecLike } from "@krylov-ts/operators";
 import type { Stats, Status } from "./stats.js";
 import { solveSetup, view } from "./solver-args.js";
-import { axpyN, dotN, normN, owned, subScaledNorm2, workspace } from "./kernels.js";
+import { axpyN, dotN, normN, owned, releaseWorkspace, subScaledNorm2, workspace } from "./kernels.js";
 
 /** What the callback of `bicgstab` sees after each iteration (one object, updated in place). */
 export interface BicgstabIteration {
@@ -105,7 +105,8 @@ export function bicgstab(A: LinearOperator, b: VecLike, options?: BicgstabOption
   let matvecs = setup.matvecs;
 
   // Workspace, allocated once: x, r, r̂₀, p, v, s, t, b, and p̂ = M p, ŝ = M s with a preconditioner.
-  const [x, r, rHat, p, v, s, t, bw, pHatM, sHatM] = workspace(n, M === undefined ? 8 : 10) as [
+  // (A CSR operator in a shared memory hosts it, so that its products copy nothing.)
+  const [x, r, rHat, p, v, s, t, bw, pHatM, sHatM] = workspace(n, M === undefined ? 8 : 10, A) as [
     Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?, Float64Array?,
   ];
   const pHat = pHatM ?? p;
@@ -241,7 +242,9 @@ export function bicgstab(A: LinearOperator, b: VecLike, options?: BicgstabOption
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
   stats.timeMs = performance.now() - t0;
-  return { x: view(owned(x)), stats, replacements, shadowRestarts };
+  const xOut = owned(x);
+  releaseWorkspace(x);
+  return { x: view(xOut), stats, replacements, shadowRestarts };
 
   /** r̂₀ ← r and p ← r at the next step (recovery from a Lanczos or pivot breakdown of the old shadow). */
   function restartShadow(): void {

@@ -8,7 +8,7 @@ import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@k
 import { checkNumber, type Stats, type Status } from "./stats.js";
 import { callUnscaled, checkBoolean, problemScale, solveSetup, unscale, view } from "./solver-args.js";
 import { CoefficientLog, tridiagonalExtremes } from "./cg-estimates.js";
-import { cgStep, dotN, normFromSquares, normN, owned, workspace, xpby } from "./kernels.js";
+import { cgStep, dotN, normFromSquares, normN, owned, releaseWorkspace, workspace, xpby } from "./kernels.js";
 
 /** What the callback of `cg` sees after each iteration (one object, updated in place). */
 export interface CgIteration {
@@ -148,7 +148,8 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   let matvecs = setup.matvecs; // the symmetry probe's products (checkSymmetric)
 
   // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts).
-  const [x, r, q, p, zM] = workspace(n, M === undefined ? 4 : 5) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
+  // A CSR operator in a shared memory hosts it, so that its products copy nothing.
+  const [x, r, q, p, zM] = workspace(n, M === undefined ? 4 : 5, A) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
   const bNorm = normN(bb, n);
   // The problem is solved scaled by f (a power of two, so exactly): b ← f·b, x ← f·x.
   const f = problemScale(bNorm);
@@ -359,6 +360,7 @@ export function cg(A: LinearOperator, b: VecLike, options?: CgOptions): CgResult
   if (message !== undefined) stats.message = message;
   else if (restarts > 0) stats.message = `restarted ${restarts} time(s) from the true residual b − Ax (the recurrence residual had drifted from it)`;
   const result: CgResult = { x: view(unscale(owned(x), f)), stats }; // copied out of a workspace memory
+  releaseWorkspace(x);
   if (direction !== undefined) {
     result.direction = direction;
     result.curvature = curvature as number;

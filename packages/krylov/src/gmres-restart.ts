@@ -10,7 +10,7 @@ import { oneOf, solveSetup } from "./solver-args.js";
 import { columnView } from "./lanczos/common.js";
 import { arnoldiOrthogonalize, basisColumns, ORTHOGONALIZATIONS, type Orthogonalization } from "./arnoldi.js";
 import { basisSubtract } from "./lanczos/kernels.js";
-import { normN, owned, subScaledNorm2 } from "./kernels.js";
+import { normN, owned, releaseWorkspace, subScaledNorm2 } from "./kernels.js";
 import { workspaceArrays } from "./simd/backend.js";
 
 /** What the callback of `gmres`/`fgmres` sees after each inner (Arnoldi) step (one object, updated in place). */
@@ -116,9 +116,10 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
   let matvecs = setup.matvecs;
 
   // Workspace, allocated once: the basis V (m + 1 columns), Z = M·V for FGMRES (m columns),
-  // x, r, u, and the small arrays that the SIMD kernels read (h: a column of H̄, y, g).
+  // x, r, u, and the small arrays that the SIMD kernels read (h: a column of H̄, y, g); a CSR
+  // operator in a shared memory hosts it, so that its products copy nothing.
   const useZ = flexible && M !== undefined;
-  const [V, Z, x, r, u, bw, h, y, g] = workspaceArrays(n, [(m + 1) * n, useZ ? m * n : 0, n, n, n, n, m + 1, m, m + 1]) as Float64Array[] as [
+  const [V, Z, x, r, u, bw, h, y, g] = workspaceArrays(n, [(m + 1) * n, useZ ? m * n : 0, n, n, n, n, m + 1, m, m + 1], A) as Float64Array[] as [
     Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
   bw.set(bb); // b in the workspace, for the SIMD residual kernel
@@ -299,7 +300,9 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
   stats.timeMs = performance.now() - t0;
-  return { x: columnView(owned(x), 0, n), stats, restartResiduals };
+  const xOut = owned(x);
+  releaseWorkspace(x);
+  return { x: columnView(xOut, 0, n), stats, restartResiduals };
 
   /** x ← x + V_j y (right: + M V_j y; flexible: + Z_j y) with R_j y = γ₁…γ_j (back substitution). */
   function updateSolution(j: number): void {

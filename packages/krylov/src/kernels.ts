@@ -17,7 +17,7 @@
  */
 import { kernelsOf } from "./simd/backend.js";
 
-export { owned, setSimd, simdEnabled, simdSupported, workspace } from "./simd/backend.js";
+export { owned, releaseWorkspace, setSimd, simdEnabled, simdSupported, workspace } from "./simd/backend.js";
 
 /** Σ aᵢbᵢ over the first n entries. */
 export function dotN(a: Float64Array, b: Float64Array, n: number): number {

@@ -7,7 +7,9 @@
  * enough, the operator's `rowPointers`, `colIndices` and `values` are Int32Array/Float64Array
  * views into one memory created for that operator (sized once for the matrix and an input and
  * an output vector, never grown, so the views never detach), on which an instance of the
- * module runs. Each product copies x into the memory, runs the kernel and copies y out. The
+ * module runs. Each product copies x into the memory, runs the kernel and copies y out, except
+ * for vectors in a region the memory hosts for a solver's workspace ({@link hostRegion}: a
+ * shared placement grows for them), which the kernel reads and writes in place. The
  * kernels add in the order of the JavaScript loops, so both backends give the same bits; the
  * JavaScript loops run over the same views when the backend is switched off at run time.
  *
@@ -23,6 +25,9 @@ import { jobArguments, poolSupported, runJob, sharedInstance, sharedModule, thre
 import { sharedVariant } from "./pool/shared-wasm.js";
 import { aligned, wasmModule } from "./wasm.js";
 import { kernelBackend } from "./gemm/backend.js";
+import type { HostedRegion } from "./host.js";
+
+export { HOST_WORKSPACE, type HostedRegion } from "./host.js";
 
 /** The exports of csr.wat (array arguments are byte offsets into the memory). */
 export interface CsrKernels {
@@ -54,7 +59,28 @@ export interface CsrWasm {
   readonly instance: SharedInstance | undefined;
   /** The split of the rows for the last chunk count used: chunk j is rows [rows[j], rows[j+1]). */
   split: Int32Array | undefined;
+  /** The solver workspaces hosted past the matrix in a shared memory (see {@link hostRegion}). */
+  readonly hosting: Hosting | undefined;
 }
+
+/**
+ * The part of a shared placement's memory past the matrix and its vector slots, where solvers
+ * place their workspaces ({@link hostRegion}) so that a product reads x and writes y there with
+ * no copy. The memory grows (a shared memory's views never detach) up to
+ * {@link MAX_HOSTED_BYTES}; released regions are reused.
+ */
+interface Hosting {
+  readonly memory: { grow(pages: number): number; readonly buffer: ArrayBufferLike };
+  /** Byte offset where hosted regions begin (the end of the y slot). */
+  readonly start: number;
+  /** Regions in use, [start, end) byte offsets, ascending. */
+  readonly regions: Array<[number, number]>;
+  /** Every buffer object the memory has handed out (a new one after each growth). */
+  readonly buffers: ArrayBufferLike[];
+}
+
+/** Largest memory a shared placement grows to by hosting workspaces (bytes, 1 GiB). */
+export const MAX_HOSTED_BYTES = 2 ** 30;
 
 /**
  * Largest memory created for one matrix (bytes, 1 GiB): nnz·12 + (m + 1)·4 + 2·max(m, n)·8
@@ -154,9 +180,11 @@ export function splits(placed: CsrWasm): boolean {
 /**
  * y = A x split by rows over the pool: chunks of consecutive rows with about equal numbers of
  * entries, each the `spmv` export on its rows (rp and y offset to the first), so every row is
- * summed exactly as on one thread. The x copy in and the y copy out stay on the calling thread.
+ * summed exactly as on one thread. `x` and `y` are byte offsets of the vectors (by default the
+ * slots, which the caller fills and empties on the calling thread; a hosted workspace's vectors
+ * need no copy).
  */
-export function spmvSplit(placed: CsrWasm, m: number): void {
+export function spmvSplit(placed: CsrWasm, m: number, x = placed.x, y = placed.y): void {
   const chunks = Math.min(CHUNKS_PER_THREAD * threads(), m, 256);
   let split = placed.split;
   if (split === undefined || split.length !== chunks + 1) {
@@ -171,8 +199,8 @@ export function spmvSplit(placed: CsrWasm, m: number): void {
     args[a] = placed.rp + 4 * r0;
     args[a + 1] = placed.ci;
     args[a + 2] = placed.v;
-    args[a + 3] = placed.x;
-    args[a + 4] = placed.y + 8 * r0;
+    args[a + 3] = x;
+    args[a + 4] = y + 8 * r0;
     args[a + 5] = r1 - r0;
   }
   runJob(placed.instance as SharedInstance, 0, 6, chunks);
@@ -215,7 +243,7 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   const total = y + aligned(long * 8);
   if (total > MAX_CSR_WASM_BYTES || live >= MAX_LIVE_MEMORIES) return undefined;
   const module = nnz >= minSplitNnz ? poolModule() : undefined;
-  const shared = module !== undefined ? sharedInstance(module, total) : undefined;
+  const shared = module !== undefined ? sharedInstance(module, total, MAX_HOSTED_BYTES) : undefined;
   const instance = shared ?? csrModule.instantiate(total);
   if (instance === undefined) return undefined; // out of memory or address space for another memory: plain arrays
   const buffer = instance.buffer;
@@ -223,6 +251,12 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
     kernels: instance.exports as unknown as CsrKernels,
     instance: shared,
     split: undefined,
+    hosting: shared === undefined ? undefined : {
+      memory: shared.memory as Hosting["memory"],
+      start: total,
+      regions: [],
+      buffers: [buffer],
+    },
     rowPointers: new Int32Array(buffer, rp, m + 1),
     colIndices: new Int32Array(buffer, ci, nnz),
     values: new Float64Array(buffer, v, nnz),
@@ -238,4 +272,62 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   live++;
   collected.register(buffer, undefined); // the memory lives while some view of it does, after the operator too
   return placed;
+}
+
+/**
+ * Lends `bytes` bytes of a shared placement's memory, past the matrix, to a solver's workspace:
+ * the first released gap that fits, else the end of the regions in use, growing the memory by
+ * whole pages (at most to {@link MAX_HOSTED_BYTES}). `undefined` when the placement is not shared
+ * or the memory cannot grow.
+ */
+export function hostRegion(placed: CsrWasm, bytes: number): HostedRegion | undefined {
+  const h = placed.hosting;
+  if (h === undefined || !(bytes >= 0)) return undefined;
+  const size = aligned(Math.max(bytes, 8));
+  let at = aligned(h.start);
+  let index = 0;
+  for (; index < h.regions.length; index++) {
+    const [s, e] = h.regions[index] as [number, number];
+    if (s - at >= size) break;
+    at = aligned(e);
+  }
+  const end = at + size;
+  const length = h.memory.buffer.byteLength;
+  if (end > length) {
+    if (end > MAX_HOSTED_BYTES) return undefined;
+    try {
+      h.memory.grow(Math.ceil((end - length) / 65536));
+    } catch {
+      return undefined; // out of memory or past the maximum
+    }
+  }
+  const buffer = h.memory.buffer;
+  if (!h.buffers.includes(buffer)) h.buffers.push(buffer);
+  const region: [number, number] = [at, end];
+  h.regions.splice(index, 0, region);
+  let released = false;
+  return {
+    memory: h.memory,
+    buffer,
+    offset: at,
+    release: () => {
+      if (released) return;
+      released = true;
+      const k = h.regions.indexOf(region);
+      if (k >= 0) h.regions.splice(k, 1);
+    },
+  };
+}
+
+/**
+ * The byte offset of the contiguous vector `v` (`length` entries) in a region hosted by this
+ * placement, or −1 when it lives elsewhere (then the product copies it through a slot).
+ */
+export function hostedOffset(placed: CsrWasm, data: Float64Array, offset: number, length: number): number {
+  const h = placed.hosting;
+  if (h === undefined) return -1;
+  const buffer = data.buffer;
+  if (h.buffers[h.buffers.length - 1] !== buffer && !h.buffers.includes(buffer)) return -1;
+  const at = data.byteOffset + 8 * offset;
+  return at >= h.start && offset + length <= data.length ? at : -1;
 }

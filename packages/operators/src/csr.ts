@@ -17,7 +17,10 @@
  */
 import { BaseOperator, checkShape } from "./operator.js";
 import { checkOptions, type OptionKeys } from "./options.js";
-import { csrWasmEnabled, DEFAULT_MIN_NNZ, placeCsr, setCsrWasm, splits, spmvSplit, type CsrWasm } from "./csr-wasm.js";
+import {
+  csrWasmEnabled, DEFAULT_MIN_NNZ, HOST_WORKSPACE, hostedOffset, hostRegion, placeCsr, setCsrWasm, splits, spmvSplit,
+  type CsrWasm, type HostedRegion,
+} from "./csr-wasm.js";
 import type { Vec } from "./vec.js";
 
 /**
@@ -33,6 +36,11 @@ import type { Vec } from "./vec.js";
  * `KRYLOV_TS_NO_SIMD=1` keep plain arrays and the JavaScript loops; {@link CsrOperator.setWasm}
  * switches at run time. A placed operator's arrays share one `WebAssembly.Memory` buffer, which
  * cannot be transferred to a worker (copy them, e.g. `values.slice()`).
+ *
+ * A matrix in a shared memory (at least 65,536 entries, where the worker pool runs) also hosts
+ * the workspaces of `cg`, `gmres` and `bicgstab` in @krylov-ts/krylov, past its arrays (the
+ * memory grows for them, up to 1 GiB, and reuses a finished solve's region): their products
+ * then read x and write y in place, with no copy.
  */
 export class CsrOperator extends BaseOperator {
   /** Length m+1: row i occupies `[rowPointers[i], rowPointers[i+1])`. */
@@ -102,14 +110,32 @@ export class CsrOperator extends BaseOperator {
     return d;
   }
 
+  /**
+   * Lends a region of this operator's WebAssembly memory to a solver's workspace (@internal: the
+   * solvers of @krylov-ts/krylov place their vectors there when the memory is shared, so that
+   * `apply` reads x and writes y in place instead of copying them through its slots).
+   */
+  [HOST_WORKSPACE](bytes: number): HostedRegion | undefined {
+    return this.wasm !== undefined && csrWasmEnabled() ? hostRegion(this.wasm, bytes) : undefined;
+  }
+
   /** out = A x: one sparse dot product per row. */
   protected _apply(x: Vec, out: Vec): void {
     const w = this.wasm;
     if (w !== undefined && csrWasmEnabled()) {
-      copyIn(x, w.xA);
-      if (splits(w)) spmvSplit(w, this.shape[0]);
-      else w.kernels.spmv(w.rp, w.ci, w.v, w.x, w.y, this.shape[0]);
-      out.data.set(w.yA, out.offset);
+      const [m, n] = this.shape;
+      // x and out in a workspace this memory hosts are read and written in place (unless they overlap).
+      let xAt = hostedOffset(w, x.data, x.offset, n);
+      let yAt = hostedOffset(w, out.data, out.offset, m);
+      if (xAt >= 0 && yAt >= 0 && xAt < yAt + 8 * m && yAt < xAt + 8 * n) yAt = -1;
+      if (xAt < 0) {
+        copyIn(x, w.xA);
+        xAt = w.x;
+      }
+      const y = yAt < 0 ? w.y : yAt;
+      if (splits(w)) spmvSplit(w, m, xAt, y);
+      else w.kernels.spmv(w.rp, w.ci, w.v, xAt, y, m);
+      if (yAt < 0) out.data.set(w.yA, out.offset);
       return;
     }
     const m = this.shape[0];

@@ -37,6 +37,8 @@ export interface WasmModule {
 // The worker pool, for the kernels of the other packages that split (krylov's basis sweeps).
 export { jobArguments, jobResults, poolSupported, runJob, sharedInstance, sharedModule, threads, type SharedInstance, type SharedModule } from "./pool/pool.js";
 export { sharedVariant } from "./pool/shared-wasm.js";
+export { instanceOn } from "./pool/pool.js";
+export { HOST_WORKSPACE, hostedRegion, type HostedRegion } from "./host.js";
 
 const PAGE = 65536;
 const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;

@@ -18,7 +18,10 @@
  *
  * @module
  */
-import { aligned, poolSupported, sharedInstance, sharedModule, sharedVariant, wasmModule, type SharedInstance, type SharedModule } from "@krylov-ts/operators/wasm";
+import {
+  aligned, hostedRegion, instanceOn, poolSupported, sharedInstance, sharedModule, sharedVariant, wasmModule,
+  type SharedInstance, type SharedModule,
+} from "@krylov-ts/operators/wasm";
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 import { kernelBackend } from "@krylov-ts/operators";
 
@@ -113,10 +116,10 @@ export function setSimd(on: boolean, minimumLength = DEFAULT_MIN_LENGTH): boolea
  * cannot be had).
  * Results must leave a solver through {@link owned}.
  */
-export function workspace(n: number, count: number): Float64Array[] {
+export function workspace(n: number, count: number, host?: unknown): Float64Array[] {
   const lengths: number[] = [];
   for (let j = 0; j < count; j++) lengths.push(n);
-  return workspaceArrays(n, lengths);
+  return workspaceArrays(n, lengths, host);
 }
 
 /**
@@ -126,8 +129,13 @@ export function workspace(n: number, count: number): Float64Array[] {
  * {@link workspace}: the SIMD backend on, n at least the minimum length, the total within
  * {@link MAX_WORKSPACE_BYTES}; plain Float64Arrays otherwise. Results must leave a solver
  * through {@link owned} (or a copy).
+ *
+ * `host`, the solve's operator, may lend a region of its own WebAssembly memory (a CSR matrix
+ * placed in a shared memory does): the arrays then live there, the kernels run on an instance
+ * of this module over that memory, and the operator's products read and write them in place
+ * with no copy. The solver gives the region back by {@link releaseWorkspace} when it ends.
  */
-export function workspaceArrays(n: number, lengths: readonly number[]): Float64Array[] {
+export function workspaceArrays(n: number, lengths: readonly number[], host?: unknown): Float64Array[] {
   const offsets: number[] = [];
   let total = 0;
   for (const length of lengths) {
@@ -135,7 +143,8 @@ export function workspaceArrays(n: number, lengths: readonly number[]): Float64A
     total += aligned(length * 8); // each array on a 64-byte boundary (a cache line; 16 would do for the SIMD loads)
   }
   if (simdEnabled() && n >= minLength && total <= MAX_WORKSPACE_BYTES) {
-    const views = simdWorkspace(lengths, offsets, total, n >= minSharedLength);
+    const views = (host !== undefined ? hostedWorkspace(host, lengths, offsets, total) : undefined) ??
+      simdWorkspace(lengths, offsets, total, n >= minSharedLength);
     if (views !== undefined) return views;
   }
   return lengths.map((length) => new Float64Array(length));
@@ -150,6 +159,62 @@ export function owned(a: Float64Array): Float64Array {
 export function kernelsOf(a: Float64Array): SimdKernels | undefined {
   return registry.get(a.buffer);
 }
+
+/**
+ * Gives back the operator's region that a workspace (any of its arrays) was lent by `host`, so
+ * that the next solve reuses it; nothing for other workspaces. The arrays must not be used after.
+ */
+export function releaseWorkspace(a: Float64Array | undefined): void {
+  if (a === undefined) return;
+  const release = releases.get(a.buffer)?.get(a.byteOffset);
+  if (release !== undefined) release();
+}
+
+const releases = new WeakMap<ArrayBufferLike, Map<number, () => void>>();
+const hostInstances = new WeakMap<object, SharedInstance>(); // an operator's memory → this module's instance over it
+
+/** The workspace in a region lent by the operator `host`, or `undefined` when it lends none. */
+function hostedWorkspace(host: unknown, lengths: readonly number[], offsets: readonly number[], total: number): Float64Array[] | undefined {
+  const module = sharedKernels();
+  if (module === undefined) return undefined; // a lent memory is shared: it needs the shared variant
+  const region = hostedRegion(host, total);
+  if (region === undefined) return undefined;
+  let instance = hostInstances.get(region.memory);
+  if (instance === undefined) {
+    try {
+      instance = instanceOn(module, region.memory);
+    } catch {
+      region.release();
+      return undefined;
+    }
+    hostInstances.set(region.memory, instance);
+  }
+  const buffer = region.buffer;
+  registry.set(buffer, instance.exports as unknown as SimdKernels);
+  pooled.set(buffer, instance);
+  const views: Float64Array[] = [];
+  for (let j = 0; j < lengths.length; j++) {
+    const view = new Float64Array(buffer, region.offset + (offsets[j] as number), lengths[j] as number);
+    view.fill(0); // a reused region holds an earlier solve's numbers
+    views.push(view);
+  }
+  let byOffset = releases.get(buffer);
+  if (byOffset === undefined) releases.set(buffer, (byOffset = new Map()));
+  const ownBy = byOffset;
+  const at = views.map((v) => v.byteOffset); // not the views: the finalizer must not keep them alive
+  const token = {};
+  const release = (): void => {
+    for (const o of at) if (ownBy.get(o) === release) ownBy.delete(o);
+    region.release();
+    unreleased.unregister(token);
+  };
+  for (const o of at) ownBy.set(o, release);
+  // A solve that throws never releases: its region returns when its arrays are collected.
+  unreleased.register(views[0] ?? token, release, token);
+  return views;
+}
+
+const unreleased = new FinalizationRegistry<() => void>((release) => release());
 
 function simdWorkspace(lengths: readonly number[], offsets: readonly number[], total: number, share: boolean): Float64Array[] | undefined {
   const module = share ? sharedKernels() : undefined;

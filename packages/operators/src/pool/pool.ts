@@ -205,14 +205,16 @@ export function sharedModule(source: Uint8Array | object, names: readonly string
 
 /**
  * An instance of `module` over a fresh shared memory of at least `byteLength` bytes (whole
- * 64 KiB pages, never grown), or `undefined` when the memory cannot be had. The workers receive
+ * 64 KiB pages), or `undefined` when the memory cannot be had. The memory may later grow up to
+ * `maximumBytes` (default: never); growing a shared memory detaches no view. The workers receive
  * it on the first job that uses it, and forget it when the main thread's memory is collected.
  */
-export function sharedInstance(module: SharedModule, byteLength: number): SharedInstance | undefined {
+export function sharedInstance(module: SharedModule, byteLength: number, maximumBytes = byteLength): SharedInstance | undefined {
   try {
     const api = wasm();
     const pages = Math.max(1, Math.ceil(byteLength / 65536));
-    const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+    const maximum = Math.max(pages, Math.floor(maximumBytes / 65536));
+    const memory = new api.Memory({ initial: pages, maximum, shared: true });
     return instanceOn(module, memory);
   } catch {
     return undefined;
