@@ -7,7 +7,7 @@
 import type { LinearOperator, OptionKeys, Vec, VecLike } from "@krylov-ts/operators";
 import { checkInteger, type Stats, type Status } from "./stats.js";
 import { oneOf, solveSetup } from "./solver-args.js";
-import { columnView } from "./lanczos/common.js";
+import { columnView, norm, PowerOfTwoScaled } from "./lanczos/common.js";
 import { arnoldiOrthogonalize, basisColumns, ORTHOGONALIZATIONS, type Orthogonalization } from "./arnoldi.js";
 import { basisSubtract } from "./lanczos/kernels.js";
 import { normN, owned, releaseWorkspace, subScaledNorm2 } from "./kernels.js";
@@ -106,7 +106,17 @@ const BREAKDOWN = 1e-14;
 export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, options: GmresOptions | undefined, flexible: boolean): GmresResult {
   const t0 = performance.now();
   const setup = solveSetup<GmresIteration, GmresOptions>(fn, A, b, options, GMRES_OPTIONS);
-  const { n, o, b: bb, rtol, atol, maxIterations, M, history, callback, signal, x0 } = setup;
+  const { n, o, rtol, atol, maxIterations, history, callback, signal, x0 } = setup;
+  // Scale: the run is on As = A·2^−e (e fixed on the first product) with b_s = b·2^−f (f from a safe
+  // ‖b‖), both powers of two left at 0 unless a norm lies outside 2^±64, so that no norm, Gram–
+  // Schmidt coefficient or rotation overflows or underflows for A or b of norm 1e±300. The solution
+  // of As·x_s = b_s is x = x_s·2^(f−e), the residuals scale by 2^f: exactly, bit for bit.
+  // The preconditioner likewise runs as M·2^−g (it does not change x: x = M u, or M A x = M b).
+  const As = new PowerOfTwoScaled(A);
+  const M = setup.M === undefined ? undefined : new PowerOfTwoScaled(setup.M);
+  const bSafe = norm(setup.b, n);
+  const bScale = bSafe > 0 && Number.isFinite(bSafe) && (bSafe < 2 ** -64 || bSafe > 2 ** 64) ? 2 ** Math.round(Math.log2(bSafe)) : 1;
+  const bb = bScale === 1 ? setup.b : setup.b.map((v) => v / bScale);
   const m = Math.max(1, Math.min(checkInteger(fn, "options.restart", o.restart ?? 20, 1), n));
   const side = flexible ? "right" : oneOf(fn, "options.side", o.side, ["left", "right"] as const, "right");
   if (flexible && o.side !== undefined && o.side !== "right") {
@@ -137,10 +147,16 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
   const uv = columnView(u, 0, n);
 
   const bNorm = normN(bb, n);
-  const target = Math.max(rtol * bNorm, atol);
+  const target = Math.max(rtol * bNorm, atol / bScale);
   if (x0 !== undefined && bNorm > 0) x.set(x0); // b = 0: x = 0 solves it exactly (SciPy's convention)
+  if (bScale !== 1) for (let i = 0; i < n; i++) x[i] = (x[i] as number) / bScale;
   let rNorm = trueResidual(); // ‖b − Ax₀‖
-  history?.push(rNorm);
+  if (As.scale !== 1 && x0 !== undefined && bNorm > 0) {
+    // The first product (with x₀) fixed e: x₀ in the units of the run is x₀·2^(e−f); measure again.
+    for (let i = 0; i < n; i++) x[i] = (x[i] as number) * As.scale;
+    rNorm = trueResidual();
+  }
+  history?.push(rNorm * bScale);
   const restartResiduals: number[] = [];
 
   let status: Status = "maxIterations";
@@ -198,16 +214,16 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
       const w = vArrays[j + 1] as Float64Array;
       const wv = vCols[j + 1] as Vec;
       if (M === undefined) {
-        A.apply(vj, wv); // w ← A v_j
+        As.apply(vj, wv); // w ← A v_j
       } else if (side === "left") {
-        A.apply(vj, uv); // w ← M A v_j
+        As.apply(vj, uv); // w ← M A v_j
         M.apply(uv, wv);
       } else if (useZ) {
         M.apply(vj, zCols[j] as Vec); // z_j ← M_j v_j (FGMRES keeps every z_j)
-        A.apply(zCols[j] as Vec, wv); // w ← A z_j
+        As.apply(zCols[j] as Vec, wv); // w ← A z_j
       } else {
         M.apply(vj, uv); // w ← A M v_j
-        A.apply(uv, wv);
+        As.apply(uv, wv);
       }
       matvecs++;
       k++;
@@ -244,7 +260,7 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
       gamma[j] = (cs[j] as number) * (gamma[j] as number); // γ_j ← c_j γ_j
       j++;
       const estimate = Math.abs(gamma[j] as number); // ‖β e₁ − H̄_j y_j‖ = |γ_{j+1}|
-      history?.push(estimate);
+      history?.push(estimate * bScale);
       lucky = hNext <= BREAKDOWN * normAv;
       if (!lucky) {
         for (let i = 0; i < n; i++) w[i] = (w[i] as number) / hNext; // v_{j+1} = w / h_{j+1,j}
@@ -252,7 +268,7 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
       if (callback !== undefined) {
         info.iteration = k;
         info.restart = cycles;
-        info.residualNorm = estimate;
+        info.residualNorm = estimate * bScale;
         if (callback(info) === true) {
           status = "stopped";
           message = "stopped by the callback";
@@ -265,7 +281,7 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
     if (j > 0) updateSolution(j);
     const previous = rNorm;
     rNorm = trueResidual(); // r = b − Ax, measured at every restart
-    restartResiduals.push(rNorm);
+    restartResiduals.push(rNorm * bScale);
     cycles++;
     if (!Number.isFinite(rNorm)) {
       status = "breakdown";
@@ -280,13 +296,13 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
     if (stop) break;
     if (singular) {
       status = "breakdown";
-      message = `H̄ is singular at step ${k + 1} (A v_j lies in the span of the earlier basis after rotation): A restricted to the Krylov space is singular; ‖b − Ax‖ = ${rNorm.toExponential(3)}`;
+      message = `H̄ is singular at step ${k + 1} (A v_j lies in the span of the earlier basis after rotation): A restricted to the Krylov space is singular; ‖b − Ax‖ = ${(rNorm * bScale).toExponential(3)}`;
       break;
     }
     // Stagnation: the cycle did not reduce the norm it minimizes (‖M r‖ with left preconditioning).
     if (side === "left" ? !(Math.abs(gamma[j] as number) < beta) : !(rNorm < previous)) {
       status = "breakdown";
-      message = `stagnation: a whole cycle of GMRES(${m}) did not reduce the residual (‖b − Ax‖ = ${rNorm.toExponential(3)}), so every later cycle would repeat it`;
+      message = `stagnation: a whole cycle of GMRES(${m}) did not reduce the residual (‖b − Ax‖ = ${(rNorm * bScale).toExponential(3)}), so every later cycle would repeat it`;
       break;
     }
     if (j > 0 && Math.abs(gamma[j] as number) <= innerTarget) {
@@ -294,9 +310,10 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
       innerTarget *= Math.max(target / rNorm, 1e-3);
     }
   }
-  if (status === "maxIterations") message = `the budget of ${maxIterations} inner steps ran out at ‖b − Ax‖ = ${rNorm.toExponential(3)}`;
+  if (status === "maxIterations") message = `the budget of ${maxIterations} inner steps ran out at ‖b − Ax‖ = ${(rNorm * bScale).toExponential(3)}`;
 
-  const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: rNorm, timeMs: 0 };
+  const stats: Stats = { iterations: k, matvecs, converged, status, residualNorm: rNorm * bScale, timeMs: 0 };
+  if (bScale !== 1 || As.scale !== 1) for (let i = 0; i < n; i++) x[i] = ((x[i] as number) * bScale) / As.scale; // x = x_s·2^(f−e)
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
   stats.timeMs = performance.now() - t0;
@@ -332,7 +349,7 @@ export function restartedGmres(fn: string, A: LinearOperator, b: VecLike, option
       r.set(bb);
       return normN(r, n);
     }
-    A.apply(xv, uv);
+    As.apply(xv, uv);
     matvecs++;
     return Math.sqrt(subScaledNorm2(bw, 1, u, r, n)); // r ← b − u
   }

@@ -31,6 +31,10 @@ export type { GmresIteration, GmresOptions, GmresResult } from "./gmres-restart.
  * later cycle would repeat it; e.g. GMRES(m) on some skew-symmetric or cyclic-shift operators).
  *
  * A zero b returns x = 0 at once, whatever x₀ (SciPy's convention). Only `A.apply` is used.
+ * Scale: A, M and b run as A·2^−e, M·2^−g and b·2^−f (e and g fixed on their first products, f
+ * from a safe ‖b‖; all 0 unless a norm lies outside 2^±64), so operators and right-hand sides of
+ * norm 1e±300 give the same x and statuses as at norm 1 (with x₀ and A far from norm 1, one
+ * product more: the one with x₀ fixes e).
  * Nothing is allocated inside the loop: V (m + 1 columns), x, r and the small arrays live in one
  * workspace (WebAssembly memory with SIMD kernels when available); `b` and `x0` are never modified.
  *
