@@ -7,8 +7,8 @@
  */
 import test from "ava";
 import {
-  add, constant, conv2d, datasetGaussNewtonOperator, datasetGradient, datasetHessianOperator, hessianOperator, matmul, maxPool2d, params, reshape,
-  softmaxCrossEntropy, tanh, type Batch, type Tensor,
+  add, constant, conv2d, datasetGaussNewtonOperator, datasetGradient, datasetHessianOperator, hessianOperator, makeNode, matmul, maxPool2d, mul, params,
+  registerOp, reshape, softmaxCrossEntropy, square, tanh, type Batch, type Tensor,
 } from "@krylov-ts/autodiff";
 import { availableKernelBackends, kernelBackend, rng, setKernelBackend, setThreads, vec } from "@krylov-ts/operators";
 import { datasetParallelSupported, datasetWorkers } from "../../packages/autodiff/src/dataset-parallel.js";
@@ -184,4 +184,25 @@ test.serial("without SharedArrayBuffer products run on the calling thread with t
   t.is(without.workers, 0);
   if (datasetParallelSupported()) t.is(withWorkers.workers, 2);
   t.is(withWorkers.bits, without.bits);
+});
+
+test.serial("a loss with an op the user registered runs on the calling thread, whatever the threads", (t) => {
+  // cube(x) = x³ elementwise, registered here: the workers do not have it.
+  const cube = (x: Tensor): Tensor => makeNode("datasetThreadsTestCube", [x]);
+  registerOp({
+    name: "datasetThreadsTestCube",
+    shape: ([s]) => s as readonly number[],
+    kernel: ([x], _s, out) => {
+      const a = x as Float64Array;
+      for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) ** 3;
+    },
+    vjp: (node, g) => [mul(g, mul(constant(3), square(node.inputs[0] as Tensor)))],
+    jvp: (node, [dx]) => (dx === null || dx === undefined ? null : mul(dx, mul(constant(3), square(node.inputs[0] as Tensor)))),
+  });
+  const { n, data } = models[1] as (typeof models)[1];
+  const loss = (theta: Tensor, batch: Batch): Tensor => softmaxCrossEntropy(cube(mlp(theta, batch.inputs)), batch.targets);
+  const theta = r.normalVec(n).data.map((x) => 0.3 * x);
+  const v = vec(r.normalVec(n).data);
+  const one = bits(datasetHessianOperator(loss, theta, data, { batchSize: 4, threads: 1 }).apply(v).data);
+  t.is(bits(datasetHessianOperator(loss, theta, data, { batchSize: 4, threads: 2 }).apply(v).data), one);
 });

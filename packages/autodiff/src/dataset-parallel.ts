@@ -29,9 +29,13 @@
  *   `onBatch`; an abort, a throw from `onBatch` or a batch that throws in a worker stops the
  *   claims, and the product returns (or throws) only when every worker has left it, so no worker
  *   still reads θ or writes a slot when the next product starts.
+ *   The data set is copied (when it is not shared already) on the operator's first parallel
+ *   product: like the bound inputs of `compile`, it must not change after the operator is made.
  * - *Lifetime.* Workers start on the first parallel product (not at load), are `unref`'d (a
  *   process never waits for them) and load the package once; an operator collected on the main
- *   thread is forgotten by the workers.
+ *   thread is forgotten by the workers. A worker that dies in a product (killed, out of memory)
+ *   cannot tell the main thread, which then waits for its batch forever: an exception in a
+ *   batch is caught and reported, not a dead thread.
  * - *Where it does not run.* Node ≥ 20.16 with shared memory (`poolSupported()`) only: the main
  *   thread blocks while it waits, which a browser's main thread may not. Elsewhere, for a plan
  *   with an op registered by the user (the workers do not have it), for a single batch, in a
