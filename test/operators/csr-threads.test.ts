@@ -5,7 +5,7 @@
  */
 import test from "ava";
 import { CsrOperator, csr, rng, setThreads, vec } from "@krylov-ts/operators";
-import { setCsrSplitThreshold } from "../../packages/operators/src/csr-wasm.js";
+import { setCsrSplitThreshold, splitNow, splits, timedProduct, type CsrWasm } from "../../packages/operators/src/csr-wasm.js";
 import { chunksRunByWorkers, poolSupported, runningWorkers } from "../../packages/operators/src/pool/pool.js";
 import { sameArray } from "../helpers/backends.js";
 
@@ -98,5 +98,34 @@ test.serial("a CSR product below the split threshold runs on the calling thread"
   } finally {
     setThreads(undefined);
     setCsrSplitThreshold(previous);
+  }
+});
+
+test.serial("a product that may split takes the way timed faster for its matrix, and now and then the other", (t) => {
+  if (!poolSupported()) return t.pass("shared memory unavailable here: nothing splits");
+  setThreads(2);
+  try {
+    const c = randomCase(11, 3000, 3000, 0.01, false); // ≈ 90,000 entries: above the default split threshold
+    const w = (c.A as unknown as { wasm: CsrWasm }).wasm;
+    t.true(w.values.length >= 65536 && splits(w));
+    // Each way is timed twice before the times decide (a warm-up, then a time).
+    w.tune.set([0, 0, 0, 0]);
+    t.true(splitNow(w), "the split runs first");
+    for (const [single, split, want] of [[1, 2, false], [2, 1, true]] as const) {
+      w.tune.set([single, split, 5, 4]); // 9 products timed: no probe
+      t.is(splitNow(w), want, `one thread ${single} ms, split ${split} ms`);
+      w.tune.set([single, split, 8, 8]); // the 16th: the slower way, probed
+      t.is(splitNow(w), !want, `one thread ${single} ms, split ${split} ms, probe`);
+    }
+    // A product records its time in the average of its way.
+    w.tune.set([1, 1, 5, 5]);
+    timedProduct(w, true, 3);
+    t.is(w.tune[1], 1.5);
+    t.is(w.tune[3], 6);
+    // Both ways give the same bits, whichever runs.
+    const y1 = c.A.apply(vec(c.x)).data;
+    for (let k = 0; k < 40; k++) sameArray(t, c.A.apply(vec(c.x)).data, y1, `product ${k}`);
+  } finally {
+    setThreads(undefined);
   }
 });

@@ -61,6 +61,11 @@ export interface CsrWasm {
   split: Int32Array | undefined;
   /** The solver workspaces hosted past the matrix in a shared memory (see {@link hostRegion}). */
   readonly hosting: Hosting | undefined;
+  /**
+   * Time per product of each way (ms, moving averages): [one thread, split], with the count of
+   * products timed each way (the first of each, a warm-up, not counted); see {@link splitNow}.
+   */
+  readonly tune: Float64Array;
 }
 
 /**
@@ -170,11 +175,47 @@ function poolModule(): SharedModule | undefined {
 }
 
 /**
- * Whether `A x` of a placed matrix splits over the pool now: its memory is shared, the pool has
+ * Whether `A x` of a placed matrix may split over the pool: its memory is shared, the pool has
  * more than one thread and the matrix at least the split threshold of entries.
  */
 export function splits(placed: CsrWasm): boolean {
   return placed.instance !== undefined && placed.values.length >= minSplitNnz && threads() > 1;
+}
+
+/** Every PROBE-th product runs the way that is slower so far, to see whether it still is. */
+const PROBE = 16;
+/** Weight of a new time in the moving averages of {@link splitNow}. */
+const TUNE_WEIGHT = 0.25;
+
+/**
+ * Whether this product splits: when it may ({@link splits}), the way that has been faster for
+ * this matrix, timed by {@link timedProduct}. The two ways give the same bits, so only time
+ * decides; on a loaded machine (another process on the other core) a second thread may lose
+ * (Poisson 512² at load 4.5: 0.90 ms split against 0.79 ms on one thread, 2026-12-04), on a
+ * quiet one it may win. Each way runs first twice (a warm-up, then a time); after that the
+ * faster, and every {@link PROBE}-th product the slower. With the split threshold set by
+ * {@link setCsrSplitThreshold} to other than its default (the tests), products that may split
+ * always do.
+ */
+export function splitNow(placed: CsrWasm): boolean {
+  if (!splits(placed)) return false;
+  if (minSplitNnz !== DEFAULT_MIN_SPLIT_NNZ) return true;
+  const t = placed.tune;
+  const ones = t[2] as number, twos = t[3] as number;
+  if (ones < 2 || twos < 2) return twos <= ones; // split first: the workers start meanwhile
+  const faster = (t[1] as number) < (t[0] as number);
+  return (ones + twos) % PROBE === 0 ? !faster : faster;
+}
+
+/** Records the time of a product run one way (`split` or not) for {@link splitNow}. */
+export function timedProduct(placed: CsrWasm, split: boolean, ms: number): void {
+  if (!splits(placed) || minSplitNnz !== DEFAULT_MIN_SPLIT_NNZ) return;
+  const t = placed.tune;
+  const k = split ? 1 : 0;
+  const count = (t[2 + k] as number) + 1;
+  t[2 + k] = count;
+  if (count === 2) t[k] = ms; // the first was a warm-up
+  else if (count > 2) t[k] = (t[k] as number) + TUNE_WEIGHT * (ms - (t[k] as number));
 }
 
 /**
@@ -251,6 +292,7 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
     kernels: instance.exports as unknown as CsrKernels,
     instance: shared,
     split: undefined,
+    tune: new Float64Array(4),
     hosting: shared === undefined ? undefined : {
       memory: shared.memory as Hosting["memory"],
       start: total,

@@ -18,7 +18,7 @@
 import { BaseOperator, checkShape } from "./operator.js";
 import { checkOptions, type OptionKeys } from "./options.js";
 import {
-  csrWasmEnabled, DEFAULT_MIN_NNZ, HOST_WORKSPACE, hostedOffset, hostRegion, placeCsr, setCsrWasm, splits, spmvSplit,
+  csrWasmEnabled, DEFAULT_MIN_NNZ, HOST_WORKSPACE, hostedOffset, hostRegion, placeCsr, setCsrWasm, splitNow, splits, spmvSplit, timedProduct,
   type CsrWasm, type HostedRegion,
 } from "./csr-wasm.js";
 import type { Vec } from "./vec.js";
@@ -133,8 +133,16 @@ export class CsrOperator extends BaseOperator {
         xAt = w.x;
       }
       const y = yAt < 0 ? w.y : yAt;
-      if (splits(w)) spmvSplit(w, m, xAt, y);
-      else w.kernels.spmv(w.rp, w.ci, w.v, xAt, y, m);
+      if (splits(w)) {
+        // One thread or two, whichever has been faster for this matrix (the same bits either way).
+        const split = splitNow(w);
+        const t0 = performance.now();
+        if (split) spmvSplit(w, m, xAt, y);
+        else w.kernels.spmv(w.rp, w.ci, w.v, xAt, y, m);
+        timedProduct(w, split, performance.now() - t0);
+      } else {
+        w.kernels.spmv(w.rp, w.ci, w.v, xAt, y, m);
+      }
       if (yAt < 0) out.data.set(w.yA, out.offset);
       return;
     }
