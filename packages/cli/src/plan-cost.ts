@@ -5,8 +5,10 @@
  * their buffer bytes and flops (`describe()`) are each a + b·samples.
  *
  * Memory (bytes): the gradient plan of full-batch training over all the samples, the H·v and
- * gradient plans of one streamed batch (`--batch-size`, at most the samples), the data
- * (inputs and targets), the vectors over the n parameters and the loss curve (as for the MLP).
+ * gradient plans of one streamed batch (`--batch-size`, at most the samples) on each thread the
+ * streamed products spread over (`threads()`, at most the batches), the data (inputs and
+ * targets; twice when the products run on worker threads, which share one copy of it), the
+ * vectors over the n parameters and the loss curve (as for the MLP).
  * These are the plans' own buffers; the process holds more (V8, the graph, the mnist package's
  * 10,000 digits).
  *
@@ -18,6 +20,7 @@
  * @module
  */
 import { compile, grad, hvp, input, type Shape, type Tensor } from "@krylov-ts/autodiff";
+import { threads } from "@krylov-ts/operators";
 import type { OptionValues } from "./args.js";
 import { num } from "./args.js";
 import { costOf, refuseOverBudget, vectorBytes, type CostTerm, type HessianCost } from "./cost.js";
@@ -87,10 +90,12 @@ export function planCost(p: PlanProfile, s: PlanRun): HessianCost {
   const batch = Math.min(s.batchSize, s.samples);
   const size = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
   const slqSteps = Math.min(s.slqSteps, n);
+  // The dataset operators spread a product's batches over this many threads, each with its plans.
+  const T = Math.min(threads(), Math.ceil(s.samples / batch));
   const memory: CostTerm[] = [
     { what: `the gradient plan of full-batch training on ${s.samples} samples (${s.samplesOption})`, amount: at(p.gradientBytes, s.samples) },
-    { what: `the H·v and gradient plans of a batch of ${batch} samples (--batch-size)`, amount: at(p.hvBytes, batch) + at(p.gradientBytes, batch) },
-    { what: `the ${s.samples} samples' inputs and targets (${s.samplesOption})`, amount: 8 * s.samples * (size(p.inputShape) + size(p.targetShape)) },
+    { what: `the H·v and gradient plans of a batch of ${batch} samples (--batch-size)${T > 1 ? `, one on each of ${T} threads` : ""}`, amount: T * (at(p.hvBytes, batch) + at(p.gradientBytes, batch)) },
+    { what: `the ${s.samples} samples' inputs and targets (${s.samplesOption})${T > 1 ? ", and the copy the threads share" : ""}`, amount: (T > 1 ? 2 : 1) * 8 * s.samples * (size(p.inputShape) + size(p.targetShape)) },
     { what: `the vectors over n = ${n} parameters`, amount: vectorBytes(n, s) },
     { what: `the loss curve of ${s.steps} steps (--steps)`, amount: 58 * (s.steps + 1) },
   ];
