@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CsrOperator, csr, readMatrixMarket, rng, transpose, vec } from "@krylov-ts/operators";
+import { asVec, CsrOperator, csr, readMatrixMarket, rng, transpose, vec } from "@krylov-ts/operators";
 import { fmt, interleaved, median, reportTarget, type Case, type Row } from "./lib.js";
 import { loadText, PEER_THREADS, runOnce } from "./peers.js";
 import { hostedRegion } from "../packages/operators/src/host.js";
@@ -123,8 +123,8 @@ export default async function (): Promise<void> {
     // x and y in a region of the matrix's own memory, as the workspaces of cg, gmres and bicgstab
     // are (matrices in a shared memory): the product copies nothing. Absent for other placements.
     const region = hostedRegion(A, 16 * Math.max(m, n));
-    const hx = region === undefined ? undefined : vec(new Float64Array(region.buffer, region.offset, n));
-    const hy = region === undefined ? undefined : vec(new Float64Array(region.buffer, region.offset + 8 * Math.max(m, n), m));
+    const hx = region === undefined ? undefined : asVec(new Float64Array(region.buffer, region.offset, n));
+    const hy = region === undefined ? undefined : asVec(new Float64Array(region.buffer, region.offset + 8 * Math.max(m, n), m));
     hx?.data.set(x.data);
     const cases: Case[] = [
       { name: "plain CSR loop", fn: () => { for (let r = 0; r < reps; r++) csrLoop(rp, ci, v, x.data, y.data, m); } },

@@ -6,7 +6,7 @@
  * the bits of the copying path.
  */
 import test from "ava";
-import { availableKernelBackends, CsrOperator, csr, operator, rng, setKernelBackend, setThreads, vec, type LinearOperator } from "@krylov-ts/operators";
+import { asVec, availableKernelBackends, CsrOperator, csr, operator, rng, setKernelBackend, setThreads, vec, type LinearOperator } from "@krylov-ts/operators";
 import { bicgstab, cg, gmres } from "@krylov-ts/krylov";
 import { setCsrSplitThreshold } from "../../packages/operators/src/csr-wasm.js";
 import { hostedRegion } from "../../packages/operators/src/host.js";
@@ -117,24 +117,29 @@ test.serial("a product with x and out in a hosted region, apart or overlapping, 
   if (region === undefined) return t.fail("a shared placement lends a region");
   try {
     const all = new Float64Array(region.buffer, region.offset, 3 * n);
+    const placed = (A as unknown as { wasm: { xA: Float64Array; yA: Float64Array } }).wasm;
+    const slots = { fill: (v: number) => (placed.xA.fill(v), placed.yA.fill(v)), every: (f: (v: number) => boolean) => placed.xA.every(f) && placed.yA.every(f) };
     for (const threads of [1, 2]) {
       setThreads(threads);
-      // Apart: x at 0, out at 2n.
+      // Apart: x at 0, out at 2n (asVec wraps without copying; the slots are spoiled to see that they are not read).
       all.fill(NaN);
       all.set(x, 0);
-      const out = A.apply(vec(all.subarray(0, n)), vec(all.subarray(2 * n, 3 * n)));
+      slots.fill(NaN);
+      const out = A.apply(asVec(all.subarray(0, n)), asVec(all.subarray(2 * n, 3 * n)));
+      t.is(out.data.buffer, all.buffer);
       sameArray(t, out.data, want, `hosted x and out, ${threads} thread(s)`);
       sameArray(t, all.subarray(0, n), x, "x is left as it was");
+      t.true(slots.every(Number.isNaN), "the product went through no slot");
       // Overlapping: out starts half-way into x (the product must read x whole before writing).
       all.fill(NaN);
       all.set(x, 0);
       const half = n >> 1;
-      const outOverlap = A.apply(vec(all.subarray(0, n)), vec(all.subarray(half, half + n)));
+      const outOverlap = A.apply(asVec(all.subarray(0, n)), asVec(all.subarray(half, half + n)));
       sameArray(t, outOverlap.data, want, `overlapping x and out, ${threads} thread(s)`);
       // Only x hosted, and only out hosted.
       all.set(x, 0);
-      sameArray(t, A.apply(vec(all.subarray(0, n))).data, want, "hosted x, plain out");
-      sameArray(t, A.apply(vec(x), vec(all.subarray(n, 2 * n))).data, want, "plain x, hosted out");
+      sameArray(t, A.apply(asVec(all.subarray(0, n))).data, want, "hosted x, plain out");
+      sameArray(t, A.apply(vec(x), asVec(all.subarray(n, 2 * n))).data, want, "plain x, hosted out");
     }
   } finally {
     region.release();
