@@ -11,7 +11,7 @@ import {
   registerOp, reshape, softmaxCrossEntropy, square, tanh, type Batch, type Tensor,
 } from "@krylov-ts/autodiff";
 import { availableKernelBackends, kernelBackend, rng, setKernelBackend, setThreads, vec } from "@krylov-ts/operators";
-import { datasetParallelSupported, datasetWorkers } from "../../packages/autodiff/src/dataset-parallel.js";
+import { datasetParallelSupported, datasetWorkers, ParallelProduct } from "../../packages/autodiff/src/dataset-parallel.js";
 import { runModuleScript } from "../helpers/backends.js";
 
 const r = rng(11);
@@ -202,6 +202,31 @@ test.serial("a loss with an op the user registered runs on the calling thread, w
   const { n, data } = models[1] as (typeof models)[1];
   const loss = (theta: Tensor, batch: Batch): Tensor => softmaxCrossEntropy(cube(mlp(theta, batch.inputs)), batch.targets);
   const theta = r.normalVec(n).data.map((x) => 0.3 * x);
+  const v = vec(r.normalVec(n).data);
+  const one = bits(datasetHessianOperator(loss, theta, data, { batchSize: 4, threads: 1 }).apply(v).data);
+  t.is(bits(datasetHessianOperator(loss, theta, data, { batchSize: 4, threads: 2 }).apply(v).data), one);
+});
+
+test.serial("a batch that throws on a worker fails the product with the worker's message, and the workers serve the next product", (t) => {
+  if (!datasetParallelSupported()) {
+    t.pass();
+    return;
+  }
+  // A plan whose op no thread knows: rebuilding it throws on the worker (the main thread never builds it).
+  const input = (shape: number[]) => ({ op: "input", inputs: [], shape, attrs: {} });
+  const plan = {
+    nodes: [input([1]), input([2, 1]), input([2, 1]), { op: "datasetThreadsNoSuchOp", inputs: [0], shape: [1], attrs: {} }],
+    outputs: [3], varying: [], fixed: [0, 1, 2], varyingSizes: [], outputSizes: [1],
+  };
+  const broken = new ParallelProduct([[2, plan]], { inputs: new Float64Array(4), targets: new Float64Array(4) }, 4, 2, 1);
+  const taken: number[] = [];
+  t.throws(() => broken.run("brokenProduct", 2, new Float64Array(1), [], 2, (k) => taken.push(k), undefined), {
+    message: /^brokenProduct: a batch failed on a worker thread: getOp: no op named 'datasetThreadsNoSuchOp'/,
+  });
+  t.deepEqual(taken, []);
+  const { model, n, data } = models[1] as (typeof models)[1];
+  const loss = (theta: Tensor, batch: Batch): Tensor => softmaxCrossEntropy(model(theta, batch.inputs), batch.targets);
+  const theta = r.normalVec(n).data;
   const v = vec(r.normalVec(n).data);
   const one = bits(datasetHessianOperator(loss, theta, data, { batchSize: 4, threads: 1 }).apply(v).data);
   t.is(bits(datasetHessianOperator(loss, theta, data, { batchSize: 4, threads: 2 }).apply(v).data), one);
