@@ -1,7 +1,8 @@
 /**
  * Whole-dataset curvature: the Hessian (and gradient, and Gauss–Newton matrix) of the mean loss
  * over a data set, each product streamed over minibatches so that memory is O(batch), not
- * O(data set).
+ * O(data set), the minibatches spread over worker threads where there are any
+ * (dataset-parallel.ts).
  *
  * @module
  */
@@ -262,7 +263,9 @@ class StreamedOperator extends BaseOperator {
  * `LinearOperator` whose every product streams over minibatches: per batch, the batch's H·v
  * (its forward pass and gradient recomputed, so memory is O(batch)), weighted by b/N, with one
  * compiled plan per batch size (the full size and the last, partial batch, handled exactly).
- * Equal to the Hessian of the loss on all the data at once, up to rounding.
+ * Equal to the Hessian of the loss on all the data at once, up to rounding. The batches of a
+ * product are spread over `threads` worker threads (dataset-parallel.ts) whose outputs are added
+ * in batch order: the same bits for any number of threads.
  *
  * @param loss - the mean loss of a minibatch: (θ [n], { inputs [B, …], targets [B, …] }) → scalar
  * @param theta0 - the point, length n (copied)
