@@ -1,13 +1,13 @@
 /**
  * Solver workspaces hosted in a CSR operator's shared WebAssembly memory (so that its products
- * read x and write y in place): cg, gmres and bicgstab give the same bits as on the same matrix
+ * read x and write y in place): cg, minres, gmres, bicgstab and idrs give the same bits as on the same matrix
  * behind a closure (whose products copy), on one and two threads and on every kernel backend;
  * a region is reused by the next solve; a product whose x and out are hosted, or overlap, gives
  * the bits of the copying path.
  */
 import test from "ava";
 import { asVec, availableKernelBackends, CsrOperator, csr, operator, rng, setKernelBackend, setThreads, vec, type LinearOperator } from "@krylov-ts/operators";
-import { bicgstab, cg, gmres } from "@krylov-ts/krylov";
+import { bicgstab, cg, gmres, idrs, minres } from "@krylov-ts/krylov";
 import { setCsrSplitThreshold } from "../../packages/operators/src/csr-wasm.js";
 import { hostedRegion } from "../../packages/operators/src/host.js";
 import { poolSupported } from "../../packages/operators/src/pool/pool.js";
@@ -53,7 +53,7 @@ function shared<T>(fn: () => T): T {
   }
 }
 
-test.serial("cg, gmres and bicgstab on a hosting CSR matrix give the bits of the copying path on every backend and thread count", (t) => {
+test.serial("cg, minres, gmres, bicgstab and idrs on a hosting CSR matrix give the bits of the copying path on every backend and thread count", (t) => {
   if (!poolSupported()) return t.pass("no shared memory here: nothing is hosted");
   const P = shared(() => poisson(40)); // n = 1,600
   const cd = convectionDiffusionTriplets(40, 2, 100);
@@ -64,6 +64,8 @@ test.serial("cg, gmres and bicgstab on a hosting CSR matrix give the bits of the
     ["cg", (A) => cg(A, bP, { rtol: 1e-10 }).x.data, P],
     ["gmres(20)", (A) => gmres(A, bC, { restart: 20, rtol: 1e-10 }).x.data, C],
     ["bicgstab", (A) => bicgstab(A, bC, { rtol: 1e-10 }).x.data, C],
+    ["idrs(4)", (A) => idrs(A, bC, { s: 4, rtol: 1e-10 }).x.data, C],
+    ["minres, shift 0.3", (A) => minres(A, bP, { shift: 0.3, rtol: 1e-10 }).x.data, P],
   ];
   const before = setKernelBackend("simd");
   try {

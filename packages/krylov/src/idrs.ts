@@ -7,7 +7,7 @@ import { rng, type LinearOperator, type OptionKeys, type Vec, type VecLike } fro
 import { checkInteger, checkNumber, type Stats, type Status } from "./stats.js";
 import { solveSetup, view } from "./solver-args.js";
 import { axpyN, dotN, normN, owned, subScaledNorm2 } from "./kernels.js";
-import { workspaceArrays } from "./simd/backend.js";
+import { releaseWorkspace, workspaceArrays } from "./simd/backend.js";
 
 /** What the callback of `idrs` sees after each step (one object, updated in place). */
 export interface IdrsIteration {
@@ -119,7 +119,7 @@ export function idrs(A: LinearOperator, b: VecLike, options?: IdrsOptions): Idrs
   let matvecs = setup.matvecs;
 
   // Workspace, allocated once: P, G, U (s columns each), x, r, v, t, b (and M v).
-  const [P, G, U, x, r, v, t, bw, mvM] = workspaceArrays(n, [s * n, s * n, s * n, n, n, n, n, n, M === undefined ? 0 : n]) as [
+  const [P, G, U, x, r, v, t, bw, mvM] = workspaceArrays(n, [s * n, s * n, s * n, n, n, n, n, n, M === undefined ? 0 : n], A) as [
     Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
   const mv = M === undefined ? v : mvM;
@@ -242,7 +242,9 @@ export function idrs(A: LinearOperator, b: VecLike, options?: IdrsOptions): Idrs
   if (history !== undefined) stats.residualHistory = history;
   if (message !== undefined) stats.message = message;
   stats.timeMs = performance.now() - t0;
-  return { x: view(owned(x)), stats, replacements };
+  const xOut = owned(x);
+  releaseWorkspace(x); // a CSR matrix in a shared memory hosted the workspace (its products copy nothing)
+  return { x: view(xOut), stats, replacements };
 
   /** After a step: the non-finite check, the true-residual check, the callback. True to stop. */
   function checkStep(): boolean {

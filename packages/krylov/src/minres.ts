@@ -7,7 +7,7 @@
 import { type LinearOperator, type OptionKeys, type Vec, type VecLike } from "@krylov-ts/operators";
 import { checkNumber, type Stats, type Status } from "./stats.js";
 import { callUnscaled, problemScale, solveSetup, unscale, view } from "./solver-args.js";
-import { dotN, minresLanczos, minresUpdate, normFromSquares, normN, owned, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
+import { dotN, minresLanczos, minresUpdate, normFromSquares, normN, owned, releaseWorkspace, scaleN, shiftedResidual, subScaledNorm2, workspace } from "./kernels.js";
 
 /**
  * γₖ ≤ 10ε·‖Tₖ‖_F counts as a zero pivot of the QR factor of T̄ₖ. Since every γ ≤ ‖Tₖ‖_F, this
@@ -153,7 +153,7 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
 
   // Workspace, allocated once (in WebAssembly memory with the SIMD kernels, see kernels.ts);
   // buffers rotate by reference.
-  const ws = workspace(n, M === undefined ? 10 : 11) as Float64Array[];
+  const ws = workspace(n, M === undefined ? 10 : 11, A) as Float64Array[]; // hosted by a CSR matrix in a shared memory
   const [x, v, r1a, r2a, w1a, w2a, Av, bw, rt, xBest] = ws as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   const rtV = view(rt); // the true residual of a least-squares check, which must not disturb the run
   const bNorm = normN(bb, n);
@@ -435,8 +435,10 @@ export function minres(A: LinearOperator, b: VecLike, options?: MinresOptions): 
   if (message !== undefined) stats.message = message;
   else if (restarts > 0) stats.message = `restarted ${restarts} time(s) from the true residual`;
   stats.timeMs = performance.now() - t0;
+  const xOut = unscale(owned(x), f); // copied out of a workspace memory
+  releaseWorkspace(x);
   return {
-    x: view(unscale(owned(x), f)), // copied out of a workspace memory
+    x: view(xOut),
     stats,
     estimates: { normA: normT, restarts, normAr: normAr / f, cond: gmax > 0 ? gmax / gmin : NaN },
   };

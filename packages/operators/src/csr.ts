@@ -38,7 +38,7 @@ import type { Vec } from "./vec.js";
  * cannot be transferred to a worker (copy them, e.g. `values.slice()`).
  *
  * A matrix in a shared memory (at least 65,536 entries, where the worker pool runs) also hosts
- * the workspaces of `cg`, `gmres` and `bicgstab` in @krylov-ts/krylov, past its arrays (the
+ * the workspaces of `cg`, `minres`, `gmres`, `bicgstab` and `idrs` (@krylov-ts/krylov) past its arrays (the
  * memory grows for them, up to 1 GiB, and reuses a finished solve's region): their products
  * then read x and write y in place, with no copy.
  */
