@@ -284,7 +284,8 @@ export function placeCsr(rowPointers: Int32Array, colIndices: Int32Array, values
   const total = y + aligned(long * 8);
   if (total > MAX_CSR_WASM_BYTES || live >= MAX_LIVE_MEMORIES) return undefined;
   const module = nnz >= minSplitNnz ? poolModule() : undefined;
-  const shared = module !== undefined ? sharedInstance(module, total, MAX_HOSTED_BYTES) : undefined;
+  // Room to grow for hosted workspaces where the address space allows it (a 32-bit browser may refuse to reserve it).
+  const shared = module !== undefined ? (sharedInstance(module, total, MAX_HOSTED_BYTES) ?? sharedInstance(module, total)) : undefined;
   const instance = shared ?? csrModule.instantiate(total);
   if (instance === undefined) return undefined; // out of memory or address space for another memory: plain arrays
   const buffer = instance.buffer;
